@@ -1,0 +1,1 @@
+"""Analytics: forecasts, backtests, outliers, warnings (pure functions over series)."""

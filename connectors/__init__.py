@@ -1,0 +1,1 @@
+"""Connectors: sources -> canonical batches -> validation -> warehouse."""

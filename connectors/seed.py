@@ -1,0 +1,58 @@
+"""`python -m connectors seed`: build the warehouse from data/ (reference tables, real series, demo series).
+
+Idempotent: reference tables are replaced as a whole; observation batches go through the one write path, which
+skips rows already known, so a second run adds no row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pandas as pd
+
+from semantic.registry import Registry, load_registry
+from warehouse.db import Warehouse
+from warehouse.load import BatchInfo, LoadResult, write_observations, write_reference
+
+#: (fraction done 0..1, what is being done) — the terminal bar and st.progress both take this.
+Progress = Callable[[float, str], None]
+
+#: A source of observation batches: yields (batch info, canonical frame) pairs.
+BatchSource = Callable[[Registry], Iterator[tuple[BatchInfo, pd.DataFrame]]]
+
+
+def _sources() -> list[tuple[str, BatchSource]]:
+    from connectors import demo, gso, worldbank
+
+    return [
+        ("GSO", gso.batches),
+        ("World Bank", worldbank.batches),
+        ("demo", demo.batches),
+    ]
+
+
+def seed(wh: Warehouse, progress: Progress | None = None, registry: Registry | None = None) -> list[LoadResult]:
+    from connectors import reference
+
+    report = progress or (lambda _f, _m: None)
+    registry = registry or load_registry()
+    report(0.0, "schema")
+    wh.ensure_schema()
+    report(0.05, "reference")
+    write_reference(wh, reference.tables(registry))
+    results: list[LoadResult] = []
+    sources = _sources()
+    for i, (name, source) in enumerate(sources):
+        report(0.1 + 0.85 * i / len(sources), name)
+        for info, frame in source(registry):
+            results.append(write_observations(wh, frame, info))
+    report(1.0, "done")
+    return results
+
+
+def ensure_seeded(wh: Warehouse, progress: Progress | None = None) -> bool:
+    """Build the warehouse when it does not exist yet; True when it was built now."""
+    if wh.exists():
+        return False
+    seed(wh, progress)
+    return True

@@ -1,0 +1,1 @@
+"""Semantic layer: registry, model, QuerySpec, compile to Ibis, scope, formatting."""

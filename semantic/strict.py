@@ -1,0 +1,61 @@
+"""Strict loading of YAML into frozen pydantic objects: an unknown key fails naming the file, key and valid keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from semantic.errors import ModelError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ModelError(f"{path}: not valid YAML: {exc}", f"{path}: YAML không hợp lệ: {exc}") from exc
+
+
+def _choices(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The valid field names at `loc` inside `model` (walks nested models and lists)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        ann = field.annotation
+        for arg in (ann, *getattr(ann, "__args__", ())):
+            for inner in (arg, *getattr(arg, "__args__", ())):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    current = inner
+                    break
+    return sorted(getattr(current, "model_fields", {}))
+
+
+def parse(model: type[M], data: Any, source: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            where = ".".join(str(p) for p in loc)
+            if err["type"] == "extra_forbidden":
+                valid = ", ".join(_choices(model, loc))
+                problems.append(f"{source}: unknown key '{where}' (valid keys: {valid})")
+            elif err["type"] in ("literal_error", "enum"):
+                problems.append(f"{source}: '{where}': {err['msg']}")
+            else:
+                problems.append(f"{source}: '{where}': {err['msg']}")
+        text = "; ".join(problems)
+        raise ModelError(text, text.replace("unknown key", "khóa không hợp lệ").replace("valid keys", "khóa hợp lệ"))

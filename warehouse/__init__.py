@@ -1,0 +1,1 @@
+"""Warehouse: physical schema, the one write path, lineage."""

@@ -1,0 +1,84 @@
+"""Administrative-unit and agency lineage: how history counts on today's boundaries without being rewritten."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+MERGER_2025 = date(2025, 7, 1)
+OPEN_END = date(9999, 12, 31)
+
+
+def build_area_map(area: pd.DataFrame, lineage: pd.DataFrame) -> pd.DataFrame:
+    """One row per (area code, validity window): the 2025-boundary unit it counts towards, with weight.
+
+    Units valid on the 2025 boundaries map to themselves. A pre-2025 unit maps to each successor with the lineage
+    weight; `sole` marks a successor that is exactly one predecessor's whole territory (so a rate or index may be
+    carried over as it is; anything else is not faked).
+    """
+    rows: list[dict[str, object]] = []
+    current = area[area["valid_to"] >= OPEN_END]
+    predecessors = lineage.groupby("new_code")["old_code"].nunique().to_dict()
+    parents = dict(zip(current["code"], current["parent_code"], strict=False))
+    levels = dict(zip(current["code"], current["level"], strict=False))
+
+    def province_of(code: str) -> str | None:
+        level = levels.get(code)
+        if level == "province":
+            return code
+        if level == "commune":
+            return parents.get(code)
+        return None
+
+    for rec in current.itertuples(index=False):
+        rows.append(
+            {
+                "src_code": rec.code,
+                "valid_from": rec.valid_from,
+                "valid_to": rec.valid_to,
+                "dst_code": rec.code,
+                "weight": 1.0,
+                "sole": True,
+                "province_2025": province_of(rec.code),
+            }
+        )
+    old = area[area["valid_to"] < OPEN_END]
+    by_old = lineage.groupby("old_code")
+    for rec in old.itertuples(index=False):
+        if rec.code not in by_old.groups:
+            continue
+        for lin in by_old.get_group(rec.code).itertuples(index=False):
+            sole = predecessors.get(lin.new_code, 0) == 1 and float(lin.weight) == 1.0
+            rows.append(
+                {
+                    "src_code": rec.code,
+                    "valid_from": rec.valid_from,
+                    "valid_to": rec.valid_to,
+                    "dst_code": lin.new_code,
+                    "weight": float(lin.weight),
+                    "sole": bool(sole),
+                    "province_2025": province_of(lin.new_code),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def close_agency_lineage(pairs: list[tuple[str, str, date]], codes: list[str]) -> pd.DataFrame:
+    """Transitive closure of agency lineage plus identity rows: old -> every agency it lives on in."""
+    succ: dict[str, list[tuple[str, date]]] = {}
+    for old, new, eff in pairs:
+        succ.setdefault(old, []).append((new, eff))
+    out: set[tuple[str, str, date]] = set()
+    for code in codes:
+        out.add((code, code, date(1945, 9, 2)))
+        stack = list(succ.get(code, []))
+        seen: set[str] = set()
+        while stack:
+            new, eff = stack.pop()
+            if new in seen:
+                continue
+            seen.add(new)
+            out.add((code, new, eff))
+            stack.extend(succ.get(new, []))
+    return pd.DataFrame(sorted(out), columns=["old_code", "new_code", "effective"])

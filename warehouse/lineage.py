@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
 MERGER_2025 = date(2025, 7, 1)
 OPEN_END = date(9999, 12, 31)
+
+
+_MONTHS = {"M": 1, "Q": 3, "Y": 12, "2Y": 24, "5Y": 60, "10Y": 120}
+
+
+def period_end(start: date, freq: str) -> date:
+    """The last day of the period that starts on `start` (D M Q Y 2Y 5Y 10Y)."""
+    if freq == "D":
+        return start
+    total = start.year * 12 + (start.month - 1) + _MONTHS[freq]
+    return date(total // 12, total % 12 + 1, 1) - timedelta(days=1)
 
 
 def build_area_map(area: pd.DataFrame, lineage: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from warehouse.db import Warehouse
+from warehouse.lineage import period_end
 from warehouse.schema import OBSERVATION, OBSERVATION_KEY, table
 
 _KEY = list(OBSERVATION_KEY)
@@ -51,11 +52,12 @@ def _normalise(frame: pd.DataFrame, batch_id: str, loaded_at: datetime) -> pd.Da
     frame["batch_id"] = batch_id
     frame["vintage"] = pd.to_datetime(frame["vintage"]).fillna(pd.Timestamp(loaded_at))
     frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
+    frame["period_end"] = [period_end(s, f) for s, f in zip(frame["period_start"], frame["freq"], strict=True)]
     frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype("float64")
     for col in ("agency_code", "category"):
         frame[col] = frame[col].where(frame[col].notna() & (frame[col].astype(str) != ""), None)
     frame["base"] = frame["base"].fillna("level")
-    return frame[OBSERVATION.names]
+    return frame[list(OBSERVATION.names)]
 
 
 def _existing(wh: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:

@@ -90,6 +90,7 @@ OBSERVATION = ibis.schema(
         "agency_code": "string",  # null: not broken down by agency
         "category": "string",  # null: not broken down otherwise (product, partner country, sector)
         "period_start": "date",
+        "period_end": "date",  # last day of the period: which unit a row belongs to is read at its end
         "freq": "string",  # D M Q Y 2Y 5Y 10Y
         "base": "string",  # level | yoy | pop | ytd | ytd_yoy | base_year
         "value": "float64",

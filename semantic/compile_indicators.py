@@ -1,0 +1,358 @@
+"""Compile an indicator QuerySpec to Ibis with the registry's semantics: vintages, scope, boundaries, grains,
+and comparisons (published preferred, else computed from levels). Builds expressions only; runs nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import groupby
+
+import ibis
+import ibis.expr.types as ir
+
+from semantic.errors import QueryError, UnknownFieldError
+from semantic.periods import GRAINS, ORDER, parse_period, period_end, truncate
+from semantic.registry import Indicator, Registry
+from semantic.scope import Scope
+from semantic.spec import QuerySpec
+from warehouse.schema import table
+
+OUTPUT = (
+    "indicator_code",
+    "area_code",
+    "agency_code",
+    "category",
+    "period_start",
+    "freq",
+    "base",
+    "value",
+    "unit",
+    "status",
+    "vintage",
+)
+OBS_DIMENSIONS = ("indicator", "area", "agency", "category", "period", "status", "base")
+_RATE_BASES = ("yoy", "pop", "ytd_yoy", "base_year")
+_KEYS = ("indicator_code", "area_code", "agency_code", "category")
+_STEP = {"D": ibis.interval(days=1), "M": ibis.interval(months=1), "Q": ibis.interval(months=3)}
+_YEAR = ibis.interval(years=1)
+_TRUNC = {"M": "M", "Q": "Q", "Y": "Y"}
+
+
+def _signature(ind: Indicator) -> tuple[str, str, str, str]:
+    return (ind.frequency, ind.time_agg, ind.space_agg, ind.weight or "")
+
+
+def compile_indicators(spec: QuerySpec, registry: Registry, scope: Scope) -> ir.Table:
+    scope.require()
+    if not spec.indicators:
+        raise QueryError("no indicator given", "chưa chọn chỉ tiêu")
+    inds = [registry[c] for c in dict.fromkeys(spec.indicators)]
+    for dim in spec.dimensions:
+        if dim not in OBS_DIMENSIONS:
+            raise UnknownFieldError("dimension", dim, OBS_DIMENSIONS)
+    for f in spec.filters:
+        if f.dimension not in ("category", "status", "agency", "area"):
+            raise UnknownFieldError("filter dimension", f.dimension, ("agency", "area", "category", "status"))
+    parts = [
+        _compile_group(spec, list(group), scope)
+        for _, group in groupby(sorted(inds, key=_signature), key=_signature)
+    ]
+    expr = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    order = [ibis.asc(c) for c in ("indicator_code", "area_code", "agency_code", "category", "period_start")]
+    expr = expr.order_by(order)
+    if spec.limit is not None:
+        expr = expr.limit(spec.limit)
+    return expr
+
+
+def _window(spec: QuerySpec, grain: str) -> tuple[date | None, date | None, date | None]:
+    """(first output period, last output period, first period to read): comparisons read back a year."""
+    lo = truncate(parse_period(spec.time_from)[0], grain) if spec.time_from else None
+    hi = truncate(parse_period(spec.time_to)[0], grain) if spec.time_to else None
+    read = lo
+    if lo is not None and spec.compare in ("yoy", "ytd_yoy", "ytd", "pop"):
+        read = date(lo.year - 1, 1, 1)
+    return lo, hi, read
+
+
+def _compile_group(spec: QuerySpec, inds: list[Indicator], scope: Scope) -> ir.Table:
+    freq = inds[0].frequency
+    grain = GRAINS[spec.grain] if spec.grain else freq
+    if ORDER[grain] < ORDER[freq]:
+        names = ", ".join(i.code for i in inds)
+        raise QueryError(
+            f"{names} is published {freq}: it cannot be shown at the finer grain '{spec.grain}'",
+            f"{names} có tần suất {freq}: không thể hiển thị theo cấp chi tiết hơn '{spec.grain}'",
+        )
+    coarser = grain != freq
+    if coarser and inds[0].time_agg == "none":
+        raise QueryError(
+            f"{inds[0].code} has no aggregation over time; query it at its own frequency ({freq})",
+            f"{inds[0].code} không cộng dồn theo thời gian được; hãy xem theo tần suất gốc ({freq})",
+        )
+    lo, hi, read = _window(spec, grain)
+    compare = spec.compare
+    bases = ["level"]
+    if compare and not coarser:
+        bases.append(compare)
+
+    obs = table("observation")
+    cond = [obs.indicator_code.isin([i.code for i in inds]), obs.base.isin(bases)]
+    if read is not None:
+        cond.append(obs.period_start >= read)
+    if hi is not None:
+        cond.append(obs.period_start <= period_end(hi, grain))
+    if spec.as_of is not None:
+        cond.append(obs.vintage < ibis.timestamp(spec.as_of + timedelta(days=1)))
+    for f in spec.filters:
+        col = {"category": obs.category, "status": obs.status, "agency": obs.agency_code, "area": obs.area_code}
+        cond.append(_filter(col[f.dimension], f.op, f.values))
+    obs = obs.filter(cond)
+    rn = ibis.row_number().over(
+        group_by=[obs[k] for k in ("indicator_code", "area_code", "agency_code", "category", "period_start",
+                                   "freq", "base")],
+        order_by=ibis.desc(obs.vintage),
+    )
+    obs = obs.mutate(_rn=rn).filter(lambda t: t._rn == 0).drop("_rn")
+    obs = _breakdowns(obs, spec, scope)
+    rows = _areas(obs, spec, scope, inds[0])
+    level = _space(rows, inds[0], spec)
+    if coarser:
+        level = _time(level.filter(level.base == "level"), inds[0], grain)
+    out = level if not compare else _compare(level, inds[0], compare, grain, coarser)
+    if lo is not None:
+        out = out.filter(out.period_start >= lo)
+    if hi is not None:
+        out = out.filter(out.period_start <= hi)
+    if compare is None:
+        out = out.filter(out.base == "level")
+    units = {i.code: ("%" if out_base_is_rate(compare) else i.unit) for i in inds}
+    return out.select(
+        indicator_code=out.indicator_code,
+        area_code=out.area_code,
+        agency_code=out.agency_code.nullif(""),
+        category=out.category.nullif(""),
+        period_start=out.period_start,
+        freq=ibis.literal(grain),
+        base=out.base,
+        value=out.value.cast("float64"),
+        unit=out.indicator_code.substitute(units, else_=ibis.literal(inds[0].unit)),
+        status=out.status,
+        vintage=out.vintage,
+    )
+
+
+def out_base_is_rate(compare: str | None) -> bool:
+    return compare in _RATE_BASES
+
+
+def _filter(col: ir.Column, op: str, values: tuple) -> ir.BooleanValue:
+    vals = list(values)
+    if op in ("in", "eq"):
+        return col.isin(vals)
+    if op in ("not_in", "ne"):
+        return ~col.isin(vals) | col.isnull()
+    if op == "is_null":
+        return col.isnull()
+    if op == "not_null":
+        return col.notnull()
+    if op == "contains":
+        return col.contains(str(vals[0]))
+    cmp = {"gt": col.__gt__, "gte": col.__ge__, "lt": col.__lt__, "lte": col.__le__}[op]
+    return cmp(vals[0])
+
+
+def _breakdowns(obs: ir.Table, spec: QuerySpec, scope: Scope) -> ir.Table:
+    """Pick the total rows or the breakdown rows, never both (a total beside its parts double counts), and apply
+    the agency part of the scope before anything is aggregated."""
+    by_agency = "agency" in spec.dimensions or bool(spec.agencies) or any(
+        f.dimension == "agency" for f in spec.filters
+    )
+    by_category = "category" in spec.dimensions or any(f.dimension == "category" for f in spec.filters)
+    obs = obs.filter(obs.category.notnull() if by_category else obs.category.isnull())
+    if spec.agencies:
+        obs = obs.filter(obs.agency_code.isin(list(spec.agencies)))
+    if scope.agencies is None:
+        obs = obs.filter(obs.agency_code.notnull() if by_agency else obs.agency_code.isnull())
+        agency_out = obs.agency_code if by_agency else ibis.literal(None, "string")
+        return obs.mutate(agency_code=agency_out)
+    lineage = table("agency_lineage")
+    allowed = lineage.filter(lineage.new_code.isin(sorted(scope.agencies))).old_code
+    registry_t = table("indicator")
+    owned = obs.indicator_code.isin(registry_t.filter(registry_t.owner_agency.isin(allowed)).code)
+    mine = obs.agency_code.isin(allowed)
+    if by_agency:
+        obs = obs.filter(obs.agency_code.notnull() & (mine | owned))
+        return obs
+    # without an agency dimension: the owner sees its published totals; others see the sum of their own rows
+    obs = obs.filter((obs.agency_code.isnull() & owned) | (obs.agency_code.notnull() & mine & ~owned))
+    return obs.mutate(agency_code=ibis.literal(None, "string"))
+
+
+def _areas(obs: ir.Table, spec: QuerySpec, scope: Scope, ind: Indicator) -> ir.Table:
+    """Attach the output area (2025 boundaries through lineage, or as it was) and apply the area scope."""
+    amap = table("area_map")
+    if spec.boundaries == "as-was":
+        if scope.areas is not None:
+            ok = amap.province_2025.isin(sorted(scope.areas))
+            if scope.national:
+                ok |= amap.dst_code == "VN"
+            obs = obs.filter(obs.area_code.isin(amap.filter(ok).src_code))
+        if spec.areas:
+            obs = obs.filter(obs.area_code.isin(list(spec.areas)))
+        return obs.mutate(out_area=obs.area_code, w=ibis.literal(1.0), n_src=ibis.literal(1))
+    j = obs.join(
+        amap,
+        [obs.area_code == amap.src_code, obs.period_end >= amap.valid_from, obs.period_end < amap.valid_to],
+    )
+    cond = []
+    if scope.areas is not None:
+        ok = amap.province_2025.isin(sorted(scope.areas))
+        if scope.national:
+            ok |= amap.dst_code == "VN"
+        cond.append(ok)
+    if spec.areas:
+        cond.append(amap.dst_code.isin(list(spec.areas)))
+    if cond:
+        j = j.filter(cond)
+    j = j.mutate(out_area=amap.dst_code, w=amap.weight, sole=amap.sole)
+    return j.select(*[c for c in obs.columns], "out_area", "w", "sole")
+
+
+def _space(rows: ir.Table, ind: Indicator, spec: QuerySpec) -> ir.Table:
+    """One value per output area and native period: sums for additive levels; a rate or index only where a
+    single source row stands for the whole unit (not faked from parts); weighted means where declared."""
+    keys = [
+        rows.indicator_code,
+        rows.out_area.name("area_code"),
+        rows.agency_code.fill_null("").name("agency_code"),
+        rows.category.fill_null("").name("category"),
+        rows.period_start,
+        rows.base,
+    ]
+    additive_level = (rows.base.isin(["level", "ytd"])) & ibis.literal(ind.additive)
+    weighted = rows.value * rows.w
+    if ind.space_agg == "weighted_mean" and ind.weight:
+        weights = _weights(ind.weight)
+        rows = rows.left_join(
+            weights,
+            [rows.area_code == weights.w_area, rows.period_start.year() == weights.w_year],
+        )
+        wsum = (rows.w * rows.w_value).sum()
+        mean = (rows.value * rows.w * rows.w_value).sum() / wsum.nullif(0)
+    else:
+        mean = None
+    single = ibis.cases((rows.count() == 1, rows.value.max()), else_=ibis.null("float64"))
+    if mean is not None:
+        value = ibis.cases((rows.count() == 1, rows.value.max()), else_=mean)
+    else:
+        value = ibis.cases((additive_level.any(), weighted.sum()), else_=single)
+    out = rows.group_by(keys).aggregate(
+        value=value,
+        status=rows.status.argmax(rows.vintage),
+        vintage=rows.vintage.max(),
+    )
+    return out.filter(out.value.notnull())
+
+
+def _weights(code: str) -> ir.Table:
+    obs = table("observation")
+    w = obs.filter(obs.indicator_code == code, obs.base == "level", obs.agency_code.isnull(), obs.category.isnull())
+    rn = ibis.row_number().over(group_by=[w.area_code, w.period_start], order_by=ibis.desc(w.vintage))
+    w = w.mutate(_rn=rn).filter(lambda t: t._rn == 0)
+    return w.group_by(w_area=w.area_code, w_year=w.period_start.year()).aggregate(w_value=w.value.mean())
+
+
+def _time(level: ir.Table, ind: Indicator, grain: str) -> ir.Table:
+    period = level.period_start.truncate(_TRUNC[grain]).cast("date")
+    keys = [level.indicator_code, level.area_code, level.agency_code, level.category, period.name("period_start")]
+    if ind.time_agg == "sum":
+        value = level.value.sum()
+    elif ind.time_agg == "last":
+        value = level.value.argmax(level.period_start)
+    else:
+        value = level.value.mean()
+    return level.group_by(keys).aggregate(
+        base=ibis.literal("level"),
+        value=value,
+        status=level.status.argmax(level.vintage),
+        vintage=level.vintage.max(),
+    )
+
+
+def _prev(level: ir.Table, step: object) -> ir.Table:
+    prev = level.view()
+    return prev.select(
+        p_ind=prev.indicator_code,
+        p_area=prev.area_code,
+        p_agency=prev.agency_code,
+        p_cat=prev.category,
+        p_next=(prev.period_start + step).cast("date"),  # type: ignore[operator]
+        p_value=prev.value,
+        p_vintage=prev.vintage,
+    )
+
+
+def _vs(cur: ir.Table, step: object, base: str) -> ir.Table:
+    """Percent change of `cur.value` against the same key `step` earlier."""
+    prev = _prev(cur, step)
+    j = cur.join(
+        prev,
+        [
+            cur.indicator_code == prev.p_ind,
+            cur.area_code == prev.p_area,
+            cur.agency_code == prev.p_agency,
+            cur.category == prev.p_cat,
+            cur.period_start == prev.p_next,
+        ],
+    )
+    return j.select(
+        "indicator_code",
+        "area_code",
+        "agency_code",
+        "category",
+        "period_start",
+        base=ibis.literal(base),
+        value=(j.value / j.p_value.nullif(0) - 1) * 100,
+        status=j.status,
+        vintage=ibis.greatest(j.vintage, j.p_vintage),
+    )
+
+
+def _ytd(level: ir.Table, ind: Indicator) -> ir.Table:
+    w = ibis.window(
+        group_by=[level.indicator_code, level.area_code, level.agency_code, level.category,
+                  level.period_start.year()],
+        order_by=level.period_start,
+        rows=(None, 0),
+    )
+    if ind.time_agg == "sum":
+        value = level.value.sum().over(w)
+    elif ind.time_agg == "mean":
+        value = level.value.mean().over(w)
+    else:
+        value = level.value
+    return level.select(
+        "indicator_code", "area_code", "agency_code", "category", "period_start",
+        base=ibis.literal("ytd"), value=value, status=level.status, vintage=level.vintage.max().over(w),
+    )
+
+
+def _compare(rows: ir.Table, ind: Indicator, compare: str, grain: str, coarser: bool) -> ir.Table:
+    level = rows.filter(rows.base == "level")
+    if compare == "yoy":
+        computed = _vs(level, _YEAR, "yoy")
+    elif compare == "pop":
+        computed = _vs(level, _STEP.get(grain, _YEAR), "pop")
+    elif compare == "ytd":
+        computed = _ytd(level, ind)
+    else:
+        computed = _vs(_ytd(level, ind), _YEAR, "ytd_yoy")
+    if coarser:
+        return computed
+    published = rows.filter(rows.base == compare).mutate(_prio=ibis.literal(0))
+    both = ibis.union(published, computed.mutate(_prio=ibis.literal(1)))
+    rn = ibis.row_number().over(
+        group_by=[both.indicator_code, both.area_code, both.agency_code, both.category, both.period_start],
+        order_by=both._prio,
+    )
+    return both.mutate(_rn=rn).filter(lambda t: t._rn == 0).drop("_rn", "_prio")

@@ -1,0 +1,74 @@
+"""Scope: what a caller may see — roles, agencies (or ALL), areas (or ALL). Every compile takes one."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from semantic.errors import AccessDenied
+
+
+@dataclass(frozen=True)
+class Scope:
+    """`agencies`/`areas` None means ALL; an empty set means none. A scope with no grant sees nothing.
+
+    `national`: whether national/regional aggregates (area VN) are visible to an area-scoped caller.
+    `who`: the caller's name for the audit trail (not part of what the scope grants).
+    """
+
+    roles: frozenset[str] = frozenset()
+    agencies: frozenset[str] | None = frozenset()
+    areas: frozenset[str] | None = frozenset()
+    national: bool = False
+    can_upload: bool = False
+    can_audit: bool = False
+    can_see_sql: bool = False
+    who: str = field(default="anonymous", compare=False)
+
+    @classmethod
+    def all(cls, who: str = "system") -> Scope:
+        return cls(frozenset({"admin"}), None, None, True, True, True, True, who)
+
+    @classmethod
+    def none(cls, who: str = "anonymous") -> Scope:
+        return cls(who=who)
+
+    @property
+    def denied(self) -> bool:
+        return not self.roles or (self.agencies == frozenset() and self.areas == frozenset())
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.agencies is None and self.areas is None
+
+    def require(self) -> None:
+        if self.denied:
+            raise AccessDenied(
+                "your account has no access to any data (no matching role, ministry or province claim)",
+                "tài khoản của bạn chưa được cấp quyền xem dữ liệu (không có vai trò, bộ/ngành hoặc tỉnh phù hợp)",
+            )
+
+    def key(self) -> str:
+        """A stable text form: part of every cache key and of the audit record."""
+        return json.dumps(
+            {
+                "roles": sorted(self.roles),
+                "agencies": None if self.agencies is None else sorted(self.agencies),
+                "areas": None if self.areas is None else sorted(self.areas),
+                "national": self.national,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+    def describe(self, lang: str = "vi") -> str:
+        if self.denied:
+            return "không có quyền" if lang == "vi" else "no access"
+        parts = []
+        if self.agencies is not None:
+            parts.append(("Bộ/ngành: " if lang == "vi" else "Agencies: ") + ", ".join(sorted(self.agencies)))
+        if self.areas is not None:
+            parts.append(("Tỉnh/thành: " if lang == "vi" else "Areas: ") + ", ".join(sorted(self.areas)))
+        if not parts:
+            parts.append("toàn quốc, mọi bộ/ngành" if lang == "vi" else "all areas and agencies")
+        return "; ".join(parts)

@@ -1,0 +1,172 @@
+"""Compile a QuerySpec on a model cube (tasks, events, projects, ...) to Ibis: scope first, then filters,
+segments, grouping and measures. Builds expressions only; runs nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from semantic.errors import QueryError
+from semantic.model import Condition, Cube, Dimension, Measure
+from semantic.periods import GRAINS, parse_period, period_end
+from semantic.scope import Scope
+from semantic.spec import Filter, QuerySpec
+from warehouse.lineage import OPEN_END
+from warehouse.schema import table
+
+_TRUNC = {"D": "D", "M": "M", "Q": "Q", "Y": "Y"}
+
+
+def compile_cube(spec: QuerySpec, cube: Cube, scope: Scope) -> ir.Table:
+    scope.require()
+    as_of = spec.as_of or date.today()
+    base = _joined(cube)
+    base = _apply_scope(base, cube, scope)
+    cols = {d.name: _dim(base, d, as_of) for d in cube.dimensions}
+    cond: list[ir.BooleanValue] = []
+    for f in spec.filters:
+        cube.dimension(f.dimension)
+        cond.append(_spec_filter(cols[f.dimension], f))
+    for name in spec.segments:
+        cond += [_condition(c, cols, as_of) for c in cube.segment(name).filters]
+    if cube.time_dimension and (spec.time_from or spec.time_to):
+        t = cols[cube.time_dimension]
+        if spec.time_from:
+            cond.append(t >= parse_period(spec.time_from)[0])
+        if spec.time_to:
+            start, freq = parse_period(spec.time_to)
+            cond.append(t <= period_end(start, freq))
+    if spec.areas and cube.access.area:
+        cond.append(base[cube.access.area].isin(list(spec.areas)))
+    if spec.agencies and cube.access.agency:
+        cond.append(base[cube.access.agency].isin(list(spec.agencies)))
+    if cond:
+        keep = ibis.and_(*cond)
+        base = base.mutate(**{f"_d_{k}": v for k, v in cols.items()}, _keep=keep).filter(lambda t: t._keep)
+    else:
+        base = base.mutate(**{f"_d_{k}": v for k, v in cols.items()})
+    cols = {name: base[f"_d_{name}"] for name in cols}
+
+    groups = []
+    for name in spec.dimensions:
+        cube.dimension(name)
+        col = cols[name]
+        if name == cube.time_dimension and spec.grain:
+            col = col.truncate(_TRUNC[GRAINS[spec.grain]]).cast("date")
+        groups.append(col.name(name))
+    measures = spec.measures or tuple(m.name for m in cube.measures)
+    aggs = _measures(cube, measures, cols, as_of)
+    expr = base.group_by(groups).aggregate(**aggs) if groups else base.aggregate(**aggs)
+    expr = expr.select(*spec.dimensions, *measures)
+    if spec.order:
+        keys = [ibis.desc(o[1:]) if o.startswith("-") else ibis.asc(o) for o in spec.order]
+        expr = expr.order_by(keys)
+    elif spec.dimensions:
+        expr = expr.order_by([ibis.asc(d) for d in spec.dimensions])
+    if spec.limit is not None:
+        expr = expr.limit(spec.limit)
+    return expr
+
+
+def _joined(cube: Cube) -> ir.Table:
+    base = table(cube.table)
+    for j in cube.joins:
+        other = table(j.table)
+        if j.valid_now and "valid_to" in other.columns:
+            other = other.filter(other.valid_to >= OPEN_END)
+        other = other.select(**{f"{j.name}__{c}": other[c] for c in other.columns})
+        base = base.left_join(other, base[j.left] == other[f"{j.name}__{j.right}"])
+    return base
+
+
+def _apply_scope(base: ir.Table, cube: Cube, scope: Scope) -> ir.Table:
+    """Deny by default: a restricted scope sees a row only through a column the cube declares for it."""
+    cond = []
+    if scope.areas is not None:
+        if not cube.access.area:
+            return base.filter(ibis.literal(False))
+        amap = table("area_map")
+        allowed = amap.filter(amap.province_2025.isin(sorted(scope.areas))).src_code
+        cond.append(base[cube.access.area].isin(allowed))
+    if scope.agencies is not None:
+        if not cube.access.agency:
+            return base.filter(ibis.literal(False))
+        lineage = table("agency_lineage")
+        allowed = lineage.filter(lineage.new_code.isin(sorted(scope.agencies))).old_code
+        cond.append(base[cube.access.agency].isin(allowed))
+    return base.filter(cond) if cond else base
+
+
+def _dim(base: ir.Table, d: Dimension, as_of: date) -> ir.Value:
+    if d.days_between:
+        a, b = (_col_or_as_of(base, c, as_of) for c in d.days_between)
+        return b.delta(a, "day")
+    name = f"{d.join}__{d.col}" if d.join else d.col
+    return base[name]
+
+
+def _col_or_as_of(base: ir.Table, name: str, as_of: date) -> ir.Value:
+    if name == "$as_of":
+        return ibis.literal(as_of)
+    col = base[name]
+    if str(col.type()).startswith("timestamp"):
+        col = col.cast("date")
+    return col.fill_null(ibis.literal(as_of)) if col.type().nullable else col
+
+
+def _value(v: Any, as_of: date) -> Any:
+    return as_of if v == "$as_of" else v
+
+
+def _compare(col: ir.Value, op: str, vals: list[Any]) -> ir.BooleanValue:
+    if op in ("in", "eq"):
+        return col.isin(vals)
+    if op in ("not_in", "ne"):
+        return ~col.isin(vals) | col.isnull()
+    if op == "is_null":
+        return col.isnull()
+    if op == "not_null":
+        return col.notnull()
+    if op == "contains":
+        return col.cast("string").contains(str(vals[0]))
+    return {"gt": col.__gt__, "gte": col.__ge__, "lt": col.__lt__, "lte": col.__le__}[op](vals[0])
+
+
+def _condition(c: Condition, cols: dict[str, ir.Value], as_of: date) -> ir.BooleanValue:
+    if c.any:
+        return ibis.or_(*[_condition(s, cols, as_of) for s in c.any])
+    if c.all:
+        return ibis.and_(*[_condition(s, cols, as_of) for s in c.all])
+    col = cols[c.dimension]  # type: ignore[index]
+    if c.ref is not None:
+        return _compare(col, c.op, [cols[c.ref]])
+    return _compare(col, c.op, [_value(v, as_of) for v in c.values])
+
+
+def _spec_filter(col: ir.Value, f: Filter) -> ir.BooleanValue:
+    return _compare(col, f.op, list(f.values))
+
+
+def _measures(cube: Cube, names: tuple[str, ...], cols: dict[str, ir.Value], as_of: date) -> dict[str, ir.Value]:
+    out: dict[str, ir.Value] = {}
+    for name in names:
+        out[name] = _measure(cube, cube.measure(name), cols, as_of)
+    return out
+
+
+def _measure(cube: Cube, m: Measure, cols: dict[str, ir.Value], as_of: date) -> ir.Value:
+    if m.agg == "ratio":
+        num = _measure(cube, cube.measure(m.numerator or ""), cols, as_of)
+        den = _measure(cube, cube.measure(m.denominator or ""), cols, as_of)
+        return (num.cast("float64") * m.factor) / den.cast("float64").nullif(0)
+    cond = ibis.and_(*[_condition(c, cols, as_of) for c in m.filters]) if m.filters else None
+    if m.agg == "count":
+        return ibis.cases((cond, 1), else_=0).sum() if cond is not None else ibis.literal(1).sum()
+    if m.column is None:
+        raise QueryError(f"measure {m.name} needs a column", f"chỉ số {m.name} thiếu cột")
+    col = cols[m.column]
+    fn = {"sum": col.sum, "avg": col.mean, "min": col.min, "max": col.max, "count_distinct": col.nunique}[m.agg]
+    return fn(where=cond)

@@ -1,0 +1,279 @@
+"""The semantic model: cubes (measures, dimensions, segments, joins, access columns) and views, from YAML,
+plus the indicator registry; checked at load by small named rules."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import model_validator
+
+from semantic.errors import ModelError, UnknownFieldError
+from semantic.registry import INDICATORS_DIR, Registry, load_registry
+from semantic.strict import Strict, parse, read_yaml
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+
+
+class Condition(Strict):
+    """`dimension op values` (values may hold "$as_of", the query's as-of date), `dimension op ref` (another
+    dimension), or a group: any (OR) / all (AND)."""
+
+    dimension: str | None = None
+    op: Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "is_null", "not_null"] = "in"
+    values: tuple[Any, ...] = ()
+    ref: str | None = None
+    any: tuple[Condition, ...] = ()
+    all: tuple[Condition, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        forms = sum([self.dimension is not None, bool(self.any), bool(self.all)])
+        if forms != 1:
+            raise ValueError("a condition has exactly one of: dimension, any, all")
+        return self
+
+
+class Dimension(Strict):
+    name: str
+    column: str | None = None  # defaults to name
+    type: Literal["string", "number", "time", "boolean"] = "string"
+    label_vi: str
+    label_en: str
+    #: days from `days_between[0]` to `days_between[1]` (a column, or "$as_of" when null) — derived numbers
+    days_between: tuple[str, str] | None = None
+    join: str | None = None  # the dimension lives on a joined table
+
+    @property
+    def col(self) -> str:
+        return self.column or self.name
+
+
+class Measure(Strict):
+    name: str
+    agg: Literal["count", "count_distinct", "sum", "avg", "min", "max", "ratio"]
+    column: str | None = None  # a column or a dimension name (derived dimensions allowed)
+    filters: tuple[Condition, ...] = ()
+    numerator: str | None = None
+    denominator: str | None = None
+    factor: float = 1.0
+    label_vi: str
+    label_en: str
+    unit: str = ""
+    decimals: int = 0
+
+
+class Segment(Strict):
+    name: str
+    label_vi: str
+    label_en: str
+    filters: tuple[Condition, ...]
+
+
+class Join(Strict):
+    name: str
+    table: str
+    left: str  # column of the cube's table
+    right: str  # column of the joined table
+    relationship: Literal["many_to_one"] = "many_to_one"  # only fan-out-free joins are allowed
+    valid_now: bool = True  # effective-dated tables: join the row valid today
+
+
+class Access(Strict):
+    """Columns that carry the area (2025 code) and agency of a row; a cube with neither is visible only to
+    unrestricted scopes (deny by default)."""
+
+    area: str | None = None
+    agency: str | None = None
+
+
+class Cube(Strict):
+    name: str
+    table: str
+    title_vi: str
+    title_en: str
+    access: Access = Access()
+    time_dimension: str | None = None
+    dimensions: tuple[Dimension, ...]
+    measures: tuple[Measure, ...]
+    segments: tuple[Segment, ...] = ()
+    joins: tuple[Join, ...] = ()
+    demo_column: str | None = None
+
+    def dimension(self, name: str) -> Dimension:
+        for d in self.dimensions:
+            if d.name == name:
+                return d
+        raise UnknownFieldError(f"dimension of {self.name}", name, [d.name for d in self.dimensions])
+
+    def measure(self, name: str) -> Measure:
+        for m in self.measures:
+            if m.name == name:
+                return m
+        raise UnknownFieldError(f"measure of {self.name}", name, [m.name for m in self.measures])
+
+    def segment(self, name: str) -> Segment:
+        for s in self.segments:
+            if s.name == name:
+                return s
+        raise UnknownFieldError(f"segment of {self.name}", name, [s.name for s in self.segments])
+
+
+class PreAggregation(Strict):
+    """Declared rollups: materialised by warehouse/ after each load, chosen by the compiler when exact."""
+
+    name: str
+    indicators: Literal["all"] | tuple[str, ...] = "all"
+    grain: Literal["month", "quarter", "year"] = "month"
+    description: str = ""
+
+
+class ModelFile(Strict):
+    cubes: tuple[Cube, ...] = ()
+    pre_aggregations: tuple[PreAggregation, ...] = ()
+
+
+class SemanticModel:
+    def __init__(self, registry: Registry, cubes: dict[str, Cube], pre_aggregations: tuple[PreAggregation, ...]):
+        self.registry = registry
+        self.cubes = cubes
+        self.pre_aggregations = pre_aggregations
+
+    def cube(self, name: str) -> Cube:
+        if name not in self.cubes:
+            raise UnknownFieldError("view", name, ["observations", *self.cubes])
+        return self.cubes[name]
+
+    @property
+    def views(self) -> list[str]:
+        return ["observations", *sorted(self.cubes)]
+
+
+# -- named rules: each returns a list of problems ----------------------------------------------------------------
+
+
+def rule_unique_names(model: SemanticModel) -> list[str]:
+    problems = []
+    for cube in model.cubes.values():
+        for kind, items in (("dimension", cube.dimensions), ("measure", cube.measures), ("segment", cube.segments)):
+            names = [i.name for i in items]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            problems += [f"cube {cube.name}: {kind} '{n}' defined twice" for n in dupes]
+    return problems
+
+
+def rule_measure_references(model: SemanticModel) -> list[str]:
+    problems = []
+    for cube in model.cubes.values():
+        measures = {m.name for m in cube.measures}
+        dims = {d.name for d in cube.dimensions}
+        for m in cube.measures:
+            if m.agg == "ratio" and not ({m.numerator, m.denominator} <= measures):
+                problems.append(f"cube {cube.name}: ratio '{m.name}' names a measure that does not exist")
+            if m.agg not in ("count", "ratio") and not m.column:
+                problems.append(f"cube {cube.name}: measure '{m.name}' ({m.agg}) needs a column")
+            for cond in m.filters:
+                problems += [f"cube {cube.name}: measure '{m.name}': {p}" for p in _condition_problems(cond, dims)]
+        for seg in cube.segments:
+            for cond in seg.filters:
+                problems += [f"cube {cube.name}: segment '{seg.name}': {p}" for p in _condition_problems(cond, dims)]
+    return problems
+
+
+def _condition_problems(cond: Condition, dims: set[str]) -> list[str]:
+    out = []
+    if cond.dimension is not None and cond.dimension not in dims:
+        out.append(f"unknown dimension '{cond.dimension}' (valid: {', '.join(sorted(dims))})")
+    if cond.ref is not None and cond.ref not in dims:
+        out.append(f"unknown dimension '{cond.ref}' (valid: {', '.join(sorted(dims))})")
+    for sub in (*cond.any, *cond.all):
+        out += _condition_problems(sub, dims)
+    return out
+
+
+def rule_joins_resolve(model: SemanticModel) -> list[str]:
+    from warehouse.schema import TABLES
+
+    problems = []
+    for cube in model.cubes.values():
+        if cube.table not in TABLES:
+            problems.append(f"cube {cube.name}: table '{cube.table}' is not in the warehouse schema")
+            continue
+        cols = set(TABLES[cube.table].names)
+        joins = {j.name: j for j in cube.joins}
+        for j in cube.joins:
+            if j.table not in TABLES or j.right not in TABLES[j.table].names or j.left not in cols:
+                problems.append(f"cube {cube.name}: join '{j.name}' does not resolve ({j.left} -> {j.table}.{j.right})")
+        for d in cube.dimensions:
+            if d.days_between:
+                continue
+            where = TABLES[joins[d.join].table].names if d.join in joins else cols
+            if d.join and d.join not in joins:
+                problems.append(f"cube {cube.name}: dimension '{d.name}' names unknown join '{d.join}'")
+            elif d.col not in where:
+                problems.append(f"cube {cube.name}: dimension '{d.name}': column '{d.col}' does not exist")
+        for col in (cube.access.area, cube.access.agency):
+            if col and col not in cols:
+                problems.append(f"cube {cube.name}: access column '{col}' does not exist")
+    return problems
+
+
+def rule_labels(model: SemanticModel) -> list[str]:
+    problems = []
+    for cube in model.cubes.values():
+        for item in (*cube.dimensions, *cube.measures, *cube.segments):
+            if not item.label_vi.strip() or not item.label_en.strip():
+                problems.append(f"cube {cube.name}: '{item.name}' lacks a vi or en label")
+    return problems
+
+
+def rule_indicators_complete(model: SemanticModel) -> list[str]:
+    problems = []
+    codes = set(model.registry.indicators)
+    for ind in model.registry:
+        where = model.registry.files[ind.code]
+        if ind.space_agg == "weighted_mean" and ind.weight not in codes:
+            problems.append(f"{where}: {ind.code}: weighted mean needs a weight indicator (got {ind.weight!r})")
+        if ind.kind == "ratio" and not (ind.numerator in codes and ind.denominator in codes):
+            problems.append(f"{where}: {ind.code}: a ratio names its numerator and denominator indicators")
+        if ind.kind in ("index", "rate") and ind.space_agg == "sum":
+            problems.append(f"{where}: {ind.code}: an {ind.kind} is never summed across areas")
+        if ind.kind in ("index", "rate") and ind.time_agg == "sum":
+            problems.append(f"{where}: {ind.code}: an {ind.kind} is never summed across periods")
+        if not ind.name_vi.strip() or not ind.name_en.strip():
+            problems.append(f"{where}: {ind.code}: needs name_vi and name_en")
+    return problems
+
+
+DEFAULT_RULES = (rule_unique_names, rule_measure_references, rule_joins_resolve, rule_labels, rule_indicators_complete)
+
+
+def check(model: SemanticModel) -> list[str]:
+    return [p for rule in DEFAULT_RULES for p in rule(model)]
+
+
+def load_model(models_dir: Path = MODELS_DIR, indicators_dir: Path = INDICATORS_DIR) -> SemanticModel:
+    import warehouse.tables  # noqa: F401 - registers the tables owned by other parts (tasks, events, ...)
+
+    registry = load_registry(indicators_dir)
+    cubes: dict[str, Cube] = {}
+    pre: list[PreAggregation] = []
+    for path in sorted(models_dir.glob("*.yml")):
+        parsed = parse(ModelFile, read_yaml(path), str(path))
+        for cube in parsed.cubes:
+            if cube.name in cubes or cube.name == "observations":
+                raise ModelError(f"{path}: cube '{cube.name}' defined twice", f"{path}: cube '{cube.name}' trùng tên")
+            cubes[cube.name] = cube
+        pre.extend(parsed.pre_aggregations)
+    model = SemanticModel(registry, cubes, tuple(pre))
+    problems = check(model)
+    if problems:
+        text = "; ".join(problems)
+        raise ModelError(text, text)
+    return model
+
+
+@lru_cache(maxsize=1)
+def default_model() -> SemanticModel:
+    return load_model()

@@ -1,0 +1,107 @@
+"""The frame: page config, who the user is (OIDC or demo persona), the shared sidebar, and navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from pages.i18n import pick, text
+from pages.ui import Context, model, warehouse
+from semantic.access import load_policy, persona_claims, scope_from_claims
+from semantic.catalog import reference_codes
+
+st.set_page_config(page_title="Điều hành số", page_icon="🇻🇳", layout="wide")
+
+
+def auth_configured() -> bool:
+    """OIDC is on when [auth] exists in secrets; then demo mode does not exist."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, AttributeError):
+        return False
+    except Exception:  # noqa: BLE001 - a malformed secrets file must not fall back to demo mode
+        return True
+
+
+def ensure_warehouse(lang: str) -> None:
+    from connectors.seed import ensure_seeded
+
+    wh = warehouse()
+    if wh.exists():
+        return
+    bar = st.progress(0.0, text=text("building", lang))
+    ensure_seeded(wh, lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=f"{text('building', lang)} {m}"))
+    bar.empty()
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _codes(version: str) -> tuple[frozenset[str], frozenset[str]]:
+    agencies, areas = reference_codes(warehouse())
+    return frozenset(agencies), frozenset(areas)
+
+
+def identity(lang: str, demo: bool) -> dict[str, Any]:
+    if not demo:
+        if not st.user.is_logged_in:
+            st.title(text("app_title", lang))
+            st.info(text("login_prompt", lang))
+            if st.button(text("login", lang), type="primary"):
+                st.login()
+            st.stop()
+        return dict(st.user.to_dict())
+    policy = load_policy()
+    ids = list(policy.personas)
+    wanted = st.query_params.get("persona", "leader")
+    persona = st.sidebar.selectbox(
+        text("persona", lang),
+        ids,
+        index=ids.index(wanted) if wanted in ids else ids.index("none"),
+        format_func=lambda p: pick((policy.personas[p].name_vi, policy.personas[p].name_en), lang),
+        key="persona",
+    )
+    if st.query_params.get("persona") != persona:
+        st.query_params["persona"] = persona
+    return persona_claims(persona, policy)
+
+
+def main() -> None:
+    lang = "en" if st.query_params.get("lang") == "en" else "vi"
+    lang = st.sidebar.radio(text("lang", lang), ["vi", "en"], index=0 if lang == "vi" else 1, horizontal=True,
+                            format_func=lambda v: "Tiếng Việt" if v == "vi" else "English", key="lang")
+    if lang == "en":
+        st.query_params["lang"] = "en"
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
+    demo = not auth_configured()
+    if demo:
+        st.warning(text("demo_banner", lang), icon="⚠️")
+    ensure_warehouse(lang)
+    claims = identity(lang, demo)
+    agencies, areas = _codes(warehouse().data_version())
+    scope = scope_from_claims(claims, known_agencies=agencies, known_areas=areas)
+    st.sidebar.caption(f"{text('user', lang)}: **{scope.who}**  \n{text('scope', lang)}: {scope.describe(lang)}")
+    if not demo and st.sidebar.button(text("logout", lang)):
+        st.logout()
+    boundaries = st.sidebar.radio(
+        text("boundaries", lang), ["2025", "as-was"], horizontal=False, key="boundaries",
+        format_func=lambda b: text("boundaries_2025" if b == "2025" else "boundaries_aswas", lang),
+    )
+    st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area="VN", boundaries=boundaries)
+    if scope.denied:
+        st.title(text("app_title", lang))
+        st.error(text("no_access", lang))
+        st.stop()
+    model()  # load and check the model once per process; a broken model fails here, loudly
+    pages = {
+        text("nav_group_monitor", lang): [
+            st.Page("pages/overview.py", title=text("nav_overview", lang), icon="🏛️", default=True, url_path="tong-quan"),
+        ],
+        text("nav_group_data", lang): [
+            st.Page("pages/catalog.py", title=text("nav_catalog", lang), icon="📚", url_path="danh-muc"),
+        ],
+    }
+    st.navigation(pages).run()
+
+
+main()

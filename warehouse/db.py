@@ -13,6 +13,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
+from warehouse.gate import FileGate, gate_for
 from warehouse.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,36 +42,66 @@ class Warehouse:
 
     Streamlit serves each session on its own thread; DuckDB and psycopg connections are not safe to share between
     threads without a guard, so every use goes through `run` or `transaction`.
+
+    A DuckDB *file* allows one writing process or many reading ones, never both. So for a file the connection is not
+    held: reads borrow a read-only connection that is closed shortly after use, writes open a read-write one only
+    for the transaction (see warehouse/gate.py and docs/concurrency.md). Other backends keep one connection.
     """
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or database_url()
         self.backend = backend_name(self.url)
-        path = duckdb_path(self.url)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.con: Any = ibis.connect(self.url)
-        self.lock = threading.RLock()
+        self.path = duckdb_path(self.url)
+        self._gate: FileGate | None = None
+        self._con: Any = None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._gate = gate_for(self.path)
+            self.lock: threading.RLock = self._gate.lock
+        else:
+            self._con = ibis.connect(self.url)
+            self.lock = threading.RLock()
 
     @property
     def dialect(self) -> str:
-        return self.con.name
+        return "duckdb" if self._gate is not None else self._con.name
+
+    @property
+    def con(self) -> Any:
+        """The connection in use: inside `transaction`/`holding` the writing one, else a reading one."""
+        if self._gate is None:
+            return self._con
+        return self._gate.current(write=False)
+
+    @contextmanager
+    def _using(self, write: bool = False) -> Iterator[Any]:
+        if self._gate is None:
+            with self.lock:
+                yield self._con
+            return
+        with self._gate.use(write=write) as con:
+            yield con
 
     # -- reading -------------------------------------------------------------------------------------------------
     def execute(self, expr: ibis.Expr) -> Any:
-        with self.lock:
-            return self.con.execute(expr)
+        with self._using() as con:
+            return con.execute(expr)
 
     def to_pyarrow(self, expr: ibis.Expr) -> pa.Table:
-        with self.lock:
-            return self.con.to_pyarrow(expr)
+        with self._using() as con:
+            return con.to_pyarrow(expr)
+
+    def tables(self) -> set[str]:
+        if self._gate is not None and not self._gate.exists():
+            return set()
+        with self._using() as con:
+            return set(con.list_tables())
 
     def exists(self) -> bool:
-        with self.lock:
-            try:
-                names = set(self.con.list_tables())
-            except Exception:  # noqa: BLE001 - an unreachable or empty database has no warehouse
-                return False
+        try:
+            names = self.tables()
+        except Exception:  # noqa: BLE001 - an unreachable or empty database has no warehouse
+            return False
         return {"observation", "indicator", "area"} <= names
 
     def data_version(self) -> str:
@@ -85,24 +116,33 @@ class Warehouse:
 
     # -- writing -------------------------------------------------------------------------------------------------
     @contextmanager
+    def holding(self) -> Iterator[Warehouse]:
+        """Keep the writing connection across several transactions (seed): readers wait until the block ends."""
+        if self._gate is None:
+            yield self
+            return
+        with self._gate.hold():
+            yield self
+
+    @contextmanager
     def transaction(self) -> Iterator[Any]:
         """All or nothing: the body's writes are committed together or not at all."""
-        with self.lock:
-            self.con.raw_sql("BEGIN TRANSACTION" if self.backend == "duckdb" else "BEGIN")
+        with self._using(write=True) as con:
+            con.raw_sql("BEGIN TRANSACTION" if self.backend == "duckdb" else "BEGIN")
             try:
-                yield self.con
+                yield con
             except BaseException:
-                self.con.raw_sql("ROLLBACK")
+                con.raw_sql("ROLLBACK")
                 raise
             else:
-                self.con.raw_sql("COMMIT")
+                con.raw_sql("COMMIT")
 
     def ensure_schema(self) -> None:
-        with self.lock:
-            existing = set(self.con.list_tables())
+        with self._using(write=True) as con:
+            existing = set(con.list_tables())
             for name, schema in TABLES.items():
                 if name not in existing:
-                    self.con.create_table(name, schema=schema)
+                    con.create_table(name, schema=schema)
 
     def insert(self, name: str, data: pa.Table) -> None:
         """Append rows (call inside `transaction`). Columns are cast to the table's schema."""
@@ -110,9 +150,9 @@ class Warehouse:
             return
         arrow_schema = TABLES[name].to_pyarrow()
         data = data.select(arrow_schema.names).cast(arrow_schema)
-        with self.lock:
+        with self._using(write=True) as con:
             if self.backend == "duckdb":
-                raw = self.con.con
+                raw = con.con
                 view = f"_ins_{name}_{time.monotonic_ns()}"
                 raw.register(view, data)
                 try:
@@ -120,24 +160,28 @@ class Warehouse:
                 finally:
                     raw.unregister(view)
             else:
-                self.con.insert(name, data.to_pandas())
+                # through Arrow, not pandas: an all-NULL column keeps its type (pandas would make it untyped)
+                con.insert(name, ibis.memtable(data))
 
     def replace(self, name: str, data: pa.Table) -> None:
         """Replace a reference table's rows (call inside `transaction`): for registry-derived tables only."""
-        with self.lock:
-            self.con.raw_sql(f'DELETE FROM "{name}"')
+        with self._using(write=True) as con:
+            con.raw_sql(f'DELETE FROM "{name}"')
         self.insert(name, data)
 
     def bump_version(self) -> str:
         version = f"{time.time_ns()}"
-        with self.lock:
-            self.con.raw_sql("DELETE FROM \"meta\" WHERE \"key\" = 'data_version'")
+        with self._using(write=True) as con:
+            con.raw_sql('DELETE FROM "meta" WHERE "key" = \'data_version\'')
         self.insert("meta", pa.table({"key": ["data_version"], "value": [version]}))
         return version
 
     def close(self) -> None:
+        if self._gate is not None:
+            self._gate.close()
+            return
         with self.lock:
-            self.con.disconnect()
+            self._con.disconnect()
 
 
 _shared: dict[str, Warehouse] = {}

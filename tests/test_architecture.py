@@ -1,0 +1,139 @@
+"""DESIGN §1 import rules, read from the source with ast: the core never imports streamlit, imports point one way."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ("semantic", "warehouse", "connectors", "analytics")
+OURS = {"semantic", "warehouse", "connectors", "analytics", "pages", "app", "bench", "tests"}
+#: Which of our packages each core package may import (DESIGN §1): pages -> semantic -> warehouse;
+#: connectors -> warehouse, semantic (the registry); analytics -> semantic types only; warehouse is the bottom layer.
+ALLOWED = {
+    "warehouse": set(),
+    "semantic": {"warehouse"},
+    "connectors": {"warehouse", "semantic"},
+    "analytics": {"semantic"},
+}
+UI = {"streamlit"}
+#: A package's `__main__` is a command-line entry point, a composition root like app.py: it may wire in any layer
+#: below the UI (`python -m semantic query` seeds the warehouse through connectors). Streamlit and pages stay banned.
+ENTRY_POINT = "__main__"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(source: str, module: str, is_package: bool = False) -> set[str]:
+    """Every module `source` imports, absolute and dotted, anywhere in the file (also inside functions and
+    `if TYPE_CHECKING:`), including `importlib.import_module("x")` / `__import__("x")` with a literal name."""
+    found: set[str] = set()
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base_parts = package.split(".") if package else []
+                base_parts = base_parts[: len(base_parts) - (node.level - 1)] if node.level > 1 else base_parts
+                target = ".".join([*base_parts, node.module] if node.module else base_parts)
+            else:
+                target = node.module or ""
+            found.add(target)
+            # `from pkg import sub` may import the submodule pkg.sub
+            found.update(f"{target}.{alias.name}" for alias in node.names if alias.name != "*")
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in ("import_module", "__import__") and isinstance(node.args[0].value, str):
+                found.add(node.args[0].value)
+    return {m for m in found if m}
+
+
+def violations(source: str, module: str, is_package: bool = False) -> list[str]:
+    """What `module` imports that DESIGN §1 forbids, as readable messages."""
+    layer = module.split(".", 1)[0]
+    out: dict[str, str] = {}  # one message per imported top-level package, naming the first (shortest) import
+    for target in sorted(imported_modules(source, module, is_package)):
+        top = target.split(".", 1)[0]
+        if top in out:
+            continue
+        if top in UI and layer in CORE:
+            out[top] = f"{module} imports {target}: the core ({', '.join(CORE)}) never imports streamlit"
+        elif top in ("pages", "app") and layer not in ("pages", "app", "tests"):
+            out[top] = f"{module} imports {target}: nothing imports pages/ or app.py"
+        elif module.rsplit(".", 1)[-1] == ENTRY_POINT:
+            continue
+        elif layer in ALLOWED and top in OURS and top != layer and top not in ALLOWED[layer]:
+            allowed = ", ".join(sorted(ALLOWED[layer])) or "nothing of ours"
+            out[top] = f"{module} imports {target}: {layer}/ may import {allowed}"
+    return list(out.values())
+
+
+def core_files() -> list[Path]:
+    files = [p for pkg in (*CORE, "bench") for p in sorted((ROOT / pkg).rglob("*.py"))]
+    return [p for p in files if "node_modules" not in p.parts]
+
+
+def test_every_core_package_is_walked():
+    walked = {p.relative_to(ROOT).parts[0] for p in core_files()}
+    assert set(CORE) <= walked, f"no .py files found under {sorted(set(CORE) - walked)}"
+
+
+def test_core_imports_follow_the_design():
+    problems = []
+    for path in core_files():
+        problems += violations(path.read_text(encoding="utf-8"), module_name(path), path.name == "__init__.py")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("source", "module", "expected"),
+    [
+        ("import streamlit as st", "semantic.fmt", "never imports streamlit"),
+        ("from streamlit.runtime import x", "warehouse.db", "never imports streamlit"),
+        ("def f():\n    import streamlit\n", "analytics.models", "never imports streamlit"),
+        ("import importlib\nimportlib.import_module('streamlit')", "connectors.seed", "never imports streamlit"),
+        ("from pages import ui", "semantic.query", "nothing imports pages"),
+        ("import app", "bench.run", "nothing imports pages"),
+        ("from semantic.registry import Registry", "warehouse.load", "warehouse/ may import nothing of ours"),
+        ("from connectors import seed", "semantic.catalog", "semantic/ may import warehouse"),
+        ("from analytics.models import fit", "semantic.query", "semantic/ may import warehouse"),
+        ("from ..connectors import seed", "semantic.query", "semantic/ may import warehouse"),
+        ("from warehouse.db import Warehouse", "analytics.models", "analytics/ may import semantic"),
+        ("from analytics import models", "connectors.seed", "connectors/ may import semantic, warehouse"),
+        ("import streamlit", "semantic.__main__", "never imports streamlit"),
+        ("from pages import ui", "connectors.__main__", "nothing imports pages"),
+    ],
+)
+def test_the_checker_catches_each_kind_of_violation(source, module, expected):
+    found = violations(source, module)
+    assert len(found) == 1 and expected in found[0], found
+
+
+@pytest.mark.parametrize(
+    ("source", "module"),
+    [
+        ("from warehouse.db import Warehouse\nfrom semantic import errors", "connectors.seed"),
+        ("from warehouse.schema import table\nfrom . import errors\nfrom .spec import QuerySpec", "semantic.query"),
+        ("from semantic.errors import QueryError", "analytics.models"),
+        ("import streamlit as st\nfrom pages import ui\nfrom semantic import query", "pages.overview"),
+        ("import ibis\nimport pandas as pd", "warehouse.db"),
+        ("from connectors.seed import ensure_seeded", "semantic.__main__"),
+    ],
+)
+def test_the_checker_allows_the_designed_direction(source, module):
+    assert violations(source, module) == []
+
+
+def test_relative_imports_resolve_to_their_package():
+    assert "semantic.spec" in imported_modules("from .spec import QuerySpec", "semantic.query")
+    assert "semantic" in imported_modules("from . import spec", "semantic", is_package=True)
+    assert "connectors" in imported_modules("from ..connectors import x", "semantic.query")

@@ -1,0 +1,194 @@
+"""`python -m analytics`: backtests, forecast vintages and warnings from the command line (system scope)."""
+
+from __future__ import annotations
+
+import os
+
+# one BLAS thread per process, set before numpy loads: the two workers already use both cores
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import sys  # noqa: E402
+from datetime import date  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from analytics import (  # noqa: E402
+    load,
+    vintage,
+    watch,  # noqa: E402
+)
+from analytics import warnings as early  # noqa: E402
+from analytics.backtest import summary  # noqa: E402
+from analytics.jobs import WORKERS, Progress, run_all  # noqa: E402
+from analytics.models import MODELS  # noqa: E402
+from semantic.errors import AccessDenied, SemanticError  # noqa: E402
+from semantic.model import default_model  # noqa: E402
+from semantic.query import execute  # noqa: E402
+from semantic.scope import Scope  # noqa: E402
+
+EXIT_OK, EXIT_USAGE, EXIT_NO_SCOPE = 0, 2, 3
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (text or "").split(",") if p.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analytics", description="Điều hành số — dự báo và cảnh báo")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("backtest", "rolling-origin backtest per series: each model's MASE, the chosen model, interval coverage"),
+        ("forecast", "backtest, then forecast with the chosen model and append the vintage to the warehouse"),
+    ):
+        p = sub.add_parser(name, help=text)
+        what = p.add_mutually_exclusive_group(required=True)
+        what.add_argument("--indicator", help="indicator code(s), comma-separated")
+        what.add_argument("--group", help="an indicator group (monthly, annual-plan, statistics ...)")
+        p.add_argument("--area", default="VN", help="area code(s), comma-separated (default VN)")
+        p.add_argument("--horizon", type=int, help="steps ahead: at most 12 months, 4 quarters, 5 years")
+        p.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD: train on the data as known that day")
+        p.add_argument("--include-demo", action="store_true", help="also demo indicators (generated data)")
+        p.add_argument("--totals-only", action="store_true", help="skip the category breakdowns")
+        p.add_argument("--workers", type=int, default=WORKERS, help=f"processes (default {WORKERS})")
+        p.add_argument("--format", choices=("csv", "json"), default="csv")
+        if name == "forecast":
+            p.add_argument("--dry-run", action="store_true", help="print the forecasts, write nothing")
+    w = sub.add_parser("warnings", help="evaluate the registry's warning rules now")
+    w.add_argument("--area", default="VN")
+    w.add_argument("--today", help="YYYY-MM-DD (default: today)")
+    w.add_argument("--format", choices=("csv", "json"), default="csv")
+    return parser
+
+
+def _warehouse():  # noqa: ANN202 - the entry point wires the warehouse in; analytics' modules never do
+    from connectors.seed import ensure_seeded
+    from warehouse.db import Warehouse
+
+    wh = Warehouse()
+    if ensure_seeded(wh, lambda f, m: print(f"seeding {m} {f:.0%}", file=sys.stderr)):
+        print("warehouse built from data/", file=sys.stderr)
+    return wh
+
+
+def _runner(wh):  # noqa: ANN001, ANN202
+    model = default_model()
+    scope = Scope.all("analytics")
+    return lambda spec: execute(spec, model, scope, wh, action="analytics", what="forecast")
+
+
+def _row(out: vintage.Outcome) -> dict:
+    r = out.result
+    s = r.series
+    row = {
+        "indicator_code": s.indicator_code,
+        "area_code": s.area_code,
+        "category": s.category or "",
+        "base": s.base,
+        "freq": s.freq,
+        "points": len(s),
+        "first": pd.Timestamp(s.values.index[0]).strftime("%Y-%m") if len(s) else "",
+        "last": pd.Timestamp(s.values.index[-1]).strftime("%Y-%m") if len(s) else "",
+        "origins": r.n_origins,
+        "horizon": r.horizon,
+        "chosen": r.chosen or "",
+        "forecast_model": r.forecast_model or "",
+    }
+    for name in MODELS:
+        sc = r.scores.get(name)
+        row[f"mase_{name}"] = round(sc.mase, 4) if sc and math.isfinite(sc.mase) else None
+    best = r.chosen_score()
+    row["ratio"] = round(r.ratio, 4) if math.isfinite(r.ratio) else None
+    row["smape"] = round(best.smape, 2) if best else None
+    row["cov80"] = round(best.cov80, 3) if best else None
+    row["cov95"] = round(best.cov95, 3) if best else None
+    row["note"] = r.reason
+    return row
+
+
+def _emit(rows: list[dict], summ: dict | None, fmt: str) -> None:
+    frame = pd.DataFrame(rows)
+    if fmt == "json":
+        records = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+        payload: object = {"series": records, "summary": summ} if summ is not None else records
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        return
+    frame.to_csv(sys.stdout, index=False)
+    if summ is not None:
+        # stdout stays one clean CSV table; the summary goes to stderr beside the progress bar
+        print("summary: " + ", ".join(f"{k}={_fmt(v)}" for k, v in summ.items()), file=sys.stderr)
+
+
+def _fmt(v: object) -> str:
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+def run_models(args: argparse.Namespace) -> int:
+    wh = _warehouse()
+    model = default_model()
+    inds = load.select(model.registry, _split(args.indicator), args.group, args.include_demo)
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    run = _runner(wh)
+    series = load.load_series(run, inds, _split(args.area), as_of, categories=not args.totals_only)
+    kind = "live"
+    if as_of is not None:
+        if not series:  # nothing that old is recorded: today's data cut at the date (revisions leak in: say so)
+            series = load.load_series(run, inds, _split(args.area), None, categories=not args.totals_only)
+            kind = "replay"
+        else:
+            kind = "as_of"
+        series = [s.cut(pd.Timestamp(as_of)) for s in series]
+        series = [s for s in series if len(s)]
+    if not series:
+        print("no series to backtest (no data for these indicators/areas)", file=sys.stderr)
+        _emit([], None, args.format)
+        return EXIT_OK
+    bar = Progress(len(series))
+    outcomes = run_all(series, args.horizon, args.command == "forecast", args.workers, bar.step)
+    summ = summary([o.result for o in outcomes])
+    rows = [_row(o) for o in outcomes]
+    if args.command == "forecast":
+        owners = {i.code: i.owner for i in model.registry}
+        demo = {i.code for i in model.registry if i.demo}
+        runs, points, scores = vintage.frames(outcomes, owners, demo, kind)
+        if not args.dry_run:
+            from warehouse.forecasts import write_forecasts
+
+            written = write_forecasts(wh, runs, points, scores)
+            print(f"wrote {written} forecast runs ({len(points)} points, kind={kind})", file=sys.stderr)
+        summ = {**summ, "runs": len(runs)}
+    _emit(rows, summ, args.format)
+    return EXIT_OK
+
+
+def run_warnings(args: argparse.Namespace) -> int:
+    wh = _warehouse()
+    model = default_model()
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    alerts = watch.evaluate_with(_runner(wh), model, _split(args.area), today)
+    frame = early.frame(alerts)
+    _emit(frame.to_dict("records"), None, args.format)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "warnings":
+            return run_warnings(args)
+        if args.horizon is not None and args.horizon < 1:
+            raise SemanticError(f"--horizon {args.horizon}: must be at least 1", "--horizon phải ≥ 1")
+        return run_models(args)
+    except AccessDenied as exc:
+        print(f"error: {exc.message_en}\nlỗi: {exc.message_vi}", file=sys.stderr)
+        return EXIT_NO_SCOPE
+    except SemanticError as exc:
+        print(f"error: {exc.message_en}\nlỗi: {exc.message_vi}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,7 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from semantic.errors import QueryError
-from semantic.model import Condition, Cube, Dimension, Measure
+from semantic.model import Condition, Cube, Dimension, Measure, Rollup, Via
 from semantic.periods import GRAINS, parse_period, period_end
 from semantic.scope import Scope
 from semantic.spec import Filter, QuerySpec
@@ -23,9 +23,13 @@ _TRUNC = {"D": "D", "M": "M", "Q": "Q", "Y": "Y"}
 def compile_cube(spec: QuerySpec, cube: Cube, scope: Scope) -> ir.Table:
     scope.require()
     as_of = spec.as_of or date.today()
-    base = _joined(cube)
+    base = _joined(cube, as_of)
     base = _apply_scope(base, cube, scope)
-    cols = {d.name: _dim(base, d, as_of) for d in cube.dimensions}
+    if cube.as_of_column:
+        base = base.filter(base[cube.as_of_column] <= ibis.literal(as_of))
+    cols: dict[str, ir.Value] = {}
+    for d in cube.dimensions:  # in order: a derived dimension may use the ones declared before it
+        cols[d.name] = _dim(base, d, as_of, cols)
     cond: list[ir.BooleanValue] = []
     for f in spec.filters:
         cube.dimension(f.dimension)
@@ -58,7 +62,7 @@ def compile_cube(spec: QuerySpec, cube: Cube, scope: Scope) -> ir.Table:
             col = col.truncate(_TRUNC[GRAINS[spec.grain]]).cast("date")
         groups.append(col.name(name))
     measures = spec.measures or tuple(m.name for m in cube.measures)
-    aggs = _measures(cube, measures, cols, as_of)
+    aggs = _measures(cube, measures, cols, as_of, base)
     expr = base.group_by(groups).aggregate(**aggs) if groups else base.aggregate(**aggs)
     expr = expr.select(*spec.dimensions, *measures)
     if spec.order:
@@ -71,47 +75,84 @@ def compile_cube(spec: QuerySpec, cube: Cube, scope: Scope) -> ir.Table:
     return expr
 
 
-def _joined(cube: Cube) -> ir.Table:
+def _joined(cube: Cube, as_of: date) -> ir.Table:
     base = table(cube.table)
     for j in cube.joins:
         other = table(j.table)
         if j.valid_now and "valid_to" in other.columns:
             other = other.filter(other.valid_to >= OPEN_END)
+        if j.as_of_column:
+            other = other.filter(other[j.as_of_column] <= ibis.literal(as_of))
+        if j.rollup:
+            other = _rollup(other, j.right, j.rollup, as_of)
         other = other.select(**{f"{j.name}__{c}": other[c] for c in other.columns})
-        base = base.left_join(other, base[j.left] == other[f"{j.name}__{j.right}"])
+        # `left` may name a column of an earlier join ("project.program_id"): joins chain, each many-to-one
+        base = base.left_join(other, base[j.left.replace(".", "__")] == other[f"{j.name}__{j.right}"])
     return base
 
 
+def _rollup(other: ir.Table, key: str, rollups: tuple[Rollup, ...], as_of: date) -> ir.Table:
+    """One row per `key`: each rollup aggregates the rows meeting its filters (a history -> its dates)."""
+    cols = {c: other[c] for c in other.columns}
+    aggs = {}
+    for r in rollups:
+        where = ibis.and_(*[_condition(c, cols, as_of) for c in r.filters]) if r.filters else None
+        if r.agg == "count":
+            aggs[r.name] = ibis.cases((where, 1), else_=0).sum() if where is not None else other.count()
+        else:
+            col = other[r.column]
+            aggs[r.name] = getattr(col, r.agg)(where=where)
+    return other.group_by(key).aggregate(**aggs)
+
+
 def _apply_scope(base: ir.Table, cube: Cube, scope: Scope) -> ir.Table:
-    """Deny by default: a restricted scope sees a row only through a column the cube declares for it."""
+    """Deny by default: a restricted scope sees a row only through a column (or a `via` table) the cube declares."""
+    access = cube.access
+    prefix = f"{access.join}__" if access.join else ""
     cond = []
     if scope.areas is not None:
-        if not cube.access.area:
+        if not (access.area or access.area_via):
             return base.filter(ibis.literal(False))
         amap = table("area_map")
         allowed = amap.filter(amap.province_2025.isin(sorted(scope.areas))).src_code
-        cond.append(base[cube.access.area].isin(allowed))
+        cond.append(_visible(base, prefix + access.area if access.area else None, access.area_via, allowed))
     if scope.agencies is not None:
-        if not cube.access.agency:
+        if not (access.agency or access.agency_via):
             return base.filter(ibis.literal(False))
         lineage = table("agency_lineage")
         allowed = lineage.filter(lineage.new_code.isin(sorted(scope.agencies))).old_code
-        cond.append(base[cube.access.agency].isin(allowed))
+        cond.append(_visible(base, prefix + access.agency if access.agency else None, access.agency_via, allowed))
     return base.filter(cond) if cond else base
 
 
-def _dim(base: ir.Table, d: Dimension, as_of: date) -> ir.Value:
+def _visible(base: ir.Table, column: str | None, via: Via | None, allowed: ir.Column) -> ir.BooleanValue:
+    """The row's own column in the allowed codes, or (via) a party row of the same key in them."""
+    parts = []
+    if column:
+        parts.append(base[column].isin(allowed))
+    if via:
+        party = table(via.table)
+        parts.append(base[via.key].isin(party.filter(party[via.column].isin(allowed))[via.key]))
+    return ibis.or_(*parts)
+
+
+def _dim(base: ir.Table, d: Dimension, as_of: date, earlier: dict[str, ir.Value]) -> ir.Value:
     if d.days_between:
-        a, b = (_col_or_as_of(base, c, as_of) for c in d.days_between)
-        return b.delta(a, "day")
+        a, b = (_col_or_as_of(base, c, as_of, earlier) for c in d.days_between)
+        return b.delta(a, unit="day")
+    if d.cases:
+        branches = [(ibis.and_(*[_condition(c, earlier, as_of) for c in case.when]), case.then) for case in d.cases]
+        return ibis.cases(*branches, else_=d.otherwise)
     name = f"{d.join}__{d.col}" if d.join else d.col
+    if d.truncate:
+        return base[name].truncate(_TRUNC[GRAINS[d.truncate]]).cast("date")
     return base[name]
 
 
-def _col_or_as_of(base: ir.Table, name: str, as_of: date) -> ir.Value:
+def _col_or_as_of(base: ir.Table, name: str, as_of: date, earlier: dict[str, ir.Value] | None = None) -> ir.Value:
     if name == "$as_of":
         return ibis.literal(as_of)
-    col = base[name]
+    col = earlier[name] if earlier and name in earlier else base[name]
     if str(col.type()).startswith("timestamp"):
         col = col.cast("date")
     return col.fill_null(ibis.literal(as_of)) if col.type().nullable else col
@@ -150,23 +191,25 @@ def _spec_filter(col: ir.Value, f: Filter) -> ir.BooleanValue:
     return _compare(col, f.op, list(f.values))
 
 
-def _measures(cube: Cube, names: tuple[str, ...], cols: dict[str, ir.Value], as_of: date) -> dict[str, ir.Value]:
+def _measures(
+    cube: Cube, names: tuple[str, ...], cols: dict[str, ir.Value], as_of: date, base: ir.Table
+) -> dict[str, ir.Value]:
     out: dict[str, ir.Value] = {}
     for name in names:
-        out[name] = _measure(cube, cube.measure(name), cols, as_of)
+        out[name] = _measure(cube, cube.measure(name), cols, as_of, base)
     return out
 
 
-def _measure(cube: Cube, m: Measure, cols: dict[str, ir.Value], as_of: date) -> ir.Value:
+def _measure(cube: Cube, m: Measure, cols: dict[str, ir.Value], as_of: date, base: ir.Table) -> ir.Value:
     if m.agg == "ratio":
-        num = _measure(cube, cube.measure(m.numerator or ""), cols, as_of)
-        den = _measure(cube, cube.measure(m.denominator or ""), cols, as_of)
+        num = _measure(cube, cube.measure(m.numerator or ""), cols, as_of, base)
+        den = _measure(cube, cube.measure(m.denominator or ""), cols, as_of, base)
         return (num.cast("float64") * m.factor) / den.cast("float64").nullif(0)
     cond = ibis.and_(*[_condition(c, cols, as_of) for c in m.filters]) if m.filters else None
     if m.agg == "count":
-        return ibis.cases((cond, 1), else_=0).sum() if cond is not None else ibis.literal(1).sum()
+        return ibis.cases((cond, 1), else_=0).sum() if cond is not None else base.count()
     if m.column is None:
         raise QueryError(f"measure {m.name} needs a column", f"chỉ số {m.name} thiếu cột")
-    col = cols[m.column]
-    fn = {"sum": col.sum, "avg": col.mean, "min": col.min, "max": col.max, "count_distinct": col.nunique}[m.agg]
+    col = cols[m.column] if m.column in cols else base[m.column]  # a dimension, else a column
+    fn = getattr(col, {"avg": "mean", "count_distinct": "nunique"}.get(m.agg, m.agg))
     return fn(where=cond)

@@ -35,19 +35,36 @@ class Condition(Strict):
         return self
 
 
+class Case(Strict):
+    """`then` when every condition of `when` holds (conditions name dimensions declared earlier in the cube)."""
+
+    when: tuple[Condition, ...]
+    then: str
+
+
 class Dimension(Strict):
     name: str
     column: str | None = None  # defaults to name
     type: Literal["string", "number", "time", "boolean"] = "string"
     label_vi: str
     label_en: str
-    #: days from `days_between[0]` to `days_between[1]` (a column, or "$as_of" when null) — derived numbers
+    #: days from `days_between[0]` to `days_between[1]` (a dimension declared earlier, a column, or "$as_of"; a null
+    #: value counts as the query's as-of date) — derived numbers
     days_between: tuple[str, str] | None = None
+    #: derived labels: the first case whose conditions hold, else `otherwise` — statuses that depend on "$as_of"
+    cases: tuple[Case, ...] = ()
+    otherwise: str | None = None
+    #: the column's date truncated to the start of its month/quarter/year (a "month" dimension of a date column)
+    truncate: Literal["month", "quarter", "year"] | None = None
     join: str | None = None  # the dimension lives on a joined table
 
     @property
     def col(self) -> str:
         return self.column or self.name
+
+    @property
+    def derived(self) -> bool:
+        return bool(self.days_between or self.cases)
 
 
 class Measure(Strict):
@@ -71,21 +88,48 @@ class Segment(Strict):
     filters: tuple[Condition, ...]
 
 
+class Rollup(Strict):
+    """One column of a rolled-up join: `agg` of the joined table's `column` over the rows meeting `filters`
+    (conditions here name columns of the joined table)."""
+
+    name: str
+    agg: Literal["min", "max", "sum", "count"]
+    column: str | None = None
+    filters: tuple[Condition, ...] = ()
+
+
 class Join(Strict):
     name: str
     table: str
-    left: str  # column of the cube's table
+    left: str  # column of the cube's table, or "join.column" of an earlier join (joins chain)
     right: str  # column of the joined table
     relationship: Literal["many_to_one"] = "many_to_one"  # only fan-out-free joins are allowed
     valid_now: bool = True  # effective-dated tables: join the row valid today
+    #: a one-to-many child (a status history) rolled up to one row per `right` before the join, so it cannot fan
+    #: out; its columns are the rollups' names
+    rollup: tuple[Rollup, ...] = ()
+    #: rows of the joined table dated after the query's as-of date are left out (history as known on that day)
+    as_of_column: str | None = None
+
+
+class Via(Strict):
+    """A row is visible when its `key` appears in `table` on a row whose `column` is in the caller's scope
+    (many parties to one row: the provinces an emergency affects, the agencies its dispatches task)."""
+
+    table: str
+    key: str
+    column: str
 
 
 class Access(Strict):
     """Columns that carry the area (2025 code) and agency of a row; a cube with neither is visible only to
-    unrestricted scopes (deny by default)."""
+    unrestricted scopes (deny by default). `join`: the columns live on that (many-to-one) join."""
 
     area: str | None = None
     agency: str | None = None
+    join: str | None = None
+    area_via: Via | None = None
+    agency_via: Via | None = None
 
 
 class Cube(Strict):
@@ -100,6 +144,8 @@ class Cube(Strict):
     segments: tuple[Segment, ...] = ()
     joins: tuple[Join, ...] = ()
     demo_column: str | None = None
+    #: rows dated after the query's as-of date do not exist yet for it (a task assigned later, an event not begun)
+    as_of_column: str | None = None
 
     def dimension(self, name: str) -> Dimension:
         for d in self.dimensions:
@@ -178,6 +224,24 @@ def rule_measure_references(model: SemanticModel) -> list[str]:
         for seg in cube.segments:
             for cond in seg.filters:
                 problems += [f"cube {cube.name}: segment '{seg.name}': {p}" for p in _condition_problems(cond, dims)]
+        problems += _derived_problems(cube)
+    return problems
+
+
+def _derived_problems(cube: Cube) -> list[str]:
+    """Derived dimensions may only name dimensions declared before them (they are built in order)."""
+    problems = []
+    earlier: set[str] = set()
+    for d in cube.dimensions:
+        where = f"cube {cube.name}: dimension '{d.name}'"
+        for case in d.cases:
+            for cond in case.when:
+                problems += [f"{where}: {p}" for p in _condition_problems(cond, earlier)]
+        if d.cases and d.otherwise is None:
+            problems.append(f"{where}: cases need an 'otherwise' label")
+        if d.truncate and d.derived:
+            problems.append(f"{where}: truncate applies to a column, not to a derived dimension")
+        earlier.add(d.name)
     return problems
 
 
@@ -202,21 +266,51 @@ def rule_joins_resolve(model: SemanticModel) -> list[str]:
             continue
         cols = set(TABLES[cube.table].names)
         joins = {j.name: j for j in cube.joins}
+        seen: dict[str, Join] = {}
         for j in cube.joins:
-            if j.table not in TABLES or j.right not in TABLES[j.table].names or j.left not in cols:
+            first, _, rest = j.left.partition(".")
+            left_ok = j.left in cols if not rest else (first in seen and rest in _join_columns(seen[first]))
+            seen[j.name] = j
+            if j.table not in TABLES or j.right not in TABLES[j.table].names or not left_ok:
                 problems.append(f"cube {cube.name}: join '{j.name}' does not resolve ({j.left} -> {j.table}.{j.right})")
-        for d in cube.dimensions:
-            if d.days_between:
                 continue
-            where = TABLES[joins[d.join].table].names if d.join in joins else cols
+            other = set(TABLES[j.table].names)
+            for col in [r.column for r in j.rollup if r.column] + [j.as_of_column or j.right]:
+                if col not in other:
+                    problems.append(f"cube {cube.name}: join '{j.name}': column '{col}' is not in {j.table}")
+            for r in j.rollup:
+                for cond in r.filters:
+                    problems += [f"cube {cube.name}: join '{j.name}': {p}" for p in _condition_problems(cond, other)]
+        for d in cube.dimensions:
+            if d.derived:
+                continue
             if d.join and d.join not in joins:
                 problems.append(f"cube {cube.name}: dimension '{d.name}' names unknown join '{d.join}'")
-            elif d.col not in where:
+            elif d.col not in (_join_columns(joins[d.join]) if d.join else cols):
                 problems.append(f"cube {cube.name}: dimension '{d.name}': column '{d.col}' does not exist")
-        for col in (cube.access.area, cube.access.agency):
-            if col and col not in cols:
+        access = cube.access
+        if access.join and access.join not in joins:
+            problems.append(f"cube {cube.name}: access names unknown join '{access.join}'")
+        where = _join_columns(joins[access.join]) if access.join in joins else cols
+        for col in (access.area, access.agency):
+            if col and col not in where:
                 problems.append(f"cube {cube.name}: access column '{col}' does not exist")
+        for via in (access.area_via, access.agency_via):
+            if via and (via.table not in TABLES or not {via.key, via.column} <= set(TABLES[via.table].names)):
+                problems.append(f"cube {cube.name}: access via {via.table}.{via.key}/{via.column} does not resolve")
+            elif via and via.key not in cols:
+                problems.append(f"cube {cube.name}: access via key '{via.key}' is not a column of {cube.table}")
+        if cube.as_of_column and cube.as_of_column not in cols:
+            problems.append(f"cube {cube.name}: as_of_column '{cube.as_of_column}' does not exist")
     return problems
+
+
+def _join_columns(join: Join) -> set[str]:
+    from warehouse.schema import TABLES
+
+    if join.rollup:
+        return {join.right, *(r.name for r in join.rollup)}
+    return set(TABLES[join.table].names) if join.table in TABLES else set()
 
 
 def rule_labels(model: SemanticModel) -> list[str]:

@@ -22,10 +22,11 @@ BatchSource = Callable[[Registry], Iterator[tuple[BatchInfo, pd.DataFrame]]]
 
 
 def _sources() -> list[tuple[str, BatchSource]]:
-    from connectors import demo, gso, worldbank
+    from connectors import demo, gso, population, worldbank
 
     return [
         ("GSO", gso.batches),
+        ("GSO population", population.batches),
         ("World Bank", worldbank.batches),
         ("demo", demo.batches),
     ]

@@ -81,7 +81,7 @@ _CURRENT: tuple[tuple[str, str, str, str], ...] = (
 #: Created on 1 March 2025 from merged ministries.
 _NEW_2025: tuple[tuple[str, str, str, str], ...] = (
     ("MAE", "Bộ Nông nghiệp và Môi trường", "Ministry of Agriculture and Environment", "ministry"),
-    ("MERA", "Bộ Dân tộc và Tôn giáo", "Ministry of Ethnic and Religious Affairs", "ministry"),
+    ("MEMR", "Bộ Dân tộc và Tôn giáo", "Ministry of Ethnic Minorities and Religions", "ministry"),
 )
 
 #: Merged away on 1 March 2025: (code, name_vi, name_en, kind, primary successor).
@@ -104,7 +104,7 @@ _CLOSED_2025: tuple[tuple[str, str, str, str, str], ...] = (
         "ministry",
         "MOHA",
     ),
-    ("CEMA", "Ủy ban Dân tộc", "Committee for Ethnic Minority Affairs", "ministerial_agency", "MERA"),
+    ("CEMA", "Ủy ban Dân tộc", "Committee for Ethnic Minority Affairs", "ministerial_agency", "MEMR"),
     (
         "CMSC",
         "Ủy ban Quản lý vốn nhà nước tại doanh nghiệp",

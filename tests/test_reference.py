@@ -95,18 +95,18 @@ def test_government_of_march_2025(tables):
     agency = _on(tables["agency"], date(2025, 3, 1))
     ministries = set(agency[agency.kind == "ministry"].code)
     assert ministries == {
-        "MOD", "MPS", "MOFA", "MOHA", "MOJ", "MOF", "MOIT", "MAE", "MOC", "MOCST", "MOST", "MOET", "MOH", "MERA"
+        "MOD", "MPS", "MOFA", "MOHA", "MOJ", "MOF", "MOIT", "MAE", "MOC", "MOCST", "MOST", "MOET", "MOH", "MEMR"
     }  # fmt: skip
     assert set(agency[agency.kind == "ministerial_agency"].code) == {"SBV", "GI", "OOG"}
     before = set(_on(tables["agency"], date(2025, 2, 28)).code)
     assert {"MPI", "MOT", "MIC", "MARD", "MONRE", "MOLISA", "CEMA"} <= before
-    assert not {"MAE", "MERA"} & before
+    assert not {"MAE", "MEMR"} & before
     assert len(agency[agency.kind == "province_committee"]) == 63  # committees merge with provinces in July
 
 
 def test_agency_lineage(tables):
     pairs = set(zip(tables["agency_lineage"].old_code, tables["agency_lineage"].new_code, strict=True))
-    assert {("MOT", "MOC"), ("MARD", "MAE"), ("MONRE", "MAE"), ("MPI", "MOF"), ("CEMA", "MERA")} <= pairs
+    assert {("MOT", "MOC"), ("MARD", "MAE"), ("MONRE", "MAE"), ("MPI", "MOF"), ("CEMA", "MEMR")} <= pairs
     assert ("MOLISA", "MOHA") in pairs and ("MOLISA", "MOH") not in pairs  # the primary successor only
     assert ("UBND-34", "UBND-33") in pairs and ("MOF", "MOF") in pairs
     committees = _on(tables["agency"], MERGER_2025)

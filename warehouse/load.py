@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from warehouse.db import Warehouse
 from warehouse.lineage import period_end
-from warehouse.schema import OBSERVATION, OBSERVATION_KEY, table
+from warehouse.schema import OBSERVATION, OBSERVATION_KEY, REJECTED_ROW, table
 
 _KEY = list(OBSERVATION_KEY)
 
@@ -99,6 +99,14 @@ def split_unchanged(existing: pd.DataFrame, incoming: pd.DataFrame, stamped: pd.
     return incoming.index.isin(list(known))
 
 
+def _diff(wh: Warehouse, rows: pd.DataFrame, stamped: pd.Series) -> pd.DataFrame:
+    """The rows of `rows` that are not already known (see split_unchanged)."""
+    if not len(rows):
+        return rows
+    known = split_unchanged(_existing(wh, rows), rows, stamped)
+    return rows[~pd.Series(known, index=rows.index)]
+
+
 def write_observations(
     wh: Warehouse,
     frame: pd.DataFrame,
@@ -106,23 +114,56 @@ def write_observations(
     rejected: pd.DataFrame | None = None,
     rows_in: int | None = None,
 ) -> LoadResult:
-    """Write one batch in one transaction. `frame` holds valid canonical rows; `vintage` may be null (load time)."""
+    """Write one batch in one transaction. `frame` holds valid canonical rows; `vintage` may be null (load time).
+
+    A value of NaN is a withdrawal (SDMX action D): a new vintage that hides the key from "current" while `as_of`
+    still sees what was known before. `rejected` (rows of rejected_row without batch_id) is kept with the batch.
+
+    What is new is worked out before the write lock is taken (readers of a DuckDB file wait while a writer holds
+    it); inside the transaction the data version is checked again and the difference redone only if another load
+    committed in between.
+    """
     batch_id = uuid.uuid4().hex
     loaded_at = now_utc()
     stamped = frame["vintage"].isna() if "vintage" in frame.columns else pd.Series(True, index=frame.index)
-    rows = _normalise(frame, batch_id, loaded_at)
+    stamped = stamped.reset_index(drop=True)
+    rows = _normalise(frame.reset_index(drop=True), batch_id, loaded_at)
     rejected = rejected if rejected is not None else pd.DataFrame()
-    known = split_unchanged(_existing(wh, rows), rows, stamped.reset_index(drop=True)) if len(rows) else []
-    new_rows = rows[~pd.Series(known, index=rows.index)] if len(rows) else rows
+    version = wh.data_version() if len(rows) else ""
+    new_rows = _diff(wh, rows, stamped)
     n_in = rows_in if rows_in is not None else len(rows) + len(rejected)
-    if len(new_rows) == 0 and len(rejected) == 0:
+    with wh.transaction():
+        if len(rows) and wh.data_version() != version:
+            new_rows = _diff(wh, rows, stamped)
+        result = _result(batch_id, n_in, len(rows), len(new_rows), rejected)
+        wh.insert("load_batch", _batch_row(batch_id, info, loaded_at, result))
+        if len(new_rows):
+            wh.insert("observation", pa.Table.from_pandas(new_rows, preserve_index=False))
+        if len(rejected):
+            rej = rejected.copy()
+            rej["batch_id"] = batch_id
+            for col in REJECTED_ROW.names:
+                if col not in rej.columns:
+                    rej[col] = None
+            wh.insert("rejected_row", pa.Table.from_pandas(rej[list(REJECTED_ROW.names)], preserve_index=False))
+        if len(new_rows):
+            wh.bump_version()
+    return result
+
+
+def _result(batch_id: str, n_in: int, n_valid: int, n_new: int, rejected: pd.DataFrame) -> LoadResult:
+    n_rejected_rows = int(rejected["row_number"].nunique()) if len(rejected) and "row_number" in rejected else 0
+    if n_new == 0 and len(rejected) == 0:
         outcome = "unchanged"
     elif len(rejected):
         outcome = "partial"
     else:
         outcome = "loaded"
-    result = LoadResult(batch_id, n_in, len(new_rows), len(rows) - len(new_rows), len(rejected), outcome)
-    batch = pa.table(
+    return LoadResult(batch_id, n_in, n_new, n_valid - n_new, n_rejected_rows, outcome)
+
+
+def _batch_row(batch_id: str, info: BatchInfo, loaded_at: datetime, result: LoadResult) -> pa.Table:
+    return pa.table(
         {
             "batch_id": [batch_id],
             "source": [info.source],
@@ -130,24 +171,13 @@ def write_observations(
             "file_hash": [info.file_hash],
             "loaded_by": [info.loaded_by],
             "loaded_at": [loaded_at],
-            "rows_in": [n_in],
+            "rows_in": [result.rows_in],
             "rows_written": [result.rows_written],
             "rows_unchanged": [result.rows_unchanged],
             "rows_rejected": [result.rows_rejected],
-            "outcome": [outcome],
+            "outcome": [result.outcome],
         }
     )
-    with wh.transaction():
-        wh.insert("load_batch", batch)
-        if len(new_rows):
-            wh.insert("observation", pa.Table.from_pandas(new_rows, preserve_index=False))
-        if len(rejected):
-            rej = rejected.copy()
-            rej["batch_id"] = batch_id
-            wh.insert("rejected_row", pa.Table.from_pandas(rej, preserve_index=False))
-        if len(new_rows):
-            wh.bump_version()
-    return result
 
 
 def write_reference(wh: Warehouse, tables: dict[str, pd.DataFrame]) -> None:

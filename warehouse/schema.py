@@ -136,9 +136,15 @@ LOAD_BATCH = ibis.schema(
     }
 )
 
+#: One row per problem found in a rejected input row (a row with two problems has two rows). The key columns hold
+#: what the row said, as far as it could be read, so quality reports can attribute failures and scopes apply.
 REJECTED_ROW = ibis.schema(
     {
         "batch_id": "string",
+        "indicator_code": "string",
+        "area_code": "string",
+        "agency_code": "string",
+        "period": "string",
         "row_number": "int64",
         "column_name": "string",
         "value": "string",

@@ -1,0 +1,318 @@
+"""`python -m connectors`: seed, load, pull, quality, export — operators' and cron's way in and out of the warehouse.
+
+Exit codes (DESIGN §6): 0 success (also for zero rows or an unchanged load); 1 data rejected, every problem
+printed, warehouse unchanged; 2 usage error naming the bad field and the valid choices; 3 the claims give no scope.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from semantic.errors import AccessDenied, SemanticError
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_NO_SCOPE = 0, 1, 2, 3
+
+
+class Usage(Exception):
+    def __init__(self, en: str, vi: str) -> None:
+        super().__init__(en)
+        self.en, self.vi = en, vi
+
+
+def _who_args(p: argparse.ArgumentParser, required: bool) -> None:
+    g = p.add_mutually_exclusive_group(required=required)
+    g.add_argument("--claims", help="a JSON file of OIDC claims, evaluated by semantic/access.yml")
+    g.add_argument("--persona", help="a demo persona: leader, analyst, mof, moc, hungyen, none")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m connectors", description="Điều hành số — connectors")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("seed", help="build the warehouse from data/ (idempotent)")
+
+    ld = sub.add_parser("load", help="check a file and load it (all or nothing)")
+    ld.add_argument("path", help="CSV, XLSX (canonical or a GSO monthly workbook), SDMX-CSV or JSON file")
+    ld.add_argument("--source", required=True, help="code of the sending agency or province (MOF, GSO, 33 ...)")
+    ld.add_argument("--format", choices=("auto", "csv", "xlsx", "gso-xlsx", "sdmx-csv", "json"), default="auto")
+    ld.add_argument("--accept-valid", action="store_true", help="load the valid rows; keep the others in rejected_row")
+    ld.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    ld.add_argument("--encoding", help="name the file's encoding (utf-8, utf-16, cp1258, cp1252); default: detect")
+    ld.add_argument("--sep", help="CSV separator (, ; tab |); default: detect")
+    ld.add_argument("--decimal", choices=(".", ","), default=".", help="decimal mark of the values (',' for 1.234,5)")
+    ld.add_argument("--published-at", help="vintage of rows without published_at (YYYY-MM-DD); default: load time")
+    ld.add_argument("--mapping", help="GSO workbook mapping (default connectors/mappings/gso_monthly.yml)")
+    ld.add_argument("--who", help="the loader's name for load_batch (default: the claims' name, else the OS user)")
+    ld.add_argument("--registry", help="the indicator registry folder (default semantic/indicators)")
+    ld.add_argument("--lang", choices=("vi", "en", "both"), default="both", help="language of the problem list")
+    _who_args(ld, required=False)
+
+    pl = sub.add_parser("pull", help="pull from a declared REST endpoint or SQL source (YAML)")
+    pl.add_argument("config", help="a YAML file declaring the endpoint (kind: rest) or the query (kind: sql)")
+    pl.add_argument("--accept-valid", action="store_true")
+    pl.add_argument("--dry-run", action="store_true")
+    pl.add_argument("--who")
+
+    q = sub.add_parser("quality", help="completeness, timeliness, failures, revisions, outliers; plan coverage")
+    q.add_argument("--period", help="reporting month YYYY-MM (default: the last 12 months)")
+    q.add_argument("--format", choices=("csv", "json"), default="csv")
+    q.add_argument("--coverage", action="store_true", help="print only the plan's coverage figures")
+    _who_args(q, required=False)
+
+    ex = sub.add_parser("export", help="SDMX-CSV or CSV for a spec and scope (two-way sharing)")
+    ex.add_argument("--indicator", required=True, help="indicator code(s), comma-separated")
+    ex.add_argument("--area", help="area code(s), comma-separated")
+    ex.add_argument("--from", dest="time_from", help="first period: 2025, 2025-Q1, 2025-03")
+    ex.add_argument("--to", dest="time_to", help="last period")
+    ex.add_argument("--compare", choices=("yoy", "pop", "ytd", "ytd_yoy"), help="export this comparison, not levels")
+    ex.add_argument("--dimensions", help="extra dimensions: agency, category")
+    ex.add_argument("--as-of", dest="as_of", help="the data as known on YYYY-MM-DD")
+    ex.add_argument("--boundaries", choices=("2025", "as-was"), default="as-was")
+    ex.add_argument("--format", choices=("sdmx-csv", "csv"), default="sdmx-csv")
+    ex.add_argument("--output", help="write to this file (default: standard output)")
+    _who_args(ex, required=True)
+    return parser
+
+
+def _claims(args: argparse.Namespace) -> dict[str, Any] | None:
+    from semantic.access import persona_claims
+
+    if getattr(args, "persona", None):
+        return persona_claims(args.persona)
+    if getattr(args, "claims", None):
+        try:
+            data = json.loads(Path(args.claims).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise Usage(
+                f"--claims {args.claims}: cannot read a JSON object: {exc}",
+                f"--claims {args.claims}: không đọc được đối tượng JSON: {exc}",
+            ) from exc
+        if not isinstance(data, dict):
+            raise Usage(
+                f"--claims {args.claims}: the claims must be a JSON object",
+                f"--claims {args.claims}: claims phải là một đối tượng JSON",
+            )
+        return data
+    return None
+
+
+def _scope(args: argparse.Namespace, wh: Any):  # noqa: ANN202 - Scope | None
+    from semantic.access import scope_from_claims
+    from semantic.catalog import reference_codes
+
+    claims = _claims(args)
+    if claims is None:
+        return None
+    agencies, areas = reference_codes(wh)
+    scope = scope_from_claims(claims, known_agencies=agencies, known_areas=areas)
+    scope.require()
+    return scope
+
+
+def _warehouse():  # noqa: ANN202
+    from connectors.seed import ensure_seeded
+    from warehouse.db import Warehouse
+
+    wh = Warehouse()
+    if ensure_seeded(wh, _bar()):
+        print("\nwarehouse built from data/", file=sys.stderr)
+    return wh
+
+
+def _bar():  # noqa: ANN202 - Progress
+    """A terminal progress bar on stderr (one line per step when not a terminal)."""
+    tty = sys.stderr.isatty()
+    last = [""]
+
+    def show(fraction: float, what: str) -> None:
+        fraction = min(max(fraction, 0.0), 1.0)
+        if tty:
+            done = int(fraction * 30)
+            sys.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] {fraction:4.0%} {what[:40]:<40}")
+            sys.stderr.flush()
+        elif what != last[0]:
+            print(f"{fraction:4.0%} {what}", file=sys.stderr)
+        last[0] = what
+
+    return show
+
+
+def run_seed(args: argparse.Namespace) -> int:
+    from connectors.seed import seed
+    from warehouse.db import Warehouse
+
+    wh = Warehouse()
+    with wh.holding():
+        results = seed(wh, _bar())
+    written = sum(r.rows_written for r in results)
+    print(
+        f"\nseed: {len(results)} batches, {written} new rows, {sum(r.rows_unchanged for r in results)} unchanged",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def print_problems(problems: list, lang: str, stream: Any = None) -> None:
+    stream = stream or sys.stderr
+    for p in problems:
+        if lang in ("vi", "both"):
+            print(f"lỗi: {p.text('vi')}", file=stream)
+        if lang in ("en", "both"):
+            print(f"error: {p.text('en')}", file=stream)
+
+
+def run_load(args: argparse.Namespace) -> int:
+    from connectors.intake import connector_for, load
+
+    path = Path(args.path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Usage(f"cannot read {path}: {exc.strerror}", f"không đọc được {path}: {exc.strerror}") from exc
+    published = _date(args.published_at, "--published-at") if args.published_at else None
+    wh = _warehouse()
+    scope = _scope(args, wh)
+    who = args.who or (scope.who if scope else f"cli:{getpass.getuser()}")
+    conn = connector_for(
+        data,
+        path.name,
+        args.source,
+        args.format,
+        args.encoding,
+        args.sep,
+        args.decimal,
+        Path(args.mapping) if args.mapping else None,
+    )
+    registry = _registry(args.registry)
+    report = load(
+        conn,
+        wh,
+        who,
+        accept_valid=args.accept_valid,
+        dry_run=args.dry_run,
+        scope=scope,
+        registry=registry,
+        published_at=published,
+    )
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print_problems(report.problems, args.lang)
+    if args.lang in ("vi", "both"):
+        print(report.summary("vi"))
+    if args.lang in ("en", "both"):
+        print(report.summary("en"))
+    if report.outcome == "rejected" or (report.outcome == "checked" and report.problems):
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def _registry(folder: str | None):  # noqa: ANN202 - Registry
+    from semantic.registry import load_registry
+
+    return load_registry(Path(folder)) if folder else load_registry()
+
+
+def _date(text: str, flag: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise Usage(f"{flag} '{text}': use YYYY-MM-DD", f"{flag} '{text}': dùng dạng YYYY-MM-DD") from exc
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    from connectors.intake import load
+    from connectors.pull import connector_from_config
+
+    wh = _warehouse()
+    conn = connector_from_config(Path(args.config), wh)
+    report = load(
+        conn, wh, args.who or f"cli:{getpass.getuser()}", accept_valid=args.accept_valid, dry_run=args.dry_run
+    )
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print_problems(report.problems, "both")
+    print(report.summary("vi"))
+    print(report.summary("en"))
+    return EXIT_REJECTED if report.outcome == "rejected" else EXIT_OK
+
+
+def run_quality(args: argparse.Namespace) -> int:
+    from connectors.quality import coverage, quality_report
+    from semantic.scope import Scope
+
+    wh = _warehouse()
+    scope = _scope(args, wh) or Scope.all(f"cli:{getpass.getuser()}")
+    if args.period:
+        try:
+            datetime.strptime(args.period, "%Y-%m")
+        except ValueError as exc:
+            raise Usage(
+                f"--period '{args.period}': use YYYY-MM", f"--period '{args.period}': dùng dạng YYYY-MM"
+            ) from exc
+    frame = coverage(wh, scope) if args.coverage else quality_report(wh, scope, period=args.period)
+    _emit(frame, args.format)
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from connectors.export import export
+
+    wh = _warehouse()
+    scope = _scope(args, wh)
+    text = export(
+        wh,
+        scope,
+        indicators=_split(args.indicator),
+        areas=_split(args.area),
+        time_from=args.time_from,
+        time_to=args.time_to,
+        compare=args.compare,
+        dimensions=_split(args.dimensions),
+        as_of=_date(args.as_of, "--as-of").date() if args.as_of else None,
+        boundaries=args.boundaries,
+        fmt=args.format,
+    )
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in (text or "").split(",") if p.strip())
+
+
+def _emit(frame: Any, fmt: str) -> None:
+    if fmt == "json":
+        records = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+    else:
+        frame.to_csv(sys.stdout, index=False)
+
+
+COMMANDS = {"seed": run_seed, "load": run_load, "pull": run_pull, "quality": run_quality, "export": run_export}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except AccessDenied as exc:
+        print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
+        return EXIT_NO_SCOPE
+    except Usage as exc:
+        print(f"lỗi: {exc.vi}\nerror: {exc.en}", file=sys.stderr)
+        return EXIT_USAGE
+    except SemanticError as exc:
+        print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

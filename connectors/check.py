@@ -1,0 +1,145 @@
+"""What validation rules share: the working frame over a batch's records, and the parsers of periods and numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from connectors.base import ROW, Batch, Problem
+from connectors.codes import KnownCodes
+from connectors.units import Units, load_units
+from semantic.registry import Registry
+from semantic.scope import Scope
+
+BASES = ("level", "yoy", "pop", "ytd", "ytd_yoy", "base_year")
+STATUSES = {
+    "official": "official",
+    "chính thức": "official",
+    "preliminary": "preliminary",
+    "sơ bộ": "preliminary",
+    "estimate": "estimate",
+    "ước tính": "estimate",
+    "revised": "revised",
+    "điều chỉnh": "revised",
+    "a": "official",
+    "p": "preliminary",
+    "e": "estimate",  # SDMX OBS_STATUS codes
+}
+ACTIONS = ("I", "A", "M", "R", "D")
+FREQ_NAMES = {
+    "D": ("ngày", "daily"),
+    "M": ("tháng", "monthly"),
+    "Q": ("quý", "quarterly"),
+    "Y": ("năm", "annual"),
+    "2Y": ("2 năm", "two-yearly"),
+    "5Y": ("5 năm", "five-yearly"),
+    "10Y": ("10 năm", "ten-yearly"),
+}
+FORMS = {"D": "2025-03-14", "M": "2025-03", "Q": "2025-Q1", "Y": "2025", "2Y": "2025", "5Y": "2025", "10Y": "2025"}
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|M?(\d{2}))(?:-(\d{2}))?)?$", re.I)
+
+
+@dataclass
+class Check:
+    """What the rules share: the batch, the registry, the known codes, and the working frame."""
+
+    batch: Batch
+    registry: Registry
+    codes: KnownCodes
+    today: date
+    scope: Scope | None = None
+    units: Units = field(default_factory=load_units)
+    f: pd.DataFrame = field(default_factory=pd.DataFrame)
+    problems: list[Problem] = field(default_factory=list)
+
+    def flag(self, mask: Any, column: str, rule: str, en: Callable[[Any], str], vi: Callable[[Any], str]) -> None:
+        """One problem per row in `mask`; en/vi build the message from the row."""
+        rows = self.f[mask] if not isinstance(mask, pd.Index) else self.f.loc[mask]
+        for idx, r in rows.iterrows():
+            override = r.get(f"_col_{column}")  # a spreadsheet connector names the cell's column itself
+            column_label = override if isinstance(override, str) else None
+            self.problems.append(
+                Problem(
+                    file=self.batch.file_name,
+                    row=int(r[ROW]),
+                    column=column_label or self.batch.column_label(column),
+                    value=shown(r.get(column)),
+                    rule=rule,
+                    message_en=en(r),
+                    message_vi=vi(r),
+                    record={"index": idx},
+                )
+            )
+
+    def live(self) -> pd.Series:
+        """Rows with no problem so far (later rules skip what earlier ones already rejected)."""
+        bad = {p.record["index"] for p in self.problems if "index" in p.record}
+        return ~self.f.index.isin(list(bad))
+
+
+def shown(v: Any) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    return str(v)
+
+
+def blank(s: pd.Series) -> pd.Series:
+    return s.isna() | (s.astype(str).str.strip() == "")
+
+
+def has(v: Any) -> bool:
+    return v is not None and not (isinstance(v, float) and np.isnan(v)) and v is not pd.NA
+
+
+def text(s: pd.Series) -> pd.Series:
+    """Stripped text, None when blank — kept as object so that None stays None (pandas 3 would make it NaN)."""
+    values = [str(v).strip() if has(v) and str(v).strip() else None for v in s]
+    return pd.Series(values, index=s.index, dtype=object)
+
+
+# -- parsing --------------------------------------------------------------------------------------------
+
+
+def parse_period(text: str) -> tuple[date, str] | None:
+    m = _PERIOD.match(str(text).strip())
+    if not m:
+        return None
+    y, q, mo, d = m.groups()
+    try:
+        if q:
+            return (date(int(y), 3 * (int(q) - 1) + 1, 1), "Q") if d is None else None
+        if mo and d:
+            return date(int(y), int(mo), int(d)), "D"
+        if mo:
+            return date(int(y), int(mo), 1), "M"
+        return date(int(y), 1, 1), "Y"
+    except ValueError:
+        return None
+
+
+def parse_number(text: Any, decimal: str) -> float | None:
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return float(text) if np.isfinite(text) else None
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if decimal == ",":
+        s = s.replace(".", "").replace(",", ".")
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", s):
+        return None
+    v = float(s)
+    return v if np.isfinite(v) else None
+
+
+def starts_period(d: date, freq: str) -> bool:
+    if freq == "M":
+        return d.day == 1
+    if freq == "Q":
+        return d.day == 1 and d.month in (1, 4, 7, 10)
+    if freq in ("Y", "2Y", "5Y", "10Y"):
+        return d.day == 1 and d.month == 1
+    return True

@@ -1,0 +1,217 @@
+"""A load from end to end: connector -> batches -> validation -> (all or nothing, or --accept-valid) -> warehouse.
+
+Used by `python -m connectors load`, the upload page and the REST/SQL pulls: one path, one report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from connectors.base import ACTION, ROW, Batch, Connector, Problem
+from connectors.codes import KnownCodes
+from connectors.validate import rejected_rows, validate
+from semantic.errors import AccessDenied
+from semantic.registry import Registry, load_registry
+from semantic.scope import Scope
+from warehouse import audit
+from warehouse.db import Warehouse
+from warehouse.load import BatchInfo, LoadResult, write_observations
+from warehouse.schema import OBSERVATION_KEY, table
+
+FORMATS = ("auto", "csv", "xlsx", "gso-xlsx", "sdmx-csv", "json")
+
+
+@dataclass
+class LoadReport:
+    file: str
+    source: str
+    who: str
+    rows_in: int = 0
+    rows_valid: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    result: LoadResult | None = None
+    outcome: str = "rejected"  # loaded | unchanged | partial | rejected | checked
+    valid: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({(p.file, p.row) for p in self.problems})
+
+    def summary(self, lang: str = "en") -> str:
+        r = self.result
+        if lang == "vi":
+            verb = {
+                "loaded": "đã nạp",
+                "unchanged": "không thay đổi",
+                "partial": "đã nạp một phần",
+                "rejected": "bị từ chối",
+                "checked": "đã kiểm tra (chưa nạp)",
+            }[self.outcome]
+            text = f"{self.file}: {verb}; {self.rows_in} dòng đọc, {self.rows_valid} hợp lệ, {self.rejected_rows} lỗi"
+            if r:
+                text += f"; {r.rows_written} dòng mới, {r.rows_unchanged} đã có"
+            return text
+        text = (
+            f"{self.file}: {self.outcome}; {self.rows_in} rows read, {self.rows_valid} valid, "
+            f"{self.rejected_rows} rejected"
+        )
+        if r:
+            text += f"; {r.rows_written} new, {r.rows_unchanged} unchanged"
+        return text
+
+
+def detect_format(name: str, data: bytes) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from connectors.gso_xlsx import looks_like_gso
+
+        return "gso-xlsx" if looks_like_gso(data) else "xlsx"
+    if suffix == ".json":
+        return "json"
+    head = data[:400].decode("utf-8", errors="ignore").lstrip("\ufeff").lstrip().upper()
+    if head.startswith("STRUCTURE") or head.startswith('"STRUCTURE'):
+        return "sdmx-csv"
+    return "csv"
+
+
+def connector_for(
+    data: bytes,
+    name: str,
+    source: str,
+    fmt: str = "auto",
+    encoding: str | None = None,
+    sep: str | None = None,
+    decimal: str = ".",
+    mapping: Path | None = None,
+) -> Connector:
+    from connectors.files import CsvConnector, JsonConnector, XlsxConnector
+    from connectors.gso_xlsx import GsoWorkbookConnector
+    from connectors.sdmx import SdmxCsvConnector
+
+    fmt = detect_format(name, data) if fmt == "auto" else fmt
+    if fmt == "csv":
+        return CsvConnector(data, name, source, encoding, sep, decimal)
+    if fmt == "xlsx":
+        return XlsxConnector(data, name, source, decimal)
+    if fmt == "gso-xlsx":
+        return GsoWorkbookConnector(data, name, source, mapping)
+    if fmt == "sdmx-csv":
+        return SdmxCsvConnector(data, name, source, encoding)
+    if fmt == "json":
+        return JsonConnector(data, name, source)
+    raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
+
+
+def load(
+    connector: Connector,
+    wh: Warehouse,
+    who: str,
+    *,
+    accept_valid: bool = False,
+    dry_run: bool = False,
+    scope: Scope | None = None,
+    registry: Registry | None = None,
+    today: date | None = None,
+    published_at: object = None,
+) -> LoadReport:
+    """Check every batch of `connector`; write the valid rows in one transaction unless anything is wrong (or
+    `accept_valid`, which keeps the rejected rows with their reasons). Nothing is written on `dry_run`."""
+    if scope is not None and (scope.denied or not scope.can_upload):
+        raise AccessDenied("your account may not load data", "tài khoản của bạn không có quyền tải dữ liệu lên")
+    registry = registry or load_registry()
+    codes = KnownCodes.load(wh)
+    bind = getattr(connector, "bind", None)
+    if bind is not None:
+        bind(codes)  # connectors that resolve names (a GSO workbook's provinces) read the known codes
+    batches: list[Batch] = list(connector.batches())
+    first = batches[0] if batches else None
+    report = LoadReport(file=_file_of(first), source=first.source if first else "", who=who)
+    valid_parts, rejected_parts = [], []
+    fatal = False
+    for batch in batches:
+        if published_at is not None and batch.published_at is None:
+            batch.published_at = published_at
+        checked = validate(batch, registry, codes, today, scope)
+        report.rows_in += len(batch.records)
+        report.problems += checked.problems
+        report.notes += batch.notes
+        fatal = fatal or bool(batch.problems)
+        valid_parts.append(checked.valid)
+        if checked.problems:
+            rejected_parts.append(rejected_rows(batch, checked))
+    report.problems.sort(key=lambda p: (p.file, p.row))
+    valid = pd.concat(valid_parts, ignore_index=True) if valid_parts else pd.DataFrame()
+    report.rows_valid = len(valid)
+    report.valid = valid
+    if dry_run:
+        report.outcome = "checked"
+        return report
+    if fatal or (report.problems and not accept_valid):
+        report.outcome = "rejected"
+        return report
+    frame = _with_replacements(wh, valid) if len(valid) and ACTION in valid else valid
+    rejected = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else None
+    info = BatchInfo(
+        source=report.source, file_name=report.file, file_hash=first.file_hash if first else "", loaded_by=who
+    )
+    result = write_observations(
+        wh, frame.drop(columns=[ACTION, ROW], errors="ignore"), info, rejected, rows_in=report.rows_in
+    )
+    audit.record(wh, who, "load", report.file, "", scope.key() if scope else "", result.rows_written)
+    report.result = result
+    report.outcome = result.outcome
+    return report
+
+
+def _file_of(batch: Batch | None) -> str:
+    if batch is None:
+        return ""
+    return batch.file_name.split(" [", 1)[0]
+
+
+def _with_replacements(wh: Warehouse, valid: pd.DataFrame) -> pd.DataFrame:
+    """SDMX action R replaces a series over the periods the message covers: keys of that series and span that the
+    message leaves out are withdrawn (a new vintage with no value), so `as_of` still sees them before."""
+    replace = valid[valid[ACTION] == "R"]
+    if replace.empty:
+        return valid
+    series = ["indicator_code", "area_code", "agency_code", "category", "freq", "base"]
+    obs = table("observation")
+    extra = []
+    for key, part in replace.groupby(series, dropna=False):
+        vals = dict(zip(series, key, strict=True))
+        cond = [obs[c] == v if _present(v) else obs[c].isnull() for c, v in vals.items()]
+        lo, hi = min(part["period_start"]), max(part["period_start"])
+        cond += [obs.period_start >= lo, obs.period_start <= hi]
+        current = wh.execute(obs.filter(cond).select(*OBSERVATION_KEY, "value", "vintage"))
+        if current.empty:
+            continue
+        current = current.sort_values("vintage").groupby(list(OBSERVATION_KEY), dropna=False).tail(1)
+        current = current[current["value"].notna()]
+        have = {pd.Timestamp(d).date() for d in part["period_start"]}
+        gone = current[~pd.to_datetime(current["period_start"]).dt.date.isin(have)]
+        for rec in gone.itertuples(index=False):
+            extra.append(
+                {
+                    **vals,
+                    "period_start": pd.Timestamp(rec.period_start).date(),
+                    "value": np.nan,
+                    "status": "revised",
+                    "source": part["source"].iloc[0],
+                    "vintage": part["vintage"].iloc[0],
+                    ACTION: "D",
+                }
+            )
+    if not extra:
+        return valid
+    return pd.concat([valid, pd.DataFrame(extra)], ignore_index=True)
+
+
+def _present(v: object) -> bool:
+    return v is not None and not (isinstance(v, float) and np.isnan(v))

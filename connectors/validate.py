@@ -1,0 +1,154 @@
+"""Validation before anything is written: a list of small named rules over a batch's raw records.
+
+Each rule reads the working frame (the records plus what earlier rules parsed: `_ind`, `_start`, `_freq`,
+`_value`, `_base`, ...) and reports problems naming file, row, column, value and rule in Vietnamese and English.
+A row with any problem is rejected; the rest is the canonical observation frame for warehouse/load.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from connectors.base import ACTION, CANONICAL, ROW, Batch, Problem
+from connectors.check import Check, has, text
+from connectors.codes import KnownCodes
+from connectors.rules_codes import (
+    rule_breakdown,
+    rule_duplicates,
+    rule_known_agency,
+    rule_known_area,
+    rule_plausible,
+    rule_scope,
+)
+from connectors.rules_form import (
+    rule_action,
+    rule_base,
+    rule_frequency,
+    rule_future_period,
+    rule_known_indicator,
+    rule_numeric_value,
+    rule_period_form,
+    rule_published_at,
+    rule_required,
+    rule_status,
+    rule_unit,
+)
+from semantic.registry import Registry
+from semantic.scope import Scope
+
+Rule = Callable[[Check], None]
+DEFAULT_RULES: tuple[Rule, ...] = (
+    rule_required,
+    rule_action,
+    rule_known_indicator,
+    rule_period_form,
+    rule_frequency,
+    rule_future_period,
+    rule_numeric_value,
+    rule_base,
+    rule_unit,
+    rule_known_area,
+    rule_known_agency,
+    rule_breakdown,
+    rule_status,
+    rule_published_at,
+    rule_plausible,
+    rule_duplicates,
+    rule_scope,
+)
+
+
+@dataclass
+class Checked:
+    """The outcome of validation: valid canonical rows, and every problem."""
+
+    valid: pd.DataFrame
+    problems: list[Problem]
+    rejected_index: set[Any]
+    frame: pd.DataFrame
+
+
+def validate(
+    batch: Batch,
+    registry: Registry,
+    codes: KnownCodes,
+    today: date | None = None,
+    scope: Scope | None = None,
+    rules: tuple[Rule, ...] = DEFAULT_RULES,
+) -> Checked:
+    f = batch.records.copy()
+    for col in CANONICAL:
+        f[col] = text(f[col]) if col in f else None
+    if ACTION in f:
+        f[ACTION] = f[ACTION].fillna("I")
+    if "value" in batch.records:
+        f["value"] = pd.Series(
+            [v if has(v) and str(v).strip() else None for v in batch.records["value"]], index=f.index, dtype=object
+        )
+    check = Check(batch, registry, codes, today or date.today(), scope, f=f, problems=list(batch.problems))
+    if not batch.problems:
+        for rule in rules:
+            rule(check)
+    bad = {p.record["index"] for p in check.problems if "index" in p.record}
+    keep = check.f[~check.f.index.isin(list(bad))] if not batch.problems else check.f.iloc[0:0]
+    return Checked(_canonical(keep, batch), check.problems, bad, check.f)
+
+
+def _canonical(f: pd.DataFrame, batch: Batch) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "indicator_code": f["indicator_code"],
+            "area_code": f["area_code"],
+            "agency_code": f["agency_code"],
+            "category": f["category"],
+            "period_start": f["_start"] if "_start" in f else None,
+            "freq": f["_freq"] if "_freq" in f else None,
+            "base": f["_base"] if "_base" in f else None,
+            "value": f["_value"] if "_value" in f else None,
+            "status": f["_status"] if "_status" in f else None,
+            "source": batch.source,
+            "vintage": f["_vintage"] if "_vintage" in f else pd.NaT,
+        },
+        index=f.index,
+    )
+    if ACTION in f:
+        out[ACTION] = f[ACTION]
+        out.loc[f[ACTION] == "D", "value"] = np.nan
+    out[ROW] = f[ROW]
+    return out
+
+
+def rejected_rows(batch: Batch, checked: Checked) -> pd.DataFrame:
+    """rejected_row rows (without batch_id) for `--accept-valid`: one per problem, with the row's keys as read."""
+    rows = []
+    for p in checked.problems:
+        idx = p.record.get("index")
+        rec = batch.records.loc[idx] if idx is not None else None
+
+        def get(k: str, rec: Any = rec) -> str | None:
+            return None if rec is None or k not in rec.index or pd.isna(rec[k]) else str(rec[k])
+
+        rows.append(
+            {
+                "indicator_code": get("indicator_code"),
+                "area_code": get("area_code"),
+                "agency_code": get("agency_code"),
+                "period": get("period"),
+                "row_number": p.row,
+                "column_name": p.column,
+                "value": p.value,
+                "rule": p.rule,
+                "message": f"{p.message_vi} | {p.message_en}",
+                "raw": batch.raw(idx) if idx is not None else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+__all__ = ["DEFAULT_RULES", "Check", "Checked", "has", "rejected_rows", "validate"]

@@ -1,0 +1,120 @@
+"""A small warehouse for the connector tests: real area codes around the 2025 merger, a few agencies with their
+2025 lineage, and the registry in tests/data/intake (one indicator per shape a load must handle)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from semantic.registry import Registry, load_registry
+from semantic.scope import Scope
+from warehouse.db import Warehouse
+from warehouse.lineage import OPEN_END, build_area_map, close_agency_lineage
+from warehouse.load import write_reference
+from warehouse.schema import table
+
+DATA = Path(__file__).resolve().parent / "data"
+REGISTRY_DIR = DATA / "intake"
+BAD = DATA / "bad"
+GOOD = DATA / "good"
+OLD, MERGE, FOUNDED = date(2004, 1, 1), date(2025, 7, 1), date(1945, 9, 2)
+
+
+def registry() -> Registry:
+    return load_registry(REGISTRY_DIR)
+
+
+def reference(reg: Registry) -> dict[str, pd.DataFrame]:
+    area = pd.DataFrame(
+        [
+            ("VN", "Việt Nam", "Viet Nam", "national", None, FOUNDED, OPEN_END),
+            ("01", "Thành phố Hà Nội", "Ha Noi", "province", "VN", OLD, MERGE),
+            ("01", "Thành phố Hà Nội", "Ha Noi", "province", "VN", MERGE, OPEN_END),
+            ("33", "Tỉnh Hưng Yên", "Hung Yen (old)", "province", "VN", OLD, MERGE),
+            ("34", "Tỉnh Thái Bình", "Thai Binh", "province", "VN", OLD, MERGE),
+            ("33", "Tỉnh Hưng Yên", "Hung Yen", "province", "VN", MERGE, OPEN_END),
+            ("79", "Thành phố Hồ Chí Minh", "Ho Chi Minh City", "province", "VN", OLD, MERGE),
+            ("77", "Tỉnh Bà Rịa - Vũng Tàu", "Ba Ria - Vung Tau", "province", "VN", OLD, MERGE),
+            ("79", "Thành phố Hồ Chí Minh", "Ho Chi Minh City", "province", "VN", MERGE, OPEN_END),
+            ("12166", "Phường Phố Hiến", "Pho Hien Ward", "commune", "33", MERGE, OPEN_END),
+        ],
+        columns=["code", "name_vi", "name_en", "level", "parent_code", "valid_from", "valid_to"],
+    )
+    lineage = pd.DataFrame(
+        [
+            ("01", "01", 1.0, "full", MERGE),
+            ("33", "33", 1.0, "full", MERGE),
+            ("34", "33", 1.0, "full", MERGE),
+            ("79", "79", 1.0, "full", MERGE),
+            ("77", "79", 1.0, "full", MERGE),
+        ],
+        columns=["old_code", "new_code", "weight", "merge_type", "effective"],
+    )
+    ended = {"MPI": date(2025, 3, 1), "MOT": date(2025, 3, 1)}
+    codes = ["MOF", "MPI", "MOC", "MOT", "GSO", "MOIT", "MOH", "SBV", "MARD"]
+    agency = pd.DataFrame(
+        [(c, c, c, "ministry", FOUNDED, ended.get(c, OPEN_END)) for c in codes],
+        columns=["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"],
+    )
+    indicator = pd.DataFrame(
+        [
+            (
+                i.code,
+                i.name_vi,
+                i.name_en,
+                i.group,
+                i.unit,
+                i.frequency,
+                i.kind,
+                i.time_agg,
+                i.space_agg,
+                i.owner,
+                i.demo,
+            )
+            for i in reg
+        ],
+        columns=[
+            "code",
+            "name_vi",
+            "name_en",
+            "grp",
+            "unit",
+            "freq",
+            "kind",
+            "time_agg",
+            "space_agg",
+            "owner_agency",
+            "demo",
+        ],
+    )
+    pairs = [("MPI", "MOF", date(2025, 3, 1)), ("MOT", "MOC", date(2025, 3, 1))]
+    return {
+        "area": area,
+        "area_lineage": lineage,
+        "area_map": build_area_map(area, lineage),
+        "agency": agency,
+        "agency_lineage": close_agency_lineage(pairs, codes),
+        "indicator": indicator,
+    }
+
+
+def build(url: str) -> tuple[Warehouse, Registry]:
+    reg = registry()
+    wh = Warehouse(url)
+    wh.ensure_schema()
+    write_reference(wh, reference(reg))
+    return wh, reg
+
+
+def count(wh: Warehouse, name: str) -> int:
+    return int(wh.execute(table(name).count()))
+
+
+def province(code: str) -> Scope:
+    return Scope(frozenset({"province_staff"}), None, frozenset({code}), True, True, who=f"staff-{code}")
+
+
+def ministry(code: str) -> Scope:
+    return Scope(frozenset({"ministry_staff"}), frozenset({code}), None, True, True, who=f"staff-{code}")

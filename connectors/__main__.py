@@ -227,12 +227,17 @@ def _date(text: str, flag: str) -> datetime:
 def run_pull(args: argparse.Namespace) -> int:
     from connectors.intake import load
     from connectors.pull import connector_from_config
+    from connectors.rest import PullError
 
     wh = _warehouse()
     conn = connector_from_config(Path(args.config), wh)
-    report = load(
-        conn, wh, args.who or f"cli:{getpass.getuser()}", accept_valid=args.accept_valid, dry_run=args.dry_run
-    )
+    try:
+        report = load(
+            conn, wh, args.who or f"cli:{getpass.getuser()}", accept_valid=args.accept_valid, dry_run=args.dry_run
+        )
+    except PullError as exc:  # the source did not answer: nothing was read, nothing written
+        print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
+        return EXIT_REJECTED
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     print_problems(report.problems, "both")

@@ -8,6 +8,7 @@ not name is reported, never guessed; a row label that names no known area or age
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -20,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from connectors.base import ROW, Batch, Connector, file_problem
 from connectors.codes import KnownCodes
 from connectors.gso_headers import Column, classify, fold, title_period
+from connectors.gso_names import tidy
 from semantic.strict import Strict, parse, read_yaml
 from warehouse.lineage import period_end
 from warehouse.load import file_sha256
@@ -34,7 +36,7 @@ class RowRule(Strict):
     """A row by its label, or every row of a section read as areas, agencies or categories."""
 
     indicator: str
-    label: str | None = None  # the row whose label is this (accents, case, punctuation aside)
+    label: str | tuple[str, ...] | None = None  # the row whose label is this, or one of these (spellings vary)
     section: str | None = None  # the rows after the row labelled this ...
     until: str | None = None  # ... up to the row labelled this (else the sheet's end)
     each: Literal["area", "agency", "category"] | None = None  # what a section row's label names
@@ -103,8 +105,11 @@ class Sheet:
         parts: list[str] = []
         for r in self.grid[: self.data_start]:
             v = r[col]
-            if isinstance(v, str) and v.strip() and (not parts or parts[-1] != v.strip()):
-                parts.append(v.strip())
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            v = str(v).strip() if isinstance(v, str | int) and not isinstance(v, bool) else ""
+            if v and (not parts or parts[-1] != v):  # a year row ('2025') is part of the header
+                parts.append(v)
         return " ".join(parts)
 
 
@@ -121,13 +126,23 @@ def _data_start(grid: list[list[Any]]) -> int:
     return len(grid)
 
 
-def _label(row: list[Any], first_data: int) -> tuple[str, int]:
-    """(label, column index) of a data row: the last text left of the data; 'Trong đó:' is a prefix, not a label."""
+def _label(row: list[Any], first_data: int) -> tuple[str, int, bool]:
+    """(label, column index, sub-row) of a row: the last text left of the data. 'Trong đó:' marks a sub-row (an
+    item of the row above, whose parent only position tells), it is not a label itself."""
     texts = [(j, str(v).strip()) for j, v in enumerate(row[:first_data]) if isinstance(v, str) and v.strip()]
+    sub = any(fold(t).startswith("trong do") for _, t in texts)
     kept = [(j, t) for j, t in texts if fold(t) != "trong do"]
     if not kept:
-        return (texts[-1][1], texts[-1][0]) if texts else ("", -1)
-    return kept[-1][1], kept[-1][0]
+        return (texts[-1][1], texts[-1][0], False) if texts else ("", -1, False)
+    j, t = kept[-1]
+    t = re.sub(r"^trong đó\s*:?\s*", "", t, flags=re.I)
+    return t, j, sub
+
+
+def _labels(rule: RowRule) -> set[str]:
+    if rule.label is None:
+        return set()
+    return {fold(x) for x in ((rule.label,) if isinstance(rule.label, str) else rule.label)}
 
 
 @dataclass
@@ -214,7 +229,7 @@ class GsoWorkbookConnector(Connector):
         unmatched = 0
         for i in range(sheet.data_start, len(sheet.grid)):
             row = sheet.grid[i]
-            label, label_col = _label(row, first)
+            label, label_col, sub = _label(row, first)
             if not label:
                 continue
             key = fold(label)
@@ -224,8 +239,10 @@ class GsoWorkbookConnector(Connector):
                 continue
             if active is not None and active.until and fold(active.until) == key:
                 active = None
-            fixed = next((r for r in rule.rows if r.label and fold(r.label) == key), None)
-            target = fixed or active
+            fixed = next((r for r in rule.rows if key in _labels(r)), None)
+            # a 'Trong đó:' sub-item in a section is ambiguous out of position ('Nguyên chiếc' of cars and of
+            # motorbikes): only an explicit label rule loads it
+            target = fixed or (active if not sub or active is None or active.each != "category" else None)
             values = [(j, c, h) for j, c, h in wanted if _is_number(row[j])]
             if not values:
                 continue
@@ -260,14 +277,13 @@ class GsoWorkbookConnector(Connector):
     ) -> dict[str, Any]:
         base = rule.columns[col.kind]
         period = f"{col.year}-{col.month:02d}"
-        ind_freq = None
         area, agency, category = target.area, target.agency, target.category
         if by_section and target.each == "area":
             area = self._area(label, col, mapping)
         elif by_section and target.each == "agency":
             agency = _agency(label, mapping)
         elif by_section and target.each == "category":
-            category = label
+            category = tidy(label)
         form = target.form or rule.form
         if base == "level" or base == "ytd":
             unit = rule.unit
@@ -289,7 +305,6 @@ class GsoWorkbookConnector(Connector):
             "_col_value": f"{letter} ({head[:60]})",
             "_col_area_code": get_column_letter(label_col + 1),
             "_col_agency_code": get_column_letter(label_col + 1),
-            "_freq_hint": ind_freq,
         }
 
     def _area(self, label: str, col: Column, mapping: Mapping) -> str:

@@ -12,6 +12,7 @@ import ibis.expr.types as ir
 from semantic.errors import QueryError, UnknownFieldError
 from semantic.periods import GRAINS, ORDER, parse_period, period_end, truncate
 from semantic.registry import Indicator, Registry
+from semantic.rollup import Rollup, answering_rollup, from_rollup
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
 from warehouse.schema import table
@@ -41,7 +42,11 @@ def _signature(ind: Indicator) -> tuple[str, str, str, str]:
     return (ind.frequency, ind.time_agg, ind.space_agg, ind.weight or "")
 
 
-def compile_indicators(spec: QuerySpec, registry: Registry, scope: Scope) -> ir.Table:
+def compile_indicators(
+    spec: QuerySpec, registry: Registry, scope: Scope, rollups: tuple[Rollup, ...] = ()
+) -> ir.Table:
+    """`rollups`: the pre-aggregations materialised for the current data; one that answers a group of the spec
+    exactly (see `answering_rollup`) is read instead of the raw facts."""
     scope.require()
     if not spec.indicators:
         raise QueryError("no indicator given", "chưa chọn chỉ tiêu")
@@ -53,7 +58,7 @@ def compile_indicators(spec: QuerySpec, registry: Registry, scope: Scope) -> ir.
         if f.dimension not in ("category", "status", "agency", "area"):
             raise UnknownFieldError("filter dimension", f.dimension, ("agency", "area", "category", "status"))
     parts = [
-        _compile_group(spec, list(group), scope)
+        _compile_group(spec, list(group), scope, rollups)
         for _, group in groupby(sorted(inds, key=_signature), key=_signature)
     ]
     expr = parts[0] if len(parts) == 1 else ibis.union(*parts)
@@ -74,7 +79,9 @@ def _window(spec: QuerySpec, grain: str) -> tuple[date | None, date | None, date
     return lo, hi, read
 
 
-def _compile_group(spec: QuerySpec, inds: list[Indicator], scope: Scope) -> ir.Table:
+def _compile_group(
+    spec: QuerySpec, inds: list[Indicator], scope: Scope, rollups: tuple[Rollup, ...] = ()
+) -> ir.Table:
     freq = inds[0].frequency
     grain = GRAINS[spec.grain] if spec.grain else freq
     if ORDER[grain] < ORDER[freq]:
@@ -94,28 +101,12 @@ def _compile_group(spec: QuerySpec, inds: list[Indicator], scope: Scope) -> ir.T
     bases = ["level"]
     if compare and not coarser:
         bases.append(compare)
-
-    obs = table("observation")
-    cond = [obs.indicator_code.isin([i.code for i in inds]), obs.base.isin(bases)]
-    if read is not None:
-        cond.append(obs.period_start >= read)
-    if hi is not None:
-        cond.append(obs.period_start <= period_end(hi, grain))
-    if spec.as_of is not None:
-        cond.append(obs.vintage < ibis.timestamp(spec.as_of + timedelta(days=1)))
-    for f in spec.filters:
-        col = {"category": obs.category, "status": obs.status, "agency": obs.agency_code, "area": obs.area_code}
-        cond.append(_filter(col[f.dimension], f.op, f.values))
-    obs = obs.filter(cond)
-    rn = ibis.row_number().over(
-        group_by=[obs[k] for k in ("indicator_code", "area_code", "agency_code", "category", "period_start",
-                                   "freq", "base")],
-        order_by=ibis.desc(obs.vintage),
-    )
-    obs = obs.mutate(_rn=rn).filter(lambda t: t._rn == 0).drop("_rn")
-    obs = _breakdowns(obs, spec, scope)
-    rows = _areas(obs, spec, scope, inds[0])
-    level = _space(rows, inds[0], spec)
+    hi_end = period_end(hi, grain) if hi is not None else None
+    pre = answering_rollup(spec, inds, scope, rollups)
+    if pre is not None:
+        level = from_rollup(pre, spec, inds, scope, bases, read, hi_end)
+    else:
+        level = space_rows(spec, inds, scope, bases, read, hi_end)
     if coarser:
         level = _time(level.filter(level.base == "level"), inds[0], grain)
     out = level if not compare else _compare(level, inds[0], compare, grain, coarser)
@@ -141,6 +132,45 @@ def _compile_group(spec: QuerySpec, inds: list[Indicator], scope: Scope) -> ir.T
     )
 
 
+def space_rows(
+    spec: QuerySpec,
+    inds: list[Indicator],
+    scope: Scope,
+    bases: list[str] | None,
+    read: date | None,
+    hi_end: date | None,
+) -> ir.Table:
+    """One row per (indicator, output area, agency, category, native period, base) from the raw facts: latest
+    vintage, breakdown and scope, boundaries, aggregation over space. `bases` None: every base (a rollup)."""
+    obs = table("observation")
+    cond = [obs.indicator_code.isin([i.code for i in inds])]
+    if bases is not None:
+        cond.append(obs.base.isin(bases))
+    if read is not None:
+        cond.append(obs.period_start >= read)
+    if hi_end is not None:
+        cond.append(obs.period_start <= hi_end)
+    if spec.as_of is not None:
+        cond.append(obs.vintage < ibis.timestamp(spec.as_of + timedelta(days=1)))
+    for f in spec.filters:
+        col = {"category": obs.category, "status": obs.status, "agency": obs.agency_code, "area": obs.area_code}
+        cond.append(_filter(col[f.dimension], f.op, f.values))
+    obs = obs.filter(cond)
+    # The breakdown and agency-scope conditions read only columns of the series key: applied before the
+    # latest-vintage window (a row is kept exactly when its whole series is), so the window sorts fewer rows.
+    obs, by_agency = _breakdowns(obs, spec, scope)
+    rn = ibis.row_number().over(
+        group_by=[obs[k] for k in ("indicator_code", "area_code", "agency_code", "category", "period_start",
+                                   "freq", "base")],
+        order_by=ibis.desc(obs.vintage),
+    )
+    obs = obs.mutate(_rn=rn).filter(lambda t: t._rn == 0).drop("_rn")
+    if not by_agency:
+        obs = obs.mutate(agency_code=ibis.literal(None, "string"))
+    rows = _areas(obs, spec, scope, inds[0])
+    return _space(rows, inds[0], spec)
+
+
 def out_base_is_rate(compare: str | None) -> bool:
     return compare in _RATE_BASES
 
@@ -161,9 +191,10 @@ def _filter(col: ir.Column, op: str, values: tuple) -> ir.BooleanValue:
     return cmp(vals[0])
 
 
-def _breakdowns(obs: ir.Table, spec: QuerySpec, scope: Scope) -> ir.Table:
+def _breakdowns(obs: ir.Table, spec: QuerySpec, scope: Scope) -> tuple[ir.Table, bool]:
     """Pick the total rows or the breakdown rows, never both (a total beside its parts double counts), and apply
-    the agency part of the scope before anything is aggregated."""
+    the agency part of the scope before anything is aggregated. Filters on series-key columns only; the second
+    value (by_agency) False tells the caller to blank agency_code after the latest-vintage window."""
     by_agency = "agency" in spec.dimensions or bool(spec.agencies) or any(
         f.dimension == "agency" for f in spec.filters
     )
@@ -172,20 +203,16 @@ def _breakdowns(obs: ir.Table, spec: QuerySpec, scope: Scope) -> ir.Table:
     if spec.agencies:
         obs = obs.filter(obs.agency_code.isin(list(spec.agencies)))
     if scope.agencies is None:
-        obs = obs.filter(obs.agency_code.notnull() if by_agency else obs.agency_code.isnull())
-        agency_out = obs.agency_code if by_agency else ibis.literal(None, "string")
-        return obs.mutate(agency_code=agency_out)
+        return obs.filter(obs.agency_code.notnull() if by_agency else obs.agency_code.isnull()), by_agency
     lineage = table("agency_lineage")
     allowed = lineage.filter(lineage.new_code.isin(sorted(scope.agencies))).old_code
     registry_t = table("indicator")
     owned = obs.indicator_code.isin(registry_t.filter(registry_t.owner_agency.isin(allowed)).code)
     mine = obs.agency_code.isin(allowed)
     if by_agency:
-        obs = obs.filter(obs.agency_code.notnull() & (mine | owned))
-        return obs
+        return obs.filter(obs.agency_code.notnull() & (mine | owned)), True
     # without an agency dimension: the owner sees its published totals; others see the sum of their own rows
-    obs = obs.filter((obs.agency_code.isnull() & owned) | (obs.agency_code.notnull() & mine & ~owned))
-    return obs.mutate(agency_code=ibis.literal(None, "string"))
+    return obs.filter((obs.agency_code.isnull() & owned) | (obs.agency_code.notnull() & mine & ~owned)), False
 
 
 def _areas(obs: ir.Table, spec: QuerySpec, scope: Scope, ind: Indicator) -> ir.Table:

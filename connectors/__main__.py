@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--boundaries", choices=("2025", "as-was"), default="as-was")
     ex.add_argument("--format", choices=("sdmx-csv", "csv"), default="sdmx-csv")
     ex.add_argument("--output", help="write to this file (default: standard output)")
+    ex.add_argument("--registry", help="the indicator registry folder (default semantic/indicators)")
     _who_args(ex, required=True)
     return parser
 
@@ -217,6 +218,12 @@ def _registry(folder: str | None):  # noqa: ANN202 - Registry
     return load_registry(Path(folder)) if folder else load_registry()
 
 
+def _model(folder: str | None):  # noqa: ANN202 - SemanticModel
+    from semantic.model import MODELS_DIR, default_model, load_model
+
+    return load_model(MODELS_DIR, Path(folder)) if folder else default_model()
+
+
 def _date(text: str, flag: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
@@ -269,6 +276,8 @@ def run_export(args: argparse.Namespace) -> int:
 
     wh = _warehouse()
     scope = _scope(args, wh)
+    if scope is None:
+        raise AccessDenied("export needs --persona or --claims", "xuất dữ liệu cần --persona hoặc --claims")
     text = export(
         wh,
         scope,
@@ -281,6 +290,7 @@ def run_export(args: argparse.Namespace) -> int:
         as_of=_date(args.as_of, "--as-of").date() if args.as_of else None,
         boundaries=args.boundaries,
         fmt=args.format,
+        model=_model(args.registry),
     )
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")

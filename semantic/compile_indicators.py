@@ -51,6 +51,16 @@ def compile_indicators(
     if not spec.indicators:
         raise QueryError("no indicator given", "chưa chọn chỉ tiêu")
     inds = [registry[c] for c in dict.fromkeys(spec.indicators)]
+    if spec.compare:
+        # a comparison the registry does not offer (a % change of a balance that changes sign...) is not made up
+        offered = [i for i in inds if spec.compare in (*i.comparisons, *i.published)]
+        if not offered:
+            listed = "; ".join(f"{i.code}: {', '.join(dict.fromkeys((*i.comparisons, *i.published)))}" for i in inds)
+            raise QueryError(
+                f"comparison '{spec.compare}' is not offered for {', '.join(i.code for i in inds)} ({listed})",
+                f"chỉ tiêu {', '.join(i.code for i in inds)} không có phép so sánh '{spec.compare}' ({listed})",
+            )
+        inds = offered
     for dim in spec.dimensions:
         if dim not in OBS_DIMENSIONS:
             raise UnknownFieldError("dimension", dim, OBS_DIMENSIONS)
@@ -293,17 +303,25 @@ def _time(level: ir.Table, ind: Indicator, grain: str) -> ir.Table:
     period = level.period_start.truncate(_TRUNC[grain]).cast("date")
     keys = [level.indicator_code, level.area_code, level.agency_code, level.category, period.name("period_start")]
     if ind.time_agg == "sum":
-        value = level.value.sum()
+        # a sum over an incomplete period is not that period's figure: only complete periods are summed
+        expected = _PARTS.get((ind.frequency, grain))
+        total = level.value.sum()
+        value = total if expected is None else ibis.cases((level.count() == expected, total), else_=ibis.null("float64"))
     elif ind.time_agg == "last":
         value = level.value.argmax(level.period_start)
     else:
         value = level.value.mean()
-    return level.group_by(keys).aggregate(
+    out = level.group_by(keys).aggregate(
         base=ibis.literal("level"),
         value=value,
         status=level.status.argmax(level.vintage),
         vintage=level.vintage.max(),
     )
+    return out.filter(out.value.notnull())
+
+
+#: how many native periods make one period of a coarser grain (for completeness of sums)
+_PARTS = {("M", "Q"): 3, ("M", "Y"): 12, ("Q", "Y"): 4}
 
 
 def _prev(level: ir.Table, step: object) -> ir.Table:
@@ -345,23 +363,27 @@ def _vs(cur: ir.Table, step: object, base: str) -> ir.Table:
     )
 
 
-def _ytd(level: ir.Table, ind: Indicator) -> ir.Table:
+def _ytd(level: ir.Table, ind: Indicator, grain: str) -> ir.Table:
     w = ibis.window(
         group_by=[level.indicator_code, level.area_code, level.agency_code, level.category,
                   level.period_start.year()],
         order_by=level.period_start,
         rows=(None, 0),
     )
+    # a year-to-date figure needs every period since January: with a gap it would silently undercount
+    position = {"M": level.period_start.month(), "Q": level.period_start.quarter()}.get(grain)
+    complete = level.value.count().over(w) == position if position is not None else ibis.literal(True)
     if ind.time_agg == "sum":
-        value = level.value.sum().over(w)
+        value = ibis.cases((complete, level.value.sum().over(w)), else_=ibis.null("float64"))
     elif ind.time_agg == "mean":
-        value = level.value.mean().over(w)
+        value = ibis.cases((complete, level.value.mean().over(w)), else_=ibis.null("float64"))
     else:
         value = level.value
-    return level.select(
+    out = level.select(
         "indicator_code", "area_code", "agency_code", "category", "period_start",
         base=ibis.literal("ytd"), value=value, status=level.status, vintage=level.vintage.max().over(w),
     )
+    return out.filter(out.value.notnull())
 
 
 def _compare(rows: ir.Table, ind: Indicator, compare: str, grain: str, coarser: bool) -> ir.Table:
@@ -371,9 +393,9 @@ def _compare(rows: ir.Table, ind: Indicator, compare: str, grain: str, coarser: 
     elif compare == "pop":
         computed = _vs(level, _STEP.get(grain, _YEAR), "pop")
     elif compare == "ytd":
-        computed = _ytd(level, ind)
+        computed = _ytd(level, ind, grain)
     else:
-        computed = _vs(_ytd(level, ind), _YEAR, "ytd_yoy")
+        computed = _vs(_ytd(level, ind, grain), _YEAR, "ytd_yoy")
     if coarser:
         return computed
     published = rows.filter(rows.base == compare).mutate(_prio=ibis.literal(0))

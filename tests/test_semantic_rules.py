@@ -161,3 +161,17 @@ def test_spec_is_hashable_and_round_trips():
     spec = QuerySpec(indicators=("CPI",), areas=("VN",), compare="yoy", as_of=date(2025, 2, 15))
     assert hash(spec) == hash(QuerySpec.from_dict(spec.to_dict()))
     assert QuerySpec.from_dict(spec.to_dict()) == spec
+
+
+def test_incomplete_periods_are_not_summed(wh, model):
+    # 2025-Q1 has only January and February for Hưng Yên: no quarter figure rather than a short one
+    rows = values(wh, model, indicators=("FLOW",), areas=("33",), grain="quarter", time_from="2024-Q1")
+    assert [(r[3], r[4]) for r in rows] == [(date(2024, 1, 1), 66.0)]
+    # Hà Nội has February 2025 without January: no year-to-date figure
+    assert values(wh, model, indicators=("FLOW",), areas=("01",), compare="ytd", **M) == []
+
+
+def test_comparison_not_offered_is_refused(model):
+    with pytest.raises(QueryError) as err:
+        compile(QuerySpec(indicators=("STOCK",), compare="yoy"), model, Scope.all())
+    assert "STOCK: level" in str(err.value)

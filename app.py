@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from pages.i18n import pick, text
-from pages.ui import Context, model, warehouse
+from pages.ui import Context, model, sidebar, warehouse
 from semantic.access import load_policy, persona_claims, scope_from_claims
 from semantic.catalog import reference_codes
 
@@ -83,21 +83,25 @@ def main() -> None:
     st.sidebar.caption(f"{text('user', lang)}: **{scope.who}**  \n{text('scope', lang)}: {scope.describe(lang)}")
     if not demo and st.sidebar.button(text("logout", lang)):
         st.logout()
-    boundaries = st.sidebar.radio(
-        text("boundaries", lang), ["2025", "as-was"], horizontal=False, key="boundaries",
-        format_func=lambda b: text("boundaries_2025" if b == "2025" else "boundaries_aswas", lang),
-    )
-    st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area="VN", boundaries=boundaries)
+    st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area="VN", boundaries="2025")
     if scope.denied:
         st.title(text("app_title", lang))
         st.error(text("no_access", lang))
         st.stop()
+    area, period, boundaries = sidebar(lang, scope)  # the shared sidebar: area, reporting period, boundaries
+    st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area=area, boundaries=boundaries,
+                                      period=period)
     model()  # load and check the model once per process; a broken model fails here, loudly
     pages = {
         text("nav_group_monitor", lang): [
             st.Page("pages/overview.py", title=text("nav_overview", lang), icon="🏛️", default=True, url_path="tong-quan"),
+            st.Page("pages/daily.py", title=text("nav_daily", lang), icon="💹", url_path="hang-ngay"),
+            st.Page("pages/monthly.py", title=text("nav_monthly", lang), icon="🗓️", url_path="hang-thang"),
+            st.Page("pages/plan.py", title=text("nav_plan", lang), icon="🎯", url_path="ke-hoach-nam"),
+            st.Page("pages/provinces.py", title=text("nav_provinces", lang), icon="🗺️", url_path="tinh-thanh"),
         ],
         text("nav_group_data", lang): [
+            st.Page("pages/explore.py", title=text("nav_explore", lang), icon="🔎", url_path="kham-pha"),
             st.Page("pages/catalog.py", title=text("nav_catalog", lang), icon="📚", url_path="danh-muc"),
         ],
     }

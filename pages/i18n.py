@@ -54,6 +54,116 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_csv": ("Tải CSV", "Download CSV"),
     "download_xlsx": ("Tải Excel", "Download Excel"),
     "user": ("Người dùng", "User"),
+    # -- monitoring pages (daily, monthly, plan, provinces, explore) and extracts
+    "latest": ("Mới nhất", "Latest"),
+    "nav_daily": ("Hằng ngày", "Daily"),
+    "nav_monthly": ("Hằng tháng", "Monthly"),
+    "nav_plan": ("Kế hoạch năm", "Annual plan"),
+    "nav_provinces": ("Tỉnh, thành", "Provinces"),
+    "nav_explore": ("Khám phá", "Explore"),
+    "page_error": (
+        "Không hiển thị được trang do lỗi dữ liệu. Vui lòng thử lại hoặc báo quản trị hệ thống.",
+        "The page could not be shown because of a data error. Try again or tell the administrator.",
+    ),
+    "display_capped": (
+        "Bảng chỉ hiển thị {shown} dòng đầu; tệp tải về có đầy đủ mọi dòng.",
+        "The table shows the first {shown} rows; the download holds every row.",
+    ),
+    "extract_large": (
+        "Tệp trích xuất có {rows} dòng: tạo tệp có thể mất một lúc; Excel mở tối đa 1.048.576 dòng mỗi trang tính.",
+        "This extract holds {rows} rows: making the file can take a while; Excel opens at most 1,048,576 rows a sheet.",
+    ),
+    "extract_proceed": ("Tôi vẫn muốn tải đủ {rows} dòng", "Download all {rows} rows"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "value": ("Giá trị", "Value"),
+    "date": ("Ngày", "Date"),
+    "daily_title": ("Diễn biến hằng ngày", "Daily indicators"),
+    "daily_caption": (
+        "So với phiên trước: quan sát liền trước; so với cùng kỳ: quan sát gần nhất vào hoặc trước cùng ngày năm "
+        "trước.",
+        "Vs previous: the observation before; vs last year: the last observation on or before the same day a year ago.",
+    ),
+    "vs_previous_day": ("so với phiên trước", "vs previous day"),
+    "moved_most": ("Biến động mạnh nhất so với phiên trước", "Moved most since the previous day"),
+    "window": ("Khoảng thời gian", "Window"),
+    "days": ("{n} ngày", "{n} days"),
+    "monthly_title": ("Tình hình kinh tế – xã hội hằng tháng", "Monthly socio-economic situation"),
+    "this_month": ("Tháng báo cáo", "This month"),
+    "vs_prev_month": ("So với tháng trước (%)", "Vs previous month (%)"),
+    "vs_same_month": ("So với cùng kỳ (%)", "Vs same month last year (%)"),
+    "ytd": ("Lũy kế từ đầu năm", "Year to date"),
+    "ytd_vs": ("Lũy kế so với cùng kỳ (%)", "YTD vs last year (%)"),
+    "summary": ("Tóm tắt", "Summary"),
+    "trend": ("Diễn biến 24 tháng", "Last 24 months"),
+    "breakdown": ("Chi tiết theo nhóm", "Breakdown"),
+    "plan_title": ("Kế hoạch năm: mục tiêu và thực hiện", "Annual plan: targets and results"),
+    "plan_year": ("Năm kế hoạch", "Plan year"),
+    "plan_on": ("Tại ngày", "As at"),
+    "plan_caption": (
+        "Mục tiêu hiệu lực là văn bản ban hành gần nhất vào hoặc trước ngày đã chọn. Đánh giá: chỉ tiêu dòng theo tiến "
+        "độ lũy kế so với tỷ lệ thời gian đã qua; chỉ tiêu tỷ lệ, chỉ số theo số mới nhất so với mục tiêu.",
+        "The target in force is the latest document on or before the chosen date. Flows are judged by year-to-date "
+        "pacing against the share of the year elapsed; rates and indices by their latest value against the target.",
+    ),
+    "target": ("Mục tiêu", "Target"),
+    "document": ("Văn bản", "Document"),
+    "document_date": ("Ngày ban hành", "Issued"),
+    "actual": ("Thực hiện", "Actual"),
+    "actual_period": ("Kỳ số liệu", "Data period"),
+    "plan_status": ("Đánh giá", "Assessment"),
+    "versions": ("Các lần điều chỉnh mục tiêu", "Target versions"),
+    "drill": ("Chi tiết theo tỉnh, thành hoặc bộ, ngành", "By province or ministry"),
+    "drill_by_area": ("Theo tỉnh, thành", "By province"),
+    "drill_by_agency": ("Theo bộ, ngành", "By ministry"),
+    "no_actual": ("Chưa có số liệu thực hiện trong kho.", "No actual in the warehouse yet."),
+    "provinces_title": ("Bản đồ tỉnh, thành phố", "Provinces map"),
+    "provinces_caption_2025": (
+        "Địa giới 34 tỉnh, thành phố từ 01/07/2025; số liệu trước đó được cộng dồn theo địa giới mới.",
+        "The 34 provinces from 1 July 2025; earlier data re-aggregated on the new boundaries.",
+    ),
+    "provinces_caption_aswas": (
+        "Địa giới 63 tỉnh, thành phố như tại kỳ báo cáo (trước 01/07/2025).",
+        "The 63 provinces as they were in the period (before 1 July 2025).",
+    ),
+    "provinces_aswas_late": (
+        "Kỳ này đã sau ngày sắp xếp 01/07/2025: bản đồ dùng địa giới 34 tỉnh.",
+        "This period is after the 1 July 2025 reorganisation: the map uses the 34 provinces.",
+    ),
+    "ranking": ("Xếp hạng", "Ranking"),
+    "rank": ("Hạng", "Rank"),
+    "province": ("Tỉnh, thành phố", "Province"),
+    "hoang_sa": ("Quần đảo Hoàng Sa (Việt Nam)", "Hoang Sa (Paracel) Islands (Viet Nam)"),
+    "truong_sa": ("Quần đảo Trường Sa (Việt Nam)", "Truong Sa (Spratly) Islands (Viet Nam)"),
+    "no_province_data": ("Chưa có chỉ tiêu nào có số liệu theo tỉnh trong phạm vi được xem.",
+                         "No indicator has provincial data in your scope."),
+    "explore_title": ("Khám phá dữ liệu", "Explore"),
+    "view": ("Nguồn dữ liệu", "View"),
+    "indicators": ("Chỉ tiêu", "Indicators"),
+    "measures": ("Số đo", "Measures"),
+    "dimensions": ("Chiều phân tích", "Dimensions"),
+    "filters": ("Bộ lọc (chiều = giá trị, mỗi dòng một bộ lọc)", "Filters (dimension = values, one per line)"),
+    "segments": ("Nhóm định sẵn", "Segments"),
+    "grain": ("Cấp thời gian", "Grain"),
+    "compare": ("So sánh", "Comparison"),
+    "time_from": ("Từ kỳ", "From"),
+    "time_to": ("Đến kỳ", "To"),
+    "as_of": ("Số liệu như đã biết vào ngày", "Data as known on"),
+    "areas": ("Địa bàn", "Areas"),
+    "output": ("Hiển thị", "Output"),
+    "table": ("Bảng", "Table"),
+    "pivot": ("Bảng xoay", "Pivot"),
+    "chart": ("Biểu đồ", "Chart"),
+    "chart_type": ("Loại biểu đồ", "Chart type"),
+    "rows": ("Dòng", "Rows"),
+    "pivot_ambiguous": (
+        "Dòng × cột chưa xác định duy nhất từng giá trị: bảng chỉ lấy giá trị đầu tiên. Hãy thêm chiều vào dòng hoặc cột.",
+        "Rows x columns do not identify each value: the first one is shown. Add a dimension to rows or columns.",
+    ),
+    "columns": ("Cột", "Columns"),
+    "show_sql": ("Xem câu lệnh SQL", "Show SQL"),
+    "share_link": ("Đường dẫn chia sẻ chứa toàn bộ lựa chọn (tham số ?q=).", "The link holds the whole view (?q=)."),
+    "pick_something": ("Chọn chỉ tiêu hoặc số đo để bắt đầu.", "Pick indicators or measures to start."),
+    "none": ("(không)", "(none)"),
 }
 
 GROUPS: dict[str, tuple[str, str]] = {
@@ -93,3 +203,28 @@ def text(key: str, lang: str = "vi") -> str:
 
 def pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "vi" else pair[1]
+
+
+PLAN_STATUS: dict[str, tuple[str, str]] = {
+    "achieved": ("🟢 Đã đạt", "🟢 Achieved"),
+    "on_track": ("🟢 Đúng tiến độ", "🟢 On track"),
+    "at_risk": ("🟡 Có nguy cơ không đạt", "🟡 At risk"),
+    "off_track": ("🔴 Chậm, khó đạt", "🔴 Off track"),
+    "no_data": ("⚪ Chưa có số liệu", "⚪ No data"),
+}
+
+COMPARE_NAMES: dict[str, tuple[str, str]] = {
+    "": ("Giá trị (không so sánh)", "Level (no comparison)"),
+    "yoy": ("So với cùng kỳ năm trước (%)", "Vs same period last year (%)"),
+    "pop": ("So với kỳ trước (%)", "Vs previous period (%)"),
+    "ytd": ("Lũy kế từ đầu năm", "Year to date"),
+    "ytd_yoy": ("Lũy kế so với cùng kỳ (%)", "YTD vs last year (%)"),
+}
+
+GRAIN_NAMES: dict[str, tuple[str, str]] = {
+    "": ("Theo tần suất gốc", "Native frequency"),
+    "day": ("Ngày", "Day"),
+    "month": ("Tháng", "Month"),
+    "quarter": ("Quý", "Quarter"),
+    "year": ("Năm", "Year"),
+}

@@ -3,15 +3,20 @@ cards. Pages compose these; none of them holds SQL, Ibis or YAML."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from pages.i18n import FREQ_NAMES, STATUS_NAMES, pick, text
-from semantic import fmt
+from semantic import extract, fmt
+from semantic.areas import provinces_on, visible
+from semantic.areas import provincial_indicators as _provincial
 from semantic.errors import SemanticError
 from semantic.model import SemanticModel, default_model
 from semantic.query import execute
@@ -19,6 +24,9 @@ from semantic.registry import Indicator
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
 from warehouse.db import Warehouse, shared
+
+#: rows a table shows in the browser; the download always holds every row (and says how many)
+DISPLAY_ROWS = 5_000
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class Context:
     demo: bool
     area: str
     boundaries: str
+    period: str | None = None  # the sidebar's reporting month 'YYYY-MM'; None: the latest with data
 
     def t(self, key: str) -> str:
         return text(key, self.lang)
@@ -147,3 +156,203 @@ def latest_month(codes: tuple[str, ...]) -> date | None:
     if frame is None or frame.empty:
         return None
     return pd.Timestamp(frame["period_start"].max()).date()
+
+
+# -- the shared sidebar: area, reporting period, boundaries ----------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _areas(version: str, on: date) -> pd.DataFrame:
+    return provinces_on(warehouse(), on)
+
+
+def sidebar(lang: str, scope: Scope) -> tuple[str, str | None, str]:
+    """(area code, reporting month or None for the latest, boundaries mode): one sidebar for every page."""
+    frame = visible(_areas(data_version(), max(date.today(), date(2025, 7, 1))), scope)
+    codes = list(frame["code"]) or ["VN"]
+    names = dict(zip(frame["code"], frame["name_vi" if lang == "vi" else "name_en"], strict=False))
+    area = st.sidebar.selectbox(
+        text("area", lang),
+        codes,
+        key="area",
+        format_func=lambda c: f"{names.get(c, c)} ({c})" if c != "VN" else names.get(c, c),
+    )
+    today = date.today()
+    months = [f"{y}-{m:02d}" for y in range(today.year, 2019, -1) for m in range(12, 0, -1) if date(y, m, 1) <= today]
+    period = st.sidebar.selectbox(
+        text("period", lang),
+        ["latest", *months],
+        key="period",
+        format_func=lambda p: (
+            text("latest", lang) if p == "latest" else fmt.period(date(int(p[:4]), int(p[5:]), 1), "M", lang)
+        ),
+    )
+    boundaries = st.sidebar.radio(
+        text("boundaries", lang),
+        ["2025", "as-was"],
+        key="boundaries",
+        format_func=lambda b: text("boundaries_2025" if b == "2025" else "boundaries_aswas", lang),
+    )
+    return area, None if period == "latest" else period, boundaries
+
+
+def month_of(period: str | None) -> date | None:
+    return None if period is None else date(int(period[:4]), int(period[5:7]), 1)
+
+
+# -- states, figures, tables, downloads --------------------------------------------------------------------------------
+
+
+def empty(key: str = "no_data") -> None:
+    """The empty state: nothing in the reader's scope for what was asked (not an error)."""
+    st.info(ctx().t(key), icon="ℹ️")
+
+
+def plot(fig: go.Figure, key: str, height: int = 380) -> None:
+    """A Plotly figure in the reader's number format (vi: 1.234,5)."""
+    lang = ctx().lang
+    fig.update_layout(
+        separators=",." if lang == "vi" else ".,",
+        height=height,
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", y=-0.15),
+    )
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+
+
+def figure_metadata(codes: Iterable[str], frame: pd.DataFrame | None = None, key: str = "") -> None:
+    """The metadata cards of every indicator a figure shows, behind one popover."""
+    c = ctx()
+    with st.popover(f"ⓘ {c.t('metadata')}", width="content"):
+        for code in dict.fromkeys(codes):
+            ind = indicator(code)
+            status = vintage = None
+            if frame is not None and not frame.empty and "indicator_code" in frame.columns:
+                rows = frame[frame["indicator_code"] == code].sort_values("period_start")
+                if not rows.empty:
+                    status, vintage = rows["status"].iloc[-1], rows["vintage"].max()
+            st.markdown(f"**{name(ind)}** ({code}){demo_badge(ind, status)}")
+            metadata_card(ind, status, vintage)
+
+
+def table(
+    frame: pd.DataFrame,
+    key: str,
+    spec: QuerySpec | None = None,
+    specs: Iterable[QuerySpec] = (),
+    what: str = "",
+    lines: Iterable[tuple[str, str]] = (),
+    export: pd.DataFrame | None = None,
+    **kwargs: Any,
+) -> None:
+    """A table with its CSV/XLSX downloads. With `spec` the download re-runs it in full through the extract
+    writer (streamed, every row); otherwise the table itself (or `export`: the same rows as numbers rather than
+    formatted text) is written, with `specs` recorded in the audit."""
+    c = ctx()
+    shown = frame if len(frame) <= DISPLAY_ROWS else frame.head(DISPLAY_ROWS)
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_df", **kwargs)
+    if len(frame) > DISPLAY_ROWS:
+        st.caption(c.t("display_capped").format(shown=fmt.number(DISPLAY_ROWS, 0, c.lang)))
+    data = export if export is not None else frame
+    downloads(key, spec=spec, frame=None if spec is not None else data, specs=specs, what=what, lines=lines)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=600)
+def _extract_info(
+    spec_json: str, scope_key: str, version: str, lang: str, _spec: QuerySpec, _scope: Scope
+) -> extract.ExtractInfo:
+    return extract.prepare(_spec, model(), _scope, warehouse(), lang)
+
+
+def downloads(
+    key: str,
+    spec: QuerySpec | None = None,
+    frame: pd.DataFrame | None = None,
+    specs: Iterable[QuerySpec] = (),
+    what: str = "",
+    lines: Iterable[tuple[str, str]] = (),
+) -> None:
+    """CSV (UTF-8 with BOM) and XLSX buttons. The file is made when the button is clicked (and audited then);
+    a large extract first says how many rows it holds and waits for the reader to go on."""
+    c = ctx()
+    scope, lang = c.scope, c.lang
+    try:
+        if spec is not None:
+            info = _extract_info(spec.to_json(), scope.key(), data_version(), lang, spec, scope)
+        else:
+            info = extract.frame_info(
+                frame if frame is not None else pd.DataFrame(), lines, scope, what or key, specs, lang
+            )
+    except SemanticError as exc:
+        st.error(f"{c.t('error')}: {exc.message(lang)}")
+        return
+    if info.rows == 0:
+        return
+    if info.large:
+        st.warning(c.t("extract_large").format(rows=fmt.number(info.rows, 0, lang)))
+        if not st.checkbox(c.t("extract_proceed").format(rows=fmt.number(info.rows, 0, lang)), key=f"{key}_go"):
+            return
+    name = (what or key).replace(":", "_").replace(",", "_")[:60]
+    col1, col2, _ = st.columns([1, 1, 4])
+    col1.download_button(
+        f"⬇ {c.t('download_csv')}",
+        data=_maker(spec, frame, info, "csv"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    col2.download_button(
+        f"⬇ {c.t('download_xlsx')}",
+        data=_maker(spec, frame, info, "xlsx"),
+        file_name=f"{name}.xlsx",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _maker(
+    spec: QuerySpec | None, frame: pd.DataFrame | None, info: extract.ExtractInfo, kind: str
+) -> Callable[[], bytes]:
+    """The deferred file maker: runs on Streamlit's download thread when the button is clicked (no st.* inside)."""
+    c = ctx()
+    scope, lang, wh, mdl = c.scope, c.lang, warehouse(), model()
+
+    def make() -> bytes:
+        if spec is None:
+            data = frame if frame is not None else pd.DataFrame()
+            if kind == "csv":
+                return extract.frame_csv(data, info, wh, scope)
+            return extract.frame_xlsx(data, info, wh, scope, lang)
+        with tempfile.TemporaryFile() as fh:
+            if kind == "csv":
+                extract.write_csv(spec, mdl, scope, wh, fh, info)
+            else:
+                extract.write_xlsx(spec, mdl, scope, wh, fh, info, lang=lang)
+            fh.seek(0)
+            return fh.read()
+
+    return make
+
+
+def area_names(on: date) -> dict[str, str]:
+    """Code -> name of the units valid on `on` (the 63 before 1 July 2025, the 34 after), in the reader's language."""
+    frame = _areas(data_version(), on)
+    return dict(zip(frame["code"], frame["name_vi" if ctx().lang == "vi" else "name_en"], strict=False))
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def provincial_indicators(version: str) -> list[str]:
+    return _provincial(warehouse())
+
+
+def boundary_day() -> date:
+    """A day on the 2025 boundaries (the area lists of pages that pick 2025 units)."""
+    return max(date.today(), date(2025, 7, 1))
+
+
+def labels(codes: Iterable[str], code_first: bool = False) -> dict[str, str]:
+    """Indicator code -> its label, computed now: a widget's format_func must not read the session later."""
+    names = {code: name(indicator(code)) for code in codes}
+    return {code: f"{code} — {n}" if code_first else f"{n} ({code})" for code, n in names.items()}

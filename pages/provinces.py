@@ -1,0 +1,134 @@
+"""Tỉnh, thành: a choropleth on the 34 provinces of 2025 (or the 63 as they were, for earlier periods), with
+Hoàng Sa and Trường Sa shown, and a ranking table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from pages import ui
+from pages.i18n import COMPARE_NAMES, pick
+from semantic import fmt
+from semantic.areas import ARCHIPELAGOS, boundaries_geojson, map_kind
+from semantic.spec import QuerySpec
+
+c = ui.ctx()
+st.title(c.t("provinces_title"))
+registry = ui.model().registry
+codes = [x for x in ui.provincial_indicators(ui.data_version()) if x in registry]
+if not codes:
+    ui.empty("no_province_data")
+    st.stop()
+left, mid, right = st.columns([3, 2, 2])
+code = left.selectbox(c.t("indicator"), codes, key="prov_code", format_func=ui.labels(codes).__getitem__)
+ind = registry[code]
+offered = [b for b in ("yoy", "pop") if b in ind.comparisons]
+compare = mid.selectbox(
+    c.t("compare"), ["", *offered], key="prov_compare", format_func=lambda b: pick(COMPARE_NAMES[b], c.lang)
+)
+history = ui.query(QuerySpec(indicators=(code,), time_from="2020", boundaries=c.boundaries))
+if history is None:
+    st.stop()
+history = history[history["area_code"] != "VN"]
+if history.empty:
+    ui.empty()
+    st.stop()
+periods = sorted({pd.Timestamp(p).date() for p in history["period_start"]}, reverse=True)
+wanted = ui.month_of(c.period)
+freq = history["freq"].iloc[0]
+start = right.selectbox(
+    c.t("period"),
+    periods,
+    key=f"prov_period_{code}_{c.boundaries}",
+    index=periods.index(wanted) if wanted in periods else 0,
+    format_func=lambda d: fmt.period(d, freq, c.lang),
+)
+kind = map_kind(c.boundaries, start)
+st.caption(c.t("provinces_caption_aswas" if kind == "63" else "provinces_caption_2025"))
+if c.boundaries == "as-was" and kind == "34":
+    st.caption(c.t("provinces_aswas_late"))
+
+key = {"D": start.isoformat(), "M": f"{start:%Y-%m}", "Q": f"{start.year}-Q{(start.month - 1) // 3 + 1}"}.get(
+    freq, str(start.year)
+)
+spec = QuerySpec(indicators=(code,), time_from=key, time_to=key, compare=compare or None, boundaries=c.boundaries)
+values = ui.query(spec)
+if values is None:
+    st.stop()
+geo = boundaries_geojson(kind)
+on = start if kind == "63" else max(date.today(), date(2025, 7, 1))
+names = ui.area_names(on)
+values = values[values["area_code"].isin([f["id"] for f in geo["features"]]) & values["agency_code"].isna()]
+unit = "%" if compare else ui.unit(ind)
+
+fig = go.Figure()
+all_codes = [f["id"] for f in geo["features"]]
+fig.add_choropleth(
+    geojson=geo,
+    locations=all_codes,
+    z=[0] * len(all_codes),
+    featureidkey="properties.code",
+    colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]],
+    showscale=False,
+    hoverinfo="skip",
+    marker_line_color="white",
+    marker_line_width=0.6,
+    name="base",
+)
+if not values.empty:
+    fig.add_choropleth(
+        geojson=geo,
+        locations=values["area_code"],
+        z=values["value"],
+        featureidkey="properties.code",
+        colorscale="RdYlGn_r" if ind.direction == "lower_better" else "YlGnBu",
+        marker_line_color="white",
+        marker_line_width=0.6,
+        colorbar=dict(title=unit),
+        name=code,
+        text=[names.get(a, a) for a in values["area_code"]],
+        hovertemplate="%{text}: %{z:,.2f}<extra></extra>",
+    )
+fig.add_scattergeo(
+    lat=[a["lat"] for a in ARCHIPELAGOS],
+    lon=[a["lon"] for a in ARCHIPELAGOS],
+    mode="markers+text",
+    text=[c.t(a["code"]) for a in ARCHIPELAGOS],
+    textposition="bottom center",
+    name="archipelagos",
+    marker=dict(size=7, color="#1f2937", symbol="circle"),
+    textfont=dict(size=11, color="#1f2937"),
+    hoverinfo="text",
+    showlegend=False,
+)
+fig.update_geos(
+    visible=False,
+    projection_type="mercator",
+    lataxis_range=[8.0, 23.6],
+    lonaxis_range=[102.0, 117.5],
+    bgcolor="rgba(0,0,0,0)",
+)
+fig.update_layout(title=f"{ui.name(ind)} — {fmt.period(start, freq, c.lang)} ({unit})", showlegend=False)
+ui.plot(fig, key="prov_map", height=720)
+ui.figure_metadata([code], values, key="prov_meta")
+st.caption(f"{len(all_codes)} {c.t('province').lower()} · {c.t('hoang_sa')} · {c.t('truong_sa')}")
+
+st.subheader(c.t("ranking"))
+if values.empty:
+    ui.empty()
+    st.stop()
+ranked = values.sort_values("value", ascending=ind.direction == "lower_better").reset_index(drop=True)
+shown = pd.DataFrame(
+    {
+        c.t("rank"): range(1, len(ranked) + 1),
+        c.t("province"): [names.get(a, a) for a in ranked["area_code"]],
+        "code": ranked["area_code"],
+        c.t("value"): ranked["value"].round(2),
+        c.t("unit"): unit,
+        c.t("status"): ranked["status"],
+    }
+)
+ui.table(shown, key="prov_table", spec=spec, what=f"provinces_{code}_{key}")

@@ -1,0 +1,145 @@
+"""The real app in a real browser: `streamlit run app.py` (demo mode) on a free port, driven by Playwright in
+Debian's headless Chromium. Every page for every demo persona renders without an exception; a CSV is downloaded
+and checked; a screenshot per page is saved under artifacts/ (and the overview's as docs/screenshot-overview.png)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.monitoring_support import PERSONAS, real_warehouse_url
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "pages"
+CHROMIUM = os.environ.get("DIEUHANH_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+#: url path -> a heading the page shows when it rendered (Vietnamese, demo mode)
+PAGES = {
+    "tong-quan": "Tổng quan kinh tế",
+    "hang-ngay": "Diễn biến hằng ngày",
+    "hang-thang": "Tình hình kinh tế",
+    "ke-hoach-nam": "Kế hoạch năm",
+    "tinh-thanh": "Bản đồ tỉnh, thành phố",
+    "kham-pha": "Khám phá dữ liệu",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = real_warehouse_url()
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("streamlit")
+    no_secrets = folder / "secrets.toml"  # an empty secrets file: no [auth], so demo mode, whatever the tree holds
+    no_secrets.write_text("", encoding="utf-8")
+    log = (folder / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--secrets.files", str(no_secrets)],
+        cwd=ROOT, env={**os.environ, "DIEUHANH_DB": url}, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"streamlit did not start:\n{(folder / 'streamlit.log').read_text()}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def _open(page, url: str) -> None:  # noqa: ANN001 - a Playwright page
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+    # charts and tables finish drawing after the script run ends
+    page.wait_for_timeout(1_500)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+
+
+def _no_exception(page, where: str) -> None:  # noqa: ANN001
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, f"{where}: {errors.first.inner_text()}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_renders_for_every_persona(app_url, browser, persona):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="vi-VN")
+    page = context.new_page()
+    shots = ARTIFACTS / persona
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        for path, heading in PAGES.items():
+            _open(page, f"{app_url}/{path}?persona={persona}")
+            _no_exception(page, f"{persona} {path}")
+            if persona == "none":
+                assert page.get_by_text("chưa được cấp quyền xem dữ liệu").first.is_visible()
+            else:
+                assert page.get_by_role("heading", name=heading).first.is_visible(), f"{persona} {path}"
+            page.screenshot(path=str(shots / f"{path}.png"), full_page=True)
+            if persona == "leader" and path == "tong-quan":
+                (ROOT / "docs").mkdir(exist_ok=True)
+                page.screenshot(path=str(ROOT / "docs" / "screenshot-overview.png"))
+    finally:
+        context.close()
+
+
+def test_a_csv_downloads_from_the_monthly_page(app_url, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        _open(page, f"{app_url}/hang-thang?persona=analyst")
+        _no_exception(page, "monthly")
+        with page.expect_download(timeout=120_000) as wait:
+            page.get_by_role("button", name="Tải CSV").first.click()
+        download = wait.value
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        target = ARTIFACTS / download.suggested_filename
+        download.save_as(str(target))
+        data = target.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
+        text = data[3:].decode("utf-8")
+        assert "# Phạm vi dữ liệu" in text and "indicator_code" in text and "CPI" in text
+        assert target.name.endswith(".csv")
+    finally:
+        context.close()

@@ -1,0 +1,271 @@
+"""AppTest behaviour tests of the monitoring pages on the real warehouse: each page renders for each demo persona,
+what it shows equals the CLI's answer for the same spec and persona, and scoped personas see only their scope."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from semantic import fmt
+from semantic.model import default_model
+from semantic.share import spec_param
+from semantic.spec import QuerySpec
+from tests.monitoring_support import PERSONAS, cli, real_warehouse_url, using
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {
+    "daily": ("pages/daily.py", "Diễn biến hằng ngày"),
+    "monthly": ("pages/monthly.py", "Tình hình kinh tế – xã hội hằng tháng"),
+    "plan": ("pages/plan.py", "Kế hoạch năm: mục tiêu và thực hiện"),
+    "provinces": ("pages/provinces.py", "Bản đồ tỉnh, thành phố"),
+    "explore": ("pages/explore.py", "Khám phá dữ liệu"),
+}
+ACTIVE = tuple(p for p in PERSONAS if p != "none")
+REGISTRY = default_model().registry
+MONTHLY = [i.code for i in REGISTRY if i.group == "monthly" and i.frequency == "M"]
+DAILY = sorted(i.code for i in REGISTRY if i.group == "daily" and i.frequency == "D")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def real():
+    with using(real_warehouse_url()):
+        yield
+
+
+def open_page(page: str, persona: str, query: dict[str, str] | None = None, **sidebar: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["persona"] = persona
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGES[page][0])
+    at.run()
+    for key, value in sidebar.items():
+        widget = at.sidebar.radio(key=key) if key == "boundaries" else at.sidebar.selectbox(key=key)
+        widget.set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def totals(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["agency_code"].isna()] if "agency_code" in frame.columns else frame
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_for_every_persona(page, persona):
+    at = open_page(page, persona)
+    if persona == "none":
+        # the frame's notice, or the query path's own refusal when the page is reached directly: never data
+        assert at.error and all("chưa được cấp quyền xem dữ liệu" in e.value.lower() for e in at.error)
+        assert not at.dataframe and not at.get("plotly_chart")
+        return
+    assert at.title[0].value == PAGES[page][1]
+    assert not at.error, [e.value for e in at.error]
+    assert at.dataframe or at.info  # data, or the Vietnamese empty state
+    for df in at.dataframe:  # every table offers its CSV and Excel downloads
+        assert df.value is not None
+    if at.dataframe:
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert "⬇ Tải CSV" in labels and "⬇ Tải Excel" in labels
+
+
+def test_monthly_page_shows_cpi_for_february_2025_as_gso_published_it():
+    at = open_page("monthly", "leader", period="2025-02")
+    table = at.dataframe[0].value.set_index("code")
+    assert table.loc["CPI", "So với cùng kỳ (%)"] == "+2,91%"
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Chỉ số giá tiêu dùng (CPI) tháng 2/2025 tăng 2,91% so với cùng kỳ" in text
+
+
+@pytest.mark.parametrize("persona", ACTIVE)
+def test_monthly_page_equals_the_cli_within_the_scope(persona):
+    at = open_page("monthly", persona, period="2025-02")
+    shown = at.dataframe[0].value.set_index("code") if at.dataframe else pd.DataFrame()
+    columns = {"pop": "So với tháng trước (%)", "yoy": "So với cùng kỳ (%)", "ytd_yoy": "Lũy kế so với cùng kỳ (%)"}
+    visible: set[str] = set()
+    args = ("--indicator", ",".join(MONTHLY), "--area", "VN", "--from", "2025-02", "--to", "2025-02")
+    for base in ("level", "pop", "yoy", "ytd", "ytd_yoy"):
+        answer = totals(cli(*args, *(() if base == "level" else ("--compare", base)), persona=persona))
+        visible |= set(answer["indicator_code"])
+        if base in columns:
+            expected = {r.indicator_code: fmt.percent(r.value, 2) for r in answer.itertuples()}
+            got = {code: v for code, v in shown[columns[base]].items() if v != "–"} if len(shown) else {}
+            assert got == expected, base
+    assert set(shown.index) == visible  # the page shows exactly what the persona may see
+    if persona in ("mof", "moc"):
+        assert "CPI" not in visible  # a ministry sees its own indicators, not GSO's
+
+
+@pytest.mark.parametrize("persona", ACTIVE)
+def test_daily_page_equals_the_cli_within_the_scope(persona):
+    at = open_page("daily", persona)
+    start = (date.today() - timedelta(days=800)).isoformat()
+    answer = totals(cli("--indicator", ",".join(DAILY), "--area", "VN", "--from", start, persona=persona))
+    if answer.empty:
+        assert at.info and not at.dataframe
+        return
+    latest = answer.sort_values("period").groupby("indicator_code").tail(1).set_index("indicator_code")
+    table = at.dataframe[0].value.set_index("code")
+    assert set(table.index) == set(latest.index)
+    for code, row in latest.iterrows():
+        assert table.loc[code, "Giá trị"] == pytest.approx(row["value"])
+        assert str(table.loc[code, "Ngày"]) == row["period"]
+
+
+@pytest.mark.parametrize("persona", ACTIVE)
+def test_plan_page_shows_the_targets_in_scope_with_actuals_from_the_cli(persona):
+    at = open_page("plan", persona)
+    targets = cli(
+        "--view",
+        "plan_targets",
+        "--measures",
+        "targets",
+        "--dimensions",
+        "seq,area,document_date",
+        "--filter",
+        "year=2025",
+        persona=persona,
+    )
+    today = min(date.today(), date(2025, 12, 31)).isoformat()
+    expected = set() if targets.empty else set(targets[targets["document_date"].str[:10] <= today]["seq"])
+    if not expected:
+        assert not at.dataframe and at.info
+        return
+    table = at.dataframe[0].value
+    assert set(table["#"]) == expected
+    if "BUDGET_REV" in set(
+        cli(
+            "--view",
+            "plan_targets",
+            "--measures",
+            "targets",
+            "--dimensions",
+            "indicator",
+            "--filter",
+            "year=2025",
+            persona=persona,
+        )["indicator"]
+    ):
+        ytd = totals(
+            cli(
+                "--indicator",
+                "BUDGET_REV",
+                "--area",
+                "VN",
+                "--from",
+                "2025",
+                "--to",
+                "2025-12-31",
+                "--compare",
+                "ytd",
+                "--as-of",
+                date.today().isoformat(),
+                persona=persona,
+            )
+        )
+        last = ytd.sort_values("period").iloc[-1]
+        row = table[table["Mục tiêu"].str.startswith("Thu ngân sách")].iloc[0]
+        month = date.fromisoformat(last["period"] + "-01")
+        assert row["Thực hiện"] == f"{fmt.number(last['value'], 0)} ({fmt.period(month, 'M')})"
+
+
+def _map(at: AppTest) -> list[dict]:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+
+
+def test_choropleth_has_34_provinces_for_2025_and_63_as_was_with_the_archipelagos():
+    at = open_page("provinces", "leader")
+    at.selectbox(key="prov_code").set_value("PUBINV_DISB").run()
+    traces = _map(at)
+    assert len(traces[0]["locations"]) == 34
+    islands = next(t for t in traces if t["type"] == "scattergeo")
+    assert islands["text"] == ["Quần đảo Hoàng Sa (Việt Nam)", "Quần đảo Trường Sa (Việt Nam)"]
+    assert (islands["lat"], islands["lon"]) == ([16.5, 10.0], [112.0, 114.0])
+
+    at.sidebar.radio(key="boundaries").set_value("as-was").run()
+    at.selectbox(key="prov_period_PUBINV_DISB_as-was").set_value(date(2024, 12, 1)).run()
+    assert not at.exception
+    traces = _map(at)
+    assert len(traces[0]["locations"]) == 63
+    assert any(t["type"] == "scattergeo" for t in traces)
+    answer = cli("--indicator", "PUBINV_DISB", "--from", "2024-12", "--to", "2024-12", "--boundaries", "as-was")
+    answer = totals(answer[answer["area_code"] != "VN"]).set_index("area_code")
+    ranking = at.dataframe[0].value.set_index("code")
+    assert set(ranking.index) == set(answer.index) & set(traces[0]["locations"])
+    for code, row in ranking.iterrows():
+        assert row["Giá trị"] == pytest.approx(round(answer.loc[code, "value"], 2))
+    # old Hưng Yên (33) and old Thái Bình (34) are separate units on the map as it was
+    assert {"33", "34"} <= set(traces[0]["locations"])
+
+
+@pytest.mark.parametrize("persona", ACTIVE)
+def test_provinces_ranking_equals_the_cli_within_the_scope(persona):
+    at = open_page("provinces", persona)
+    if not at.dataframe:
+        assert at.info
+        return
+    code = at.selectbox(key="prov_code").value
+    period = next(s for s in at.selectbox if s.key.startswith("prov_period")).value
+    key = f"{period:%Y-%m}" if REGISTRY[code].frequency == "M" else str(period.year)
+    answer = totals(cli("--indicator", code, "--from", key, "--to", key, persona=persona))
+    answer = answer[answer["area_code"] != "VN"].set_index("area_code")
+    ranking = at.dataframe[0].value.set_index("code")
+    assert set(ranking.index) == set(answer.index)
+    if persona == "hungyen":
+        assert set(ranking.index) <= {"33"}
+    for area, row in ranking.iterrows():
+        assert row["Giá trị"] == pytest.approx(round(answer.loc[area, "value"], 2))
+
+
+@pytest.mark.parametrize("persona", ["analyst", "leader", "hungyen"])
+def test_explore_runs_the_spec_in_the_link_and_shows_sql_only_to_analysts(persona):
+    spec = QuerySpec(indicators=("CPI", "IIP"), areas=("VN",), compare="yoy", time_from="2024-07", time_to="2025-02")
+    at = open_page("explore", persona, query={"q": spec_param(spec)})
+    assert at.query_params["q"] == spec_param(spec)  # the view stays in the link
+    table = at.dataframe[0].value
+    answer = cli(
+        "--indicator",
+        "CPI,IIP",
+        "--area",
+        "VN",
+        "--from",
+        "2024-07",
+        "--to",
+        "2025-02",
+        "--compare",
+        "yoy",
+        persona=persona,
+    )
+    assert len(table) == len(answer) == 16
+    assert list(table["value"].round(6)) == list(answer["value"].round(6))
+    sql_shown = any(e.label == "Xem câu lệnh SQL" for e in at.expander)
+    assert sql_shown == (persona == "analyst")
+
+
+def test_explore_queries_a_cube_and_pivots_and_charts_it():
+    at = open_page("explore", "analyst")
+    at.selectbox(key="ex_view").set_value("plan_targets").run()
+    at.text_input(key="ex_from").set_value("").run()
+    at.multiselect(key="ex_measures_plan_targets").set_value(["targets"]).run()
+    at.multiselect(key="ex_dims_plan_targets").set_value(["year", "comparator"]).run()
+    assert not at.exception and not at.error
+    answer = cli(
+        "--view", "plan_targets", "--measures", "targets", "--dimensions", "year,comparator", persona="analyst"
+    )
+    table = at.dataframe[0].value
+    assert table.to_dict("records") == answer.to_dict("records")
+    assert json.loads(at.query_params["q"])["view"] == "plan_targets"
+    at.segmented_control(key="ex_output").set_value("pivot").run()
+    pivot = at.dataframe[0].value.set_index("year")
+    for r in answer.itertuples():
+        assert pivot.loc[r.year, r.comparator] == r.targets
+    at.segmented_control(key="ex_output").set_value("chart").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1

@@ -67,10 +67,14 @@ def compile_indicators(
     for f in spec.filters:
         if f.dimension not in ("category", "status", "agency", "area"):
             raise UnknownFieldError("filter dimension", f.dimension, ("agency", "area", "category", "status"))
-    parts = [
-        _compile_group(spec, list(group), scope, rollups)
-        for _, group in groupby(sorted(inds, key=_signature), key=_signature)
-    ]
+    groups = [list(g) for _, g in groupby(sorted(inds, key=_signature), key=_signature)]
+    # groups of one frequency read the same facts: the latest-vintage rows are built once for all of them (Ibis
+    # shares the relation as one CTE) instead of once per group, each a scan of the observation table
+    same_freq: dict[str, list[str]] = {}
+    for g in groups:
+        same_freq.setdefault(g[0].frequency, []).extend(i.code for i in g)
+    shared: dict[str, tuple[ir.Table, bool]] = {}
+    parts = [_compile_group(spec, g, scope, rollups, same_freq[g[0].frequency], shared) for g in groups]
     expr = parts[0] if len(parts) == 1 else ibis.union(*parts)
     order = [ibis.asc(c) for c in ("indicator_code", "area_code", "agency_code", "category", "period_start")]
     expr = expr.order_by(order)
@@ -90,7 +94,12 @@ def _window(spec: QuerySpec, grain: str) -> tuple[date | None, date | None, date
 
 
 def _compile_group(
-    spec: QuerySpec, inds: list[Indicator], scope: Scope, rollups: tuple[Rollup, ...] = ()
+    spec: QuerySpec,
+    inds: list[Indicator],
+    scope: Scope,
+    rollups: tuple[Rollup, ...] = (),
+    read_codes: list[str] | None = None,
+    shared: dict[str, tuple[ir.Table, bool]] | None = None,
 ) -> ir.Table:
     freq = inds[0].frequency
     grain = GRAINS[spec.grain] if spec.grain else freq
@@ -116,7 +125,7 @@ def _compile_group(
     if pre is not None:
         level = from_rollup(pre, spec, inds, scope, bases, read, hi_end)
     else:
-        level = space_rows(spec, inds, scope, bases, read, hi_end)
+        level = space_rows(spec, inds, scope, bases, read, hi_end, read_codes, shared)
     if coarser:
         level = _time(level.filter(level.base == "level"), inds[0], grain)
     out = level if not compare else _compare(level, inds[0], compare, grain, coarser)
@@ -149,11 +158,33 @@ def space_rows(
     bases: list[str] | None,
     read: date | None,
     hi_end: date | None,
+    read_codes: list[str] | None = None,
+    shared: dict[str, tuple[ir.Table, bool]] | None = None,
 ) -> ir.Table:
     """One row per (indicator, output area, agency, category, native period, base) from the raw facts: latest
-    vintage, breakdown and scope, boundaries, aggregation over space. `bases` None: every base (a rollup)."""
+    vintage, breakdown and scope, boundaries, aggregation over space. `bases` None: every base (a rollup).
+    `read_codes`/`shared`: the latest-vintage rows are read for all of `read_codes` once per frequency."""
+    codes = [i.code for i in inds]
+    freq = inds[0].frequency
+    if shared is not None and freq in shared:
+        obs, by_agency = shared[freq]
+    else:
+        obs, by_agency = latest_rows(spec, read_codes or codes, scope, bases, read, hi_end)
+        if shared is not None:
+            shared[freq] = (obs, by_agency)
+    if read_codes is not None and set(read_codes) != set(codes):
+        obs = obs.filter(obs.indicator_code.isin(codes))
+    rows = _areas(obs, spec, scope, inds[0])
+    return _space(rows, inds[0], spec)
+
+
+def latest_rows(
+    spec: QuerySpec, codes: list[str], scope: Scope, bases: list[str] | None, read: date | None, hi_end: date | None
+) -> tuple[ir.Table, bool]:
+    """The current row (latest vintage <= as_of) of every series of `codes` the spec and scope select, and whether
+    rows are kept by agency (else agency_code is blank)."""
     obs = table("observation")
-    cond = [obs.indicator_code.isin([i.code for i in inds])]
+    cond = [obs.indicator_code.isin(codes)]
     if bases is not None:
         cond.append(obs.base.isin(bases))
     if read is not None:
@@ -177,8 +208,7 @@ def space_rows(
     obs = obs.mutate(_rn=rn).filter(lambda t: t._rn == 0).drop("_rn")
     if not by_agency:
         obs = obs.mutate(agency_code=ibis.literal(None, "string"))
-    rows = _areas(obs, spec, scope, inds[0])
-    return _space(rows, inds[0], spec)
+    return obs, by_agency
 
 
 def out_base_is_rate(compare: str | None) -> bool:

@@ -18,6 +18,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis.expr.schema import Schema
 
+from semantic import sqlopt
 from semantic.model import SemanticModel
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
@@ -64,7 +65,7 @@ def get(
             stats.hits += 1
             return hit
     expr = build()
-    out = Compiled(str(ibis.to_sql(expr, dialect=dialect)), expr.schema(), expr)
+    out = Compiled(sqlopt.optimise(str(ibis.to_sql(expr, dialect=dialect)), dialect), expr.schema(), expr)
     with _lock:
         stats.misses += 1
         cache[k] = out

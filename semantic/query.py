@@ -47,6 +47,8 @@ def run(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_
     """The rows of `spec` (not audited: `execute` is the audited entry point). On DuckDB and PostgreSQL the SQL
     comes from the compile cache; other backends run the Ibis expression."""
     scope.require()
+    if spec.view != "observations" and model.cube(spec.view).table == "audit":
+        audit.flush(wh)  # the trail as it is, deferred rows included
     fresh = stored.fresh(wh) if use_rollups and model.pre_aggregations and spec.view == "observations" else stored.NONE
     if not fastsql.supports(wh):
         return wh.execute(compile(spec, model, scope, fresh))
@@ -65,5 +67,8 @@ def execute(
 ) -> pd.DataFrame:
     """Run `spec` and write it to the audit trail (who, spec, scope, rows)."""
     frame = run(spec, model, scope, wh, use_rollups)
-    audit.record(wh, scope.who, action, what or spec.view, spec.to_json(), scope.key(), len(frame))
+    # a page's queries are recorded a moment later, in batches (warehouse/audit.py says why); anything else now
+    audit.record(
+        wh, scope.who, action, what or spec.view, spec.to_json(), scope.key(), len(frame), defer=action == "query"
+    )
     return frame

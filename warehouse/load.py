@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import pyarrow as pa
 
+from warehouse import rollups
 from warehouse.db import Warehouse
 from warehouse.lineage import period_end
 from warehouse.schema import OBSERVATION, OBSERVATION_KEY, REJECTED_ROW, table
@@ -132,7 +133,7 @@ def write_observations(
     version = wh.data_version() if len(rows) else ""
     new_rows = _diff(wh, rows, stamped)
     n_in = rows_in if rows_in is not None else len(rows) + len(rejected)
-    with wh.transaction():
+    with wh.transaction() as con:
         if len(rows) and wh.data_version() != version:
             new_rows = _diff(wh, rows, stamped)
         result = _result(batch_id, n_in, len(rows), len(new_rows), rejected)
@@ -148,6 +149,7 @@ def write_observations(
             wh.insert("rejected_row", pa.Table.from_pandas(rej[list(REJECTED_ROW.names)], preserve_index=False))
         if len(new_rows):
             wh.bump_version()
+            rollups.rebuild(wh, con)  # in the same transaction: no reader sees facts and rollups disagree
     return result
 
 
@@ -182,10 +184,11 @@ def _batch_row(batch_id: str, info: BatchInfo, loaded_at: datetime, result: Load
 
 def write_reference(wh: Warehouse, tables: dict[str, pd.DataFrame]) -> None:
     """Replace reference tables (areas, agencies, indicator registry, targets) together in one transaction."""
-    with wh.transaction():
+    with wh.transaction() as con:
         for name, frame in tables.items():
             wh.replace(name, pa.Table.from_pandas(frame, preserve_index=False))
         wh.bump_version()
+        rollups.rebuild(wh, con)
 
 
 def new_batch_id() -> str:

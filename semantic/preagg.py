@@ -1,0 +1,59 @@
+"""Pre-aggregations of the indicator path, declared in semantic/models/*.yml: their definitions, built with the
+compiler's own functions (so a rollup row is by construction what the raw path aggregates to), handed to the
+warehouse as SQL in its dialect. The warehouse materialises them and rebuilds them inside every later load."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import ibis
+import ibis.expr.types as ir
+
+from semantic.compile_indicators import _signature, space_rows
+from semantic.model import PreAggregation, SemanticModel, default_model
+from semantic.periods import GRAINS
+from semantic.registry import Registry
+from semantic.scope import Scope
+from semantic.spec import QuerySpec
+from warehouse import rollups
+from warehouse.db import Warehouse
+
+
+def indicators_of(pre: PreAggregation, registry: Registry) -> list[str]:
+    """The indicators a rollup holds: those published at its grain (and named by it, unless it takes all)."""
+    freq = GRAINS[pre.grain]
+    wanted = None if pre.indicators == "all" else set(pre.indicators)
+    return [i.code for i in registry if i.frequency == freq and (wanted is None or i.code in wanted)]
+
+
+def definition(pre: PreAggregation, registry: Registry) -> ir.Table | None:
+    """Current values (latest vintage), 2025 boundaries, totals, every area and base, for every caller: the rows
+    `space_rows` gives the raw path, for all of the rollup's indicators at once. None when it holds none."""
+    codes = indicators_of(pre, registry)
+    if not codes:
+        return None
+    inds = sorted((registry[c] for c in codes), key=_signature)
+    groups = [list(group) for _, group in groupby(inds, key=_signature)]
+    parts = [
+        space_rows(QuerySpec(indicators=tuple(i.code for i in g)), g, Scope.all(), None, None, None) for g in groups
+    ]
+    return parts[0] if len(parts) == 1 else ibis.union(*parts)
+
+
+def definitions(model: SemanticModel, dialect: str) -> dict[str, rollups.Definition]:
+    out = {}
+    for pre in model.pre_aggregations:
+        expr = definition(pre, model.registry)
+        if expr is None:
+            continue
+        expr = expr.select(*rollups.ROLLUP_SCHEMA.names).cast(rollups.ROLLUP_SCHEMA).order_by(list(rollups.ORDER))
+        sql = str(ibis.to_sql(expr, dialect=dialect))
+        out[pre.name] = rollups.Definition(sql, frozenset(indicators_of(pre, model.registry)))
+    return out
+
+
+def refresh(wh: Warehouse, model: SemanticModel | None = None) -> dict[str, float]:
+    """(Re)declare and build the model's rollups in `wh` (seed, the bench, and after a change of the model or the
+    registry); later loads rebuild them by themselves. Returns seconds per rollup."""
+    model = model or default_model()
+    return rollups.materialise(wh, definitions(model, wh.dialect))

@@ -100,6 +100,13 @@ def main() -> None:
             st.Page("pages/plan.py", title=text("nav_plan", lang), icon="🎯", url_path="ke-hoach-nam"),
             st.Page("pages/provinces.py", title=text("nav_provinces", lang), icon="🗺️", url_path="tinh-thanh"),
         ],
+        pick(("Chỉ đạo, điều hành", "Direction"), lang): [
+            st.Page("pages/tasks.py", title=pick(("Nhiệm vụ", "Tasks"), lang), icon="📋", url_path="nhiem-vu"),
+            st.Page("pages/programs.py", title=pick(("Chương trình, dự án", "Programs & projects"), lang), icon="🏗️",
+                    url_path="chuong-trinh-du-an"),
+            st.Page("pages/emergency.py", title=pick(("Tình huống khẩn cấp", "Emergencies"), lang), icon="🚨",
+                    url_path="tinh-huong-khan-cap"),
+        ],
         text("nav_group_data", lang): [
             st.Page("pages/explore.py", title=text("nav_explore", lang), icon="🔎", url_path="kham-pha"),
             st.Page("pages/catalog.py", title=text("nav_catalog", lang), icon="📚", url_path="danh-muc"),

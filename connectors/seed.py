@@ -22,13 +22,14 @@ BatchSource = Callable[[Registry], Iterator[tuple[BatchInfo, pd.DataFrame]]]
 
 
 def _sources() -> list[tuple[str, BatchSource]]:
-    from connectors import demo, gso, population, worldbank
+    from connectors import demo, direction_demo, gso, population, worldbank
 
     return [
         ("GSO", gso.batches),
         ("GSO population", population.batches),
         ("World Bank", worldbank.batches),
         ("demo", demo.batches),
+        ("direction (demo)", direction_demo.batches),
     ]
 
 
@@ -45,8 +46,12 @@ def seed(wh: Warehouse, progress: Progress | None = None, registry: Registry | N
     sources = _sources()
     for i, (name, source) in enumerate(sources):
         report(0.1 + 0.85 * i / len(sources), name)
-        for info, frame in source(registry):
-            results.append(write_observations(wh, frame, info))
+        for item in source(registry):
+            if hasattr(item, "write"):  # a source of other tables (tasks, programs, events) writes itself
+                results.extend(item.write(wh))
+            else:
+                info, frame = item
+                results.append(write_observations(wh, frame, info))
     report(1.0, "done")
     return results
 

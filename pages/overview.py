@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
+from pages import direction_panel, ui
 from semantic import fmt
 from semantic.spec import QuerySpec
 
@@ -51,3 +51,5 @@ for i, (code, kind) in enumerate(cards):
 
 if any(ui.indicator(code).demo for code in codes):
     st.caption("⚠ " + c.t("demo_data") + ": " + ", ".join(ui.name(ui.indicator(x)) for x in codes if ui.indicator(x).demo))
+
+direction_panel.render()  # the "Chỉ đạo, điều hành" panel: overdue tasks, programs behind plan, emergencies

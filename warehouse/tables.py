@@ -170,7 +170,7 @@ register(
             "event_id": "string",
             "area_code": "string",
             "reported_on": "date",
-            "figure": "string",  # deaths | missing | injured | houses_damaged | rice_ha_lost | relief_bn_vnd
+            "figure": "string",  # deaths | missing | injured | cases | houses_damaged | rice_ha_lost | relief_bn_vnd
             "value": "float64",
             "demo": "boolean",
         }

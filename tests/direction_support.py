@@ -1,0 +1,69 @@
+"""A warehouse for the direction pages and CLI tests, built once per test process: the real reference tables, GSO's
+real state-budget investment series (gso_vdt.csv) and the direction demo exactly as the seed writes it."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from connectors import gso, reference
+from connectors.direction_demo import DirectionDemo
+from semantic.__main__ import main as cli_main
+from semantic.registry import load_registry
+from warehouse.db import Warehouse, reset_shared
+from warehouse.load import write_observations, write_reference
+
+PERSONAS = ("leader", "analyst", "mof", "moc", "hungyen", "none")
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@lru_cache(maxsize=1)
+def direction_url() -> str:
+    folder = Path(tempfile.mkdtemp(prefix="dieuhanh-direction-"))
+    atexit.register(shutil.rmtree, folder, True)
+    url = f"duckdb://{folder / 'warehouse.duckdb'}"
+    registry = load_registry()
+    wh = Warehouse(url)
+    wh.ensure_schema()
+    write_reference(wh, reference.tables(registry))
+    for info, frame in gso.batches(registry):
+        if "PUBINV_DISB" in set(frame["indicator_code"]):
+            write_observations(wh, frame, info)
+    DirectionDemo().write(wh)
+    wh.close()
+    return url
+
+
+@contextlib.contextmanager
+def using(url: str) -> Iterator[None]:
+    """DIEUHANH_DB=url for the block: the app (AppTest) and the CLI read the warehouse from it."""
+    before = os.environ.get("DIEUHANH_DB")
+    os.environ["DIEUHANH_DB"] = url
+    reset_shared()
+    try:
+        yield
+    finally:
+        reset_shared()
+        if before is None:
+            os.environ.pop("DIEUHANH_DB", None)
+        else:
+            os.environ["DIEUHANH_DB"] = before
+
+
+def cli(*args: str) -> pd.DataFrame:
+    """`python -m semantic query ARGS --format csv`, in-process (the CLI's own code path), as a frame."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli_main(["query", *args, "--format", "csv"])
+    if code != 0:
+        raise AssertionError(f"CLI exit {code}: {err.getvalue()}")
+    return pd.read_csv(io.StringIO(out.getvalue()), dtype={"assignee_area": str, "area_code": str})

@@ -74,12 +74,12 @@ class Warehouse:
         return self._gate.current(write=False)
 
     @contextmanager
-    def _using(self, write: bool = False) -> Iterator[Any]:
+    def _using(self, write: bool = False, snapshot: bool = False) -> Iterator[Any]:
         if self._gate is None:
             with self.lock:
                 yield self._con
             return
-        with self._gate.use(write=write) as con:
+        with self._gate.use(write=write, snapshot=snapshot) as con:
             yield con
 
     # -- reading -------------------------------------------------------------------------------------------------
@@ -116,18 +116,20 @@ class Warehouse:
 
     # -- writing -------------------------------------------------------------------------------------------------
     @contextmanager
-    def holding(self) -> Iterator[Warehouse]:
-        """Keep the writing connection across several transactions (seed): readers wait until the block ends."""
+    def holding(self, snapshot: bool = True) -> Iterator[Warehouse]:
+        """Keep the writing connection across several transactions (seed). With `snapshot`, readers read a copy of
+        the file as it was before the block, instead of waiting for it to end."""
         if self._gate is None:
             yield self
             return
-        with self._gate.hold():
+        with self._gate.hold(snapshot=snapshot):
             yield self
 
     @contextmanager
-    def transaction(self) -> Iterator[Any]:
-        """All or nothing: the body's writes are committed together or not at all."""
-        with self._using(write=True) as con:
+    def transaction(self, snapshot: bool = False) -> Iterator[Any]:
+        """All or nothing: the body's writes are committed together or not at all. `snapshot` (a long write): readers
+        read a copy of the file as it was before, instead of waiting (DuckDB files; see warehouse/gate.py)."""
+        with self._using(write=True, snapshot=snapshot) as con:
             con.raw_sql("BEGIN TRANSACTION" if self.backend == "duckdb" else "BEGIN")
             try:
                 yield con

@@ -4,13 +4,18 @@ DuckDB locks a database file per process: either one process opens it read-write
 So no process holds the file: a reader borrows a read-only connection that is closed `LINGER` seconds after its last
 use (a page's burst of queries shares it), and a writer opens read-write only for its transaction. A writer that is
 waiting raises a flag file (`<db>.writer.<pid>`); readers seeing it stop taking new connections until it is done, so
-a stream of readers cannot starve a load. Conflicts are retried with backoff until `TIMEOUT`. Measured costs and the
-alternatives weighed are in docs/concurrency.md.
+a stream of readers cannot starve a load. Conflicts are retried with backoff until `TIMEOUT`.
+
+A long write (a large batch, a seed) first copies the file, consistent because no writer can hold it while the copy
+is taken, to `<db>.snapshot`; while the write holds the file, readers (other processes, and other threads of the
+writer's process) read the snapshot instead of waiting: the state before the batch, never half of it. Measured costs
+and the alternatives weighed are in docs/concurrency.md.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -60,17 +65,47 @@ class FileGate:
         self._deadline = 0.0
         self._closer: threading.Thread | None = None
         self._flag = path.with_name(f"{path.name}.writer.{os.getpid()}")
-        #: waits of this process, for measurements: (write, seconds waited for the file)
+        self.snapshot_path = path.with_name(f"{path.name}.snapshot")
+        self._snap_gate: FileGate | None = None  # readers' gate on the snapshot, while a long write runs
+        self._snapshotting = False  # this process is in a long write with a snapshot
+        self._writer_thread = 0
+        #: for measurements: (write, seconds waited for the file), and seconds each write connection was held
         self.waits: list[tuple[bool, float]] = []
+        self.holds: list[float] = []
+        self.snapshots: list[float] = []  # seconds each snapshot copy took
+        self._opened = 0.0
 
     def exists(self) -> bool:
         return self.path.exists()
 
     # -- borrowing ---------------------------------------------------------------------------------------------
     @contextmanager
-    def use(self, write: bool = False) -> Iterator[Any]:
-        with self.lock:
-            con = self._acquire(write)
+    def use(self, write: bool = False, snapshot: bool = False) -> Iterator[Any]:
+        if write:
+            self.lock.acquire()
+        else:
+            # a reader waiting for this process's lock keeps looking for a snapshot: a long write may start one
+            entered = None
+            while not self.lock.acquire(timeout=0.02):
+                entered = self._enter_snapshot()
+                if entered is not None:
+                    break
+            else:
+                entered = self._enter_snapshot()
+                if entered is not None:
+                    self.lock.release()
+            if entered is not None:
+                cm, con = entered
+                try:
+                    yield con
+                except BaseException as exc:
+                    if not cm.__exit__(type(exc), exc, exc.__traceback__):
+                        raise
+                else:
+                    cm.__exit__(None, None, None)
+                return
+        try:
+            con = self._acquire(write, snapshot)
             self._depth += 1
             try:
                 yield con
@@ -78,12 +113,14 @@ class FileGate:
                 self._depth -= 1
                 if self._depth == 0 and self._held == 0:
                     self._release()
+        finally:
+            self.lock.release()
 
     @contextmanager
-    def hold(self) -> Iterator[None]:
+    def hold(self, snapshot: bool = False) -> Iterator[None]:
         """Keep the read-write connection across several transactions."""
         with self.lock:
-            self._acquire(write=True)
+            self._acquire(True, snapshot)
             self._held += 1
             try:
                 yield
@@ -105,7 +142,59 @@ class FileGate:
             self._close()
 
     # -- internals ---------------------------------------------------------------------------------------------
-    def _acquire(self, write: bool) -> Any:
+    def _enter_snapshot(self) -> tuple[Any, Any] | None:
+        """(context, connection) on the snapshot when a long write runs; None when there is none (or it just ended)."""
+        snap = self._snapshot_gate()
+        if snap is None:
+            return None
+        cm = snap.use()
+        try:
+            return cm, cm.__enter__()
+        except (duckdb.IOException, duckdb.ConnectionException, WarehouseBusy):
+            return None  # the write ended and took its snapshot away: read the file itself
+
+    def _snapshot_gate(self) -> FileGate | None:
+        """The snapshot's gate when a long write is running elsewhere (another process, or another thread here)."""
+        if self._snapshotting:
+            if threading.get_ident() == self._writer_thread:
+                return None
+        elif not (self.snapshot_path.exists() and self._writer_waiting()):
+            return None
+        if self._snap_gate is None:
+            self._snap_gate = FileGate(self.snapshot_path)
+        if self._con is not None and self._mode == "ro" and self.lock.acquire(blocking=False):
+            try:  # an idle reader of the file gives way to the waiting writer at once
+                if self._depth == 0 and self._held == 0:
+                    self._close()
+            finally:
+                self.lock.release()
+        return self._snap_gate
+
+    def _take_snapshot(self) -> None:
+        """Copy the file while this process holds it read-only (so no writer can be midway), then publish."""
+        t0 = time.monotonic()
+        self._acquire(False)
+        tmp = self.snapshot_path.with_name(f"{self.snapshot_path.name}.{os.getpid()}.tmp")
+        shutil.copyfile(self.path, tmp)
+        wal = self.path.with_name(self.path.name + ".wal")
+        if wal.exists():
+            shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
+            os.replace(tmp.with_name(tmp.name + ".wal"), self.snapshot_path.with_name(self.snapshot_path.name + ".wal"))
+        os.replace(tmp, self.snapshot_path)
+        self.snapshots.append(time.monotonic() - t0)
+        del self.snapshots[:-1000]
+        self._snapshotting = True
+        self._writer_thread = threading.get_ident()
+
+    def _drop_snapshot(self) -> None:
+        self._snapshotting = False
+        for p in (self.snapshot_path, self.snapshot_path.with_name(self.snapshot_path.name + ".wal")):
+            with suppress(FileNotFoundError):
+                p.unlink()  # readers still on it keep their open file until they close
+
+    def _acquire(self, write: bool, snapshot: bool = False) -> Any:
+        if write and snapshot and self._mode != "rw" and self.exists() and not self._snapshotting:
+            self._take_snapshot()
         if self._con is not None:
             if self._mode == "rw":
                 return self._con
@@ -136,7 +225,8 @@ class FileGate:
                             raise
                     else:
                         self._con, self._mode = con, ("rw" if write else "ro")
-                        self.waits.append((write, time.monotonic() - start))
+                        self._opened = time.monotonic()
+                        self.waits.append((write, self._opened - start))
                         del self.waits[:-1000]
                         return con
                 if time.monotonic() - start > TIMEOUT:
@@ -177,6 +267,10 @@ class FileGate:
                 self._con.disconnect()
         if self._mode == "rw":
             self._drop_flag()
+            self.holds.append(time.monotonic() - self._opened)
+            del self.holds[:-1000]
+            if self._snapshotting:
+                self._drop_snapshot()
         self._con, self._mode = None, None
 
     def _drop_flag(self) -> None:

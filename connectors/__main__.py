@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--period", help="reporting month YYYY-MM (default: the last 12 months)")
     q.add_argument("--format", choices=("csv", "json"), default="csv")
     q.add_argument("--coverage", action="store_true", help="print only the plan's coverage figures")
+    q.add_argument("--summary", action="store_true", help="one line per indicator x reporter, not per period")
+    q.add_argument("--today", help="judge due dates on this day YYYY-MM-DD (default: today)")
+    q.add_argument("--registry", help="the indicator registry folder (default semantic/indicators)")
+    q.add_argument("--models", help="the model folder (default semantic/models)")
     _who_args(q, required=False)
 
     ex = sub.add_parser("export", help="SDMX-CSV or CSV for a spec and scope (two-way sharing)")
@@ -218,10 +222,13 @@ def _registry(folder: str | None):  # noqa: ANN202 - Registry
     return load_registry(Path(folder)) if folder else load_registry()
 
 
-def _model(folder: str | None):  # noqa: ANN202 - SemanticModel
+def _model(registry: str | None, models: str | None = None):  # noqa: ANN202 - SemanticModel
     from semantic.model import MODELS_DIR, default_model, load_model
+    from semantic.registry import INDICATORS_DIR
 
-    return load_model(MODELS_DIR, Path(folder)) if folder else default_model()
+    if not registry and not models:
+        return default_model()
+    return load_model(Path(models) if models else MODELS_DIR, Path(registry) if registry else INDICATORS_DIR)
 
 
 def _date(text: str, flag: str) -> datetime:
@@ -254,11 +261,9 @@ def run_pull(args: argparse.Namespace) -> int:
 
 
 def run_quality(args: argparse.Namespace) -> int:
-    from connectors.quality import coverage, quality_report
+    from connectors.quality import coverage, quality_report, summary
     from semantic.scope import Scope
 
-    wh = _warehouse()
-    scope = _scope(args, wh) or Scope.all(f"cli:{getpass.getuser()}")
     if args.period:
         try:
             datetime.strptime(args.period, "%Y-%m")
@@ -266,7 +271,15 @@ def run_quality(args: argparse.Namespace) -> int:
             raise Usage(
                 f"--period '{args.period}': use YYYY-MM", f"--period '{args.period}': dùng dạng YYYY-MM"
             ) from exc
-    frame = coverage(wh, scope) if args.coverage else quality_report(wh, scope, period=args.period)
+    today = _date(args.today, "--today").date() if args.today else None
+    wh = _warehouse()
+    scope = _scope(args, wh) or Scope.all(f"cli:{getpass.getuser()}")
+    model = _model(args.registry, args.models)
+    if args.coverage:
+        frame = coverage(wh, scope, model, today)
+    else:
+        frame = quality_report(wh, scope, period=args.period, model=model, today=today)
+        frame = summary(frame) if args.summary else frame
     _emit(frame, args.format)
     return EXIT_OK
 

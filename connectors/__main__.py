@@ -261,7 +261,8 @@ def run_pull(args: argparse.Namespace) -> int:
 
 
 def run_quality(args: argparse.Namespace) -> int:
-    from connectors.quality import coverage, quality_report, summary
+    from analytics.quality import coverage, quality_report, summary
+    from semantic.query import execute
     from semantic.scope import Scope
 
     if args.period:
@@ -275,10 +276,14 @@ def run_quality(args: argparse.Namespace) -> int:
     wh = _warehouse()
     scope = _scope(args, wh) or Scope.all(f"cli:{getpass.getuser()}")
     model = _model(args.registry, args.models)
+
+    def run(spec):  # noqa: ANN001, ANN202 - every read through the one query path, with this scope, audited
+        return execute(spec, model, scope, wh, action="quality", what=spec.view)
+
     if args.coverage:
-        frame = coverage(wh, scope, model, today)
+        frame = coverage(run, model.registry, today)
     else:
-        frame = quality_report(wh, scope, period=args.period, model=model, today=today)
+        frame = quality_report(run, model.registry, scope, period=args.period, today=today)
         frame = summary(frame) if args.summary else frame
     _emit(frame, args.format)
     return EXIT_OK

@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.quality import coverage, expected_periods, quality_report, summary
 from connectors.__main__ import main
 from connectors.intake import connector_for, load
-from connectors.quality import coverage, expected_periods, quality_report, summary
 from semantic.model import MODELS_DIR, load_model
+from semantic.query import execute
 from semantic.scope import Scope
 from tests import intake_support as s
 from tests.test_outliers import TET
@@ -77,6 +78,10 @@ def wh(tmp_path_factory):
     warehouse.close()
 
 
+def report(wh, model, scope):
+    return quality_report(lambda spec: execute(spec, model, scope, wh), model.registry, scope, today=TODAY)
+
+
 def test_expected_periods_follow_frequency_and_release_calendar(model):
     reg = model.registry
     assert expected_periods(reg["RETAIL"], date(2025, 1, 1), date(2025, 3, 31), date(2025, 4, 6)) == [
@@ -96,7 +101,7 @@ def test_expected_periods_follow_frequency_and_release_calendar(model):
 
 
 def test_retail_completeness_timeliness_revisions_outliers(wh, model):
-    detail = quality_report(wh, Scope.all(), model=model, today=TODAY)
+    detail = report(wh, model, Scope.all())
     retail = detail[(detail.indicator_code == "RETAIL") & (detail.area_code == "VN")]
     assert list(retail["period"]) == [f"{d:%Y-%m}" for d in pd.date_range("2024-04-01", "2025-03-01", freq="MS")]
     assert list(retail.loc[~retail.received, "period"]) == ["2024-11"]
@@ -109,7 +114,7 @@ def test_retail_completeness_timeliness_revisions_outliers(wh, model):
 
 
 def test_rejected_rows_count_against_their_period(wh, model):
-    detail = quality_report(wh, Scope.all(), model=model, today=TODAY)
+    detail = report(wh, model, Scope.all())
     hy = detail[(detail.indicator_code == "PUBINV_DISB") & (detail.area_code == "33")]
     assert list(zip(hy.period, hy.received, hy.rejected, strict=True)) == [
         ("2025-01", True, 0),
@@ -120,13 +125,13 @@ def test_rejected_rows_count_against_their_period(wh, model):
 
 
 def test_a_province_sees_the_quality_of_its_own_areas_only(wh, model):
-    detail = quality_report(wh, s.province("33"), model=model, today=TODAY)
+    detail = report(wh, model, s.province("33"))
     assert set(detail["area_code"]) == {"33", "34"}  # old Thái Bình counts in new Hưng Yên
-    assert quality_report(wh, s.province("01"), model=model, today=TODAY).empty
+    assert report(wh, model, s.province("01")).empty
 
 
 def test_coverage_of_national_statistical_indicators(wh, model):
-    cov = coverage(wh, Scope.all(), model=model, today=TODAY)
+    cov = coverage(lambda spec: execute(spec, model, Scope.all(), wh), model.registry, TODAY)
     # statistical: CPI, GRDP_GROWTH, POP, PUBINV_DISB, RETAIL, ROADS_KM; real data for PUBINV_DISB and RETAIL
     assert list(cov["coverage_pct"]) == [33.3, 33.3]
     assert list(zip(cov.goal_year, cov.goal_pct, cov.met, cov.due, strict=True)) == [

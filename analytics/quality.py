@@ -1,10 +1,14 @@
 """Data quality per indicator x reporting agency or province x period: completeness (expected from the frequency
 and release calendar, against received), timeliness (first received by the due day), validation failures,
-revisions, seasonal outliers — and the plan's coverage figure. Every read goes through the semantic layer with the
-caller's scope (cubes in semantic/models/quality.yml, and the indicator path for values)."""
+revisions, seasonal outliers — and the plan's coverage figure.
+
+Every read is a QuerySpec handed to `run`, which the caller binds to the semantic layer with the caller's scope
+(the CLI: semantic.query.execute; the page: its cached query): cubes in semantic/models/quality.yml, and the
+indicator path for values. Nothing here touches the warehouse itself."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import numpy as np
@@ -12,13 +16,13 @@ import pandas as pd
 
 from analytics.outliers import PERIODS, seasonal_outliers
 from semantic.errors import QueryError
-from semantic.model import SemanticModel, default_model
 from semantic.periods import add, parse_period, period_end, period_key, truncate
-from semantic.query import execute
-from semantic.registry import Indicator
+from semantic.registry import Indicator, Registry
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
-from warehouse.db import Warehouse
+
+#: runs a spec through the one query path with the caller's scope (audited), returning its rows
+Run = Callable[[QuerySpec], pd.DataFrame]
 
 #: the plan's goal (Decision 1012/QĐ-TTg): share of national statistical indicators delivered as digital data
 GOALS = ((2025, 80.0), (2030, 100.0))
@@ -43,21 +47,14 @@ COLUMNS = (
 )
 
 
-def _run(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse) -> pd.DataFrame:
-    return execute(spec, model, scope, wh, action="quality", what=spec.view)
-
-
-def window(wh: Warehouse, scope: Scope, model: SemanticModel, period: str | None) -> tuple[date, date]:
+def window(run: Run, period: str | None) -> tuple[date, date]:
     """(first day, last day) of the months reported on: the month asked for, else the 12 months up to the latest
     month with data in the caller's scope."""
     if period:
         start, _ = parse_period(period)
         return start, period_end(start, "M")
-    got = _run(
-        QuerySpec(view="quality_received", measures=("values",), dimensions=("period",), order=("-period",), limit=1),
-        model,
-        scope,
-        wh,
+    got = run(
+        QuerySpec(view="quality_received", measures=("values",), dimensions=("period",), order=("-period",), limit=1)
     )
     last = pd.Timestamp(got["period"].iloc[0]).date() if len(got) else date.today()
     last = truncate(last, "M")
@@ -83,29 +80,25 @@ def expected_periods(ind: Indicator, lo: date, hi: date, today: date) -> list[da
 
 
 def quality_report(
-    wh: Warehouse,
+    run: Run,
+    registry: Registry,
     scope: Scope,
     period: str | None = None,
-    model: SemanticModel | None = None,
     today: date | None = None,
 ) -> pd.DataFrame:
     """One row per indicator x reporter (area, agency) x expected or received period."""
-    model = model or default_model()
     today = today or date.today()
-    lo, hi = window(wh, scope, model, period)
-    reg = model.registry
+    lo, hi = window(run, period)
+    reg = registry
     # the received cube, over the window and a year before it (who reports what is read from that history)
-    received = _run(
+    received = run(
         QuerySpec(
             view="quality_received",
             measures=("values", "first_received", "vintages"),
             dimensions=("indicator", "area", "agency", "period", "freq"),
             time_from=period_key(add(truncate(lo, "M"), "M", -12), "M"),
             time_to=period_key(truncate(hi, "M"), "M"),
-        ),
-        model,
-        scope,
-        wh,
+        )
     )
     received = received[received["indicator"].isin(reg.indicators)]
     received["period"] = pd.to_datetime(received["period"]).dt.date
@@ -159,21 +152,14 @@ def quality_report(
     detail = pd.DataFrame(rows, columns=[*COLUMNS, "_start"])
     if detail.empty:
         return detail.drop(columns="_start")
-    detail = _with_rejections(detail, wh, scope, model, lo, hi)
-    detail = _with_outliers(detail, wh, scope, model, lo, hi)
+    detail = _with_rejections(detail, run)
+    detail = _with_outliers(detail, run, reg, lo, hi)
     return detail.drop(columns="_start").reset_index(drop=True)
 
 
-def _with_rejections(
-    detail: pd.DataFrame, wh: Warehouse, scope: Scope, model: SemanticModel, lo: date, hi: date
-) -> pd.DataFrame:
-    rej = _run(
-        QuerySpec(
-            view="quality_rejected", measures=("problems",), dimensions=("indicator", "area", "agency", "period")
-        ),
-        model,
-        scope,
-        wh,
+def _with_rejections(detail: pd.DataFrame, run: Run) -> pd.DataFrame:
+    rej = run(
+        QuerySpec(view="quality_rejected", measures=("problems",), dimensions=("indicator", "area", "agency", "period"))
     )
     counts: dict[tuple, int] = {}
     for r in rej.itertuples(index=False):
@@ -189,12 +175,9 @@ def _with_rejections(
     return detail
 
 
-def _with_outliers(
-    detail: pd.DataFrame, wh: Warehouse, scope: Scope, model: SemanticModel, lo: date, hi: date
-) -> pd.DataFrame:
+def _with_outliers(detail: pd.DataFrame, run: Run, reg: Registry, lo: date, hi: date) -> pd.DataFrame:
     """Seasonal outliers of each total series (levels, else its first published comparison), with 4 years of
     history before the window to learn the season from."""
-    reg = model.registry
     codes = sorted({c for c in detail["indicator_code"] if reg[c].frequency in PERIODS})
     start = period_key(date(lo.year - 4, 1, 1), "M")
     frames = []
@@ -211,7 +194,7 @@ def _with_outliers(
             compare=base,
         )
         try:
-            frames.append(execute(spec, model, scope, wh, action="quality", what="outliers"))
+            frames.append(run(spec))
         except QueryError:
             continue
     if not frames:
@@ -293,16 +276,11 @@ def summary(detail: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-def coverage(
-    wh: Warehouse, scope: Scope, model: SemanticModel | None = None, today: date | None = None
-) -> pd.DataFrame:
+def coverage(run: Run, registry: Registry, today: date | None = None) -> pd.DataFrame:
     """The plan's figure: of the registry's national statistical indicators, the share delivered as digital data
     (real values, not demo, in the warehouse), against the goals of 80 % by 2025 and 100 % by 2030."""
-    model = model or default_model()
-    stat = sorted(i.code for i in model.registry if i.statistical)
-    got = _run(
-        QuerySpec(view="quality_received", measures=("real_values",), dimensions=("indicator",)), model, scope, wh
-    )
+    stat = sorted(i.code for i in registry if i.statistical)
+    got = run(QuerySpec(view="quality_received", measures=("real_values",), dimensions=("indicator",)))
     delivered = sorted(set(got.loc[got["real_values"] > 0, "indicator"]) & set(stat))
     share = round(100.0 * len(delivered) / len(stat), 1) if stat else 0.0
     year = (today or date.today()).year

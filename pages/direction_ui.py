@@ -9,12 +9,13 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.colors import sample_colorscale
 
 from pages import i18n_direction as words
 from pages import ui
 from pages.i18n import pick
 from semantic import fmt
-from semantic.areas import boundaries_geojson
+from semantic.areas import ARCHIPELAGOS, boundaries_geojson
 from semantic.spec import QuerySpec
 
 
@@ -77,10 +78,14 @@ def demo_note(frame: pd.DataFrame | None, column: str = "demo") -> None:
         st.caption(f"⚠ :orange-badge[{ui.ctx().t('demo_data')}]")
 
 
+def number(value: Any, decimals: int = 0) -> str:
+    """vi-VN (1.234,5) or en form; '–' for nothing."""
+    return "–" if value is None or pd.isna(value) else fmt.number(value, decimals, ui.ctx().lang)
+
+
 def metric(col: Any, title: str, value: Any, decimals: int = 0, suffix: str = "") -> None:
-    c = ui.ctx()
-    text = "–" if value is None or pd.isna(value) else fmt.number(value, decimals, c.lang) + suffix
-    col.metric(title, text, border=True)
+    text = number(value, decimals)
+    col.metric(title, text if text == "–" else text + suffix, border=True)
 
 
 def measure_label(view: str, measure: str) -> str:
@@ -95,45 +100,70 @@ def task_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             c.t("document"): frame["document_number"] + " (" + frame["document_date"].map(day) + ")",
-            c.t("document_kind"): frame["document_kind"].map(lambda x: label(words.DOCUMENT_KINDS, x)),
             c.t("assignee"): agency_name(frame),
-            c.t("content"): frame["content"],
             c.t("deadline"): frame["deadline"].map(lambda d: day(d) if pd.notna(d) else c.t("recurring_word")),
             c.t("task_status"): frame["status"].map(status),
-            c.t("completed_on"): frame["completed_on"].map(day),
             c.t("days_late"): frame["delay_days"].where(late).astype("Int64"),
+            c.t("completed_on"): frame["completed_on"].map(day),
+            c.t("content"): frame["content"],
+            c.t("document_kind"): frame["document_kind"].map(lambda x: label(words.DOCUMENT_KINDS, x)),
         }
     )
 
 
+def _rings(geometry: dict[str, Any]) -> tuple[list[float | None], list[float | None]]:
+    """Outer rings of a (Multi)Polygon as one x/y path, rings separated by None."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for polygon in polygons:
+        xs += [p[0] for p in polygon[0]] + [None]
+        ys += [p[1] for p in polygon[0]] + [None]
+    return xs, ys
+
+
 def affected_map(hit: pd.DataFrame, measure: str) -> go.Figure:
-    """The 34 provinces in grey, those in `hit` (area_code, `measure`) shaded by it."""
+    """The 34 provinces, those in `hit` (area_code, `measure`) shaded by it, with Hoàng Sa and Trường Sa.
+
+    Drawn as filled shapes on plain axes, not Plotly's geo layer: that one fetches a world map from the internet
+    before drawing anything, and a government intranet has none."""
+    c = ui.ctx()
     geo = boundaries_geojson("34")
     names = ui.area_names(ui.boundary_day())
-    codes = [f["id"] for f in geo["features"]]
+    values = dict(zip(hit["area_code"], hit[measure].fillna(0), strict=False))
+    top = max([v for v in values.values() if v] or [1.0])
     fig = go.Figure()
-    grey = [[0, "#e5e7eb"], [1, "#e5e7eb"]]
-    fig.add_choropleth(
-        geojson=geo,
-        locations=codes,
-        z=[0] * len(codes),
-        featureidkey="properties.code",
-        colorscale=grey,
-        showscale=False,
-        hoverinfo="skip",
-    )
-    if not hit.empty:
-        fig.add_choropleth(
-            geojson=geo,
-            locations=hit["area_code"],
-            z=hit[measure].fillna(0),
-            featureidkey="properties.code",
-            colorscale="OrRd",
-            text=[names.get(a, a) for a in hit["area_code"]],
-            colorbar=dict(title=measure_label("event_figures", measure)),
-            hovertemplate="%{text}: %{z:,.0f}<extra></extra>",
+    for feature in geo["features"]:
+        code = feature["id"]
+        xs, ys = _rings(feature["geometry"])
+        hit_here = code in values
+        color = sample_colorscale("OrRd", 0.3 + 0.7 * values[code] / top)[0] if hit_here else "#e5e7eb"
+        value = f": {fmt.number(values[code], 0, c.lang)}" if hit_here else ""
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            fill="toself",
+            fillcolor=color,
+            mode="lines",
+            hoveron="fills",
+            line=dict(color="white", width=0.7),
+            text=f"{names.get(code, code)}{value}",
+            hoverinfo="text",
+            showlegend=False,
         )
-    fig.update_geos(visible=False, projection_type="mercator", lataxis_range=[8.0, 23.6], lonaxis_range=[102.0, 117.5])
+    fig.add_scatter(
+        x=[a["lon"] for a in ARCHIPELAGOS],
+        y=[a["lat"] for a in ARCHIPELAGOS],
+        mode="markers+text",
+        text=[c.t(a["code"]) for a in ARCHIPELAGOS],
+        textposition="bottom center",
+        hoverinfo="text",
+        marker=dict(size=6, color="#1f2937"),
+        showlegend=False,
+    )
+    fig.update_xaxes(visible=False, range=[102.0, 117.5])
+    fig.update_yaxes(visible=False, range=[8.0, 23.6], scaleanchor="x", scaleratio=1.04)
+    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", title=measure_label("event_figures", measure))
     return fig
 
 

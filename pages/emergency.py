@@ -83,12 +83,12 @@ if areas is not None and by_area is not None:
     fig = dui.affected_map(hit, "cases" if ev["kind"] == "epidemic" else "deaths")
     ui.plot(fig, key="emergency_map", height=560)
     if not by_area.empty:
-        ui.table(
-            by_area.assign(province_name_vi=by_area["area_code"].map(lambda a: provinces.get(a, a))),
-            key="emergency_by_area",
-            spec=by_area_spec,
-            what=f"event_{event_id}_figures",
-        )
+        st.markdown(f"**{c.t('figures_by_province')}**")
+        shown = {c.t("province"): by_area["area_code"].map(lambda a: provinces.get(a, a))}
+        for m in (m for m in FIGURES if by_area[m].notna().any()):
+            digits = 1 if m == "relief_bn_vnd" else 0
+            shown[dui.measure_label("event_figures", m)] = by_area[m].map(lambda v, d=digits: dui.number(v, d))
+        ui.table(pd.DataFrame(shown), key="emergency_by_area", spec=by_area_spec, what=f"event_{event_id}_figures")
 
 st.subheader(c.t("figures_over_time"))
 daily = ui.query(
@@ -108,7 +108,9 @@ if daily is not None and not daily.empty:
             facet_col_wrap=3,
             markers=True,
             labels={"reported_on": "", "value": ""},
-        ).update_yaxes(matches=None, showticklabels=True),
+        )
+        .update_yaxes(matches=None, showticklabels=True)
+        .for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1])),
         key="emergency_over_time",
         height=520,
     )

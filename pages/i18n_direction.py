@@ -85,6 +85,17 @@ DIRECTION_STRINGS: dict[str, tuple[str, str]] = {
     "panel_behind": ("Chương trình chậm so với kế hoạch", "Programs behind plan"),
     "panel_active": ("Tình huống khẩn cấp đang diễn biến", "Active emergencies"),
     "panel_none": ("Không có", "None"),
+    "hoang_sa": ("QĐ. Hoàng Sa (Đà Nẵng)", "Hoang Sa (Paracel) Is. (Da Nang)"),
+    "truong_sa": ("QĐ. Trường Sa (Khánh Hòa)", "Truong Sa (Spratly) Is. (Khanh Hoa)"),
+    "program": ("Chương trình", "Program"),
+    "project": ("Dự án", "Project"),
+    "month_of_year": ("Tháng", "Month"),
+    "year": ("Năm", "Year"),
+    "kpi_assigned": ("Tổng số nhiệm vụ", "Tasks"),
+    "kpi_done_on_time": ("Hoàn thành đúng hạn", "Done on time"),
+    "kpi_done_late": ("Hoàn thành quá hạn", "Done late"),
+    "kpi_overdue": ("Quá hạn", "Overdue"),
+    "kpi_in_progress": ("Đang thực hiện", "In progress"),
 }
 
 TASK_STATUS: dict[str, tuple[str, str]] = {

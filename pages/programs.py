@@ -89,12 +89,12 @@ if progs.empty:
 progs = progs.merge(before.rename(columns={"disbursement_rate": "same_period"}), on="program_id", how="left")
 shown = pd.DataFrame(
     {
-        c.t("pick_program"): progs[NAME],
-        dui.measure_label("projects", "disbursed_ytd"): progs["disbursed_ytd"].round(1),
-        dui.measure_label("projects", "plan_year"): progs["plan_year"].round(1),
-        c.t("rate_vs_plan") + " (%)": progs["disbursement_rate"].round(1),
-        c.t("same_period") + " (%)": progs["same_period"].round(1),
-        c.t("rate_vs_schedule") + " (%)": progs["schedule_rate"].round(1),
+        c.t("program"): progs[NAME],
+        dui.measure_label("projects", "disbursed_ytd"): progs["disbursed_ytd"].map(lambda v: dui.number(v, 1)),
+        dui.measure_label("projects", "plan_year"): progs["plan_year"].map(lambda v: dui.number(v, 1)),
+        c.t("rate_vs_plan") + " (%)": progs["disbursement_rate"].map(lambda v: dui.number(v, 1)),
+        c.t("same_period") + " (%)": progs["same_period"].map(lambda v: dui.number(v, 1)),
+        c.t("rate_vs_schedule") + " (%)": progs["schedule_rate"].map(lambda v: dui.number(v, 1)),
         dui.measure_label("projects", "behind_schedule"): progs["behind_schedule"],
     }
 )
@@ -119,18 +119,22 @@ path = ui.query(
     )
 )
 if path is not None and not path.empty:
+    # one line per year and kind: a year-to-date path starts again every January
     long = path.melt(id_vars="month", value_vars=["disbursed_ytd", "plan_ytd"])
-    long["variable"] = long["variable"].map(lambda m: dui.measure_label("projects", m))
+    long["kind"] = long["variable"].map(lambda m: dui.measure_label("projects", m))
+    long[c.t("year")] = pd.to_datetime(long["month"]).dt.year.astype(str)
+    long[c.t("month_of_year")] = pd.to_datetime(long["month"]).dt.month
     ui.plot(
         px.line(
             long,
-            x="month",
+            x=c.t("month_of_year"),
             y="value",
-            color="variable",
+            color=c.t("year"),
+            line_dash="kind",
             markers=True,
             title=c.t("monthly_path"),
-            labels={"value": "tỷ đồng" if c.lang == "vi" else "billion VND", "month": "", "variable": ""},
-        ),
+            labels={"value": "tỷ đồng" if c.lang == "vi" else "billion VND", "kind": ""},
+        ).update_xaxes(dtick=1),
         key="programs_path",
     )
 
@@ -139,7 +143,7 @@ st.subheader(c.t("key_projects"))
 PNAME = "project_name_vi" if c.lang == "vi" else "project_name_en"
 key_spec = QuerySpec(
     view="projects",
-    dimensions=("project_id", PNAME, "agency_code", "area_code"),
+    dimensions=("project_id", PNAME, "agency_code", "agency_name_vi" if c.lang == "vi" else "agency_name_en"),
     measures=("disbursed_ytd", "plan_year", "disbursement_rate", "physical_pct", "physical_plan_pct"),
     filters=(Filter("program_kind", "in", ("key",)),),
     time_from=key,
@@ -153,12 +157,12 @@ if keys is None or keys.empty:
 ui.table(
     pd.DataFrame(
         {
-            c.t("pick_project"): keys[PNAME],
-            c.t("agency"): keys["agency_code"],
-            c.t("rate_vs_plan") + " (%)": keys["disbursement_rate"].round(1),
-            c.t("physical") + " (%)": keys["physical_pct"].round(1).astype(str)
+            c.t("project"): keys[PNAME],
+            c.t("agency"): keys["agency_name_vi" if c.lang == "vi" else "agency_name_en"].fillna(keys["agency_code"]),
+            c.t("rate_vs_plan") + " (%)": keys["disbursement_rate"].map(lambda v: dui.number(v, 1)),
+            c.t("physical") + " (%)": keys["physical_pct"].map(lambda v: dui.number(v, 1))
             + " / "
-            + keys["physical_plan_pct"].round(1).astype(str),
+            + keys["physical_plan_pct"].map(lambda v: dui.number(v, 1)),
             c.t("task_status"): (keys["physical_pct"] < keys["physical_plan_pct"]).map(
                 {True: "🔴 " + c.t("behind"), False: "🟢 " + c.t("on_track")}
             ),

@@ -71,7 +71,7 @@ if kpi is None:
 k = kpi.iloc[0]
 cols = st.columns(6)
 for col, m in zip(cols[:5], ("assigned", "done_on_time", "done_late", "overdue", "in_progress"), strict=True):
-    dui.metric(col, dui.measure_label("tasks", m), k[m])
+    dui.metric(col, c.t(f"kpi_{m}"), k[m])
 dui.metric(cols[5], c.t("on_time_rate"), k["on_time_rate"], 1, " %")
 
 LIST_DIMS = (

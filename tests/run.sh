@@ -3,7 +3,8 @@
 #
 #   bash tests/run.sh [pytest args...]      e.g. bash tests/run.sh -x -k warehouse
 #
-# Installs, only when missing: Debian's postgresql, chromium and fonts (apt-get update runs only then), the pip
+# Installs, only when missing: Debian's postgresql, chromium, fonts and a Java 17 runtime for Spark (apt-get update
+# runs only then), the pip
 # packages of requirements.txt + requirements-dev.txt, and tests/e2e's npm packages (npm ci, from package-lock.json).
 # DIEUHANH_TEST_PG set in the environment: that server is used and none is started.
 # DIEUHANH_SKIP_INSTALL=1: skip every install step (for quick local reruns).
@@ -55,6 +56,8 @@ install_debian() {
     for p in "${wanted[@]}"; do pkg_installed "$p" || missing+=("$p"); done
     # Node.js 20 ships with the machine; Debian's own node is the fallback where it is absent.
     command -v node >/dev/null || missing+=(nodejs)
+    # Spark (the `spark` tests, local mode through pyspark) needs a Java runtime: 17 is what pyspark 4.0 supports.
+    command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
     command -v npm >/dev/null || missing+=(npm)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "   apt-get install ${missing[*]}"

@@ -179,6 +179,12 @@ class GsoWorkbookConnector(Connector):
             if unmapped
             else []
         )
+        # a workbook does not say when it was published: without --published-at the load time is the vintage, which
+        # makes an old workbook's first estimates newer than the revisions loaded since
+        notes.append(
+            "vintage: the workbook has no publication date; pass --published-at (GSO's release day) / "
+            "tệp không ghi ngày công bố; hãy dùng --published-at (ngày Tổng cục công bố)"
+        )
         if not matched:
             yield Batch(
                 mapping.source,

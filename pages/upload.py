@@ -1,0 +1,97 @@
+"""Tải dữ liệu: ministry and province staff upload a file, read the validation report, and confirm the load — through
+the same connectors, rules and write path as `python -m connectors load`, within the user's own scope."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import pandas as pd
+import streamlit as st
+
+from connectors.intake import FORMATS, LoadReport, connector_for, load
+from pages import i18n_intake  # noqa: F401 - registers this page's strings
+from pages import ui
+from semantic.errors import SemanticError
+
+c = ui.ctx()
+st.title(c.t("nav_upload"))
+st.caption(c.t("upload_intro"))
+# Hiding this page is convenience: intake.load refuses a scope without upload rights, and its scope rule rejects
+# every row outside the user's province or ministry.
+if not c.scope.can_upload:
+    st.error(c.t("upload_denied"))
+    st.stop()
+if not c.scope.unrestricted:
+    st.info(c.t("upload_scope_note") + c.scope.describe(c.lang), icon="🔒")
+
+own = sorted(c.scope.agencies or []) + sorted(c.scope.areas or [])
+col1, col2, col3, col4 = st.columns([2, 1, 1, 1])
+if own:
+    source = col1.selectbox(c.t("upload_source"), own, key="upload_source")
+else:
+    source = col1.text_input(c.t("upload_source"), "GSO", key="upload_source").strip().upper() or "GSO"
+fmt_choice = col2.selectbox(c.t("upload_format"), FORMATS, key="upload_format",
+                            format_func=lambda f: c.t("upload_auto") if f == "auto" else f)
+decimal = col3.selectbox(c.t("upload_decimal"), [".", ","], key="upload_decimal")
+encoding = col4.selectbox(c.t("upload_encoding"), ["auto", "utf-8", "utf-16", "cp1258", "cp1252"],
+                          key="upload_encoding", format_func=lambda e: c.t("upload_auto") if e == "auto" else e)
+published = st.date_input(c.t("upload_published"), value=None, key="upload_published", format="DD/MM/YYYY")
+upload = st.file_uploader(c.t("upload_file"), type=["csv", "txt", "xlsx", "json"], key="upload_file")
+if upload is None:
+    st.stop()
+data = upload.getvalue()
+
+
+def run(dry_run: bool, accept_valid: bool = False) -> LoadReport | None:
+    conn = connector_for(data, upload.name, source, fmt_choice, None if encoding == "auto" else encoding, None,
+                         decimal)
+    try:
+        return load(conn, ui.warehouse(), c.scope.who, accept_valid=accept_valid, dry_run=dry_run, scope=c.scope,
+                    registry=ui.model().registry,
+                    published_at=datetime.combine(published, time()) if published else None)
+    except SemanticError as exc:
+        st.error(f"{c.t('error')}: {exc.message(c.lang)}")
+        return None
+
+
+def problems_table(report: LoadReport) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(p.file, p.row, p.column, p.value, p.rule, p.message_vi if c.lang == "vi" else p.message_en)
+         for p in report.problems],
+        columns=["file", c.t("col_row"), c.t("col_column"), c.t("col_value"), c.t("col_rule"), c.t("col_message")],
+    )
+
+
+key = (upload.name, len(data), source, fmt_choice, decimal, encoding, str(published))
+if st.button(c.t("upload_check"), type="primary", key="upload_check") or st.session_state.get("upload_key") == key:
+    report = run(dry_run=True)
+    if report is None:
+        st.stop()
+    st.session_state["upload_key"] = key
+    st.subheader(report.summary(c.lang))
+    for note in report.notes:
+        st.caption(note)
+    if report.problems:
+        st.warning(c.t("upload_fix_first"), icon="⚠️")
+        st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
+        st.dataframe(problems_table(report), hide_index=True, use_container_width=True)
+    else:
+        st.success(c.t("upload_all_valid"), icon="✅")
+    if report.rows_valid:
+        st.markdown(f"**{c.t('upload_valid_preview')}**")
+        preview = report.valid.drop(columns=[col for col in report.valid.columns if col.startswith("_")])
+        st.dataframe(preview.head(200), hide_index=True, use_container_width=True)
+    accept = False
+    if report.problems and report.rows_valid:
+        accept = st.checkbox(c.t("upload_accept_valid"), key="upload_accept")
+    ready = report.rows_valid > 0 and (accept or not report.problems)
+    if st.button(c.t("upload_confirm"), disabled=not ready, key="upload_confirm"):
+        done = run(dry_run=False, accept_valid=accept)
+        if done is not None:
+            st.session_state.pop("upload_key", None)
+            if done.outcome in ("loaded", "partial", "unchanged"):
+                st.success(f"{c.t('upload_done')} {done.summary(c.lang)}", icon="✅")
+            else:
+                st.error(done.summary(c.lang))
+    elif not report.rows_valid:
+        st.info(c.t("upload_nothing"))

@@ -4,6 +4,7 @@ emergency pages; the CLI's one-row-per-agency answer and its MOC-only answer for
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -16,6 +17,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.tasks import record_dispatch
+from semantic import extract
+from semantic.access import persona_scope
+from semantic.model import load_model
+from semantic.spec import QuerySpec
 from tests.direction_support import DATA, PERSONAS, cli, direction_url, using
 from warehouse.db import Warehouse
 from warehouse.schema import table
@@ -339,3 +344,27 @@ def test_cli_one_row_per_agency_and_moc_alone_for_moc_staff(url):
     assert 0.01 <= leader["overdue"].sum() / leader["assigned"].sum() <= 0.02  # the demo's 1-2 % overdue
     moc = run_cli(url, "--claims", str(DATA / "moc_staff_claims.json"))
     assert moc.to_dict("records") == leader[leader["assignee_agency"] == "MOC"].to_dict("records")
+
+
+def test_a_task_extract_is_scoped_and_audited(url):
+    # the page's download buttons run the list's spec through the extract writer: MOC staff get MOC's rows only,
+    # and the download is written to the audit trail with its row count
+    spec = QuerySpec(
+        view="tasks", measures=("assigned",), dimensions=("task_id", "assignee_agency", "status"), as_of=AS_OF
+    )
+    scope = persona_scope("moc")
+    wh = Warehouse(url)
+    try:
+        info = extract.prepare(spec, load_model(), scope, wh)
+        buf = io.BytesIO()
+        rows = extract.write_csv(spec, load_model(), scope, wh, buf, info)
+        data = [line for line in buf.getvalue().decode("utf-8-sig").splitlines() if not line.startswith("#")]
+        body = pd.read_csv(io.StringIO("\n".join(data)))
+        audit_rows = wh.execute(table("audit").filter(table("audit").action == "download"))
+    finally:
+        wh.close()
+    want = cli("--view", "tasks", "--measures", "assigned", "--as-of", AS_OF.isoformat(), "--persona", "moc")
+    assert rows == len(body) == int(want["assigned"].iloc[0])
+    assert set(body["assignee_agency"]) == {"MOC"}
+    last = audit_rows.sort_values("at").iloc[-1]
+    assert (last["who"], last["rows"], last["what"].startswith("csv:")) == (scope.who, rows, True)

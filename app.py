@@ -110,6 +110,10 @@ def main() -> None:
         text("nav_group_data", lang): [
             st.Page("pages/explore.py", title=text("nav_explore", lang), icon="🔎", url_path="kham-pha"),
             st.Page("pages/catalog.py", title=text("nav_catalog", lang), icon="📚", url_path="danh-muc"),
+            st.Page("pages/quality.py", title=pick(("Chất lượng dữ liệu", "Data quality"), lang), icon="🩺",
+                    url_path="chat-luong-du-lieu"),
+            st.Page("pages/upload.py", title=pick(("Tải dữ liệu", "Upload data"), lang), icon="📤",
+                    url_path="tai-du-lieu"),
         ],
     }
     st.navigation(pages).run()

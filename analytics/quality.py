@@ -178,25 +178,31 @@ def _with_rejections(detail: pd.DataFrame, run: Run) -> pd.DataFrame:
 def _with_outliers(detail: pd.DataFrame, run: Run, reg: Registry, lo: date, hi: date) -> pd.DataFrame:
     """Seasonal outliers of each total series (levels, else its first published comparison), with 4 years of
     history before the window to learn the season from."""
-    codes = sorted({c for c in detail["indicator_code"] if reg[c].frequency in PERIODS})
-    start = period_key(date(lo.year - 4, 1, 1), "M")
-    frames = []
-    for code in codes:
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for code in sorted({c for c in detail["indicator_code"] if reg[c].frequency in PERIODS}):
         ind = reg[code]
         base = None
         if "level" not in ind.published:  # a series GSO publishes only as changes (CPI): score its first one
             base = next((b for b in ind.published if b in ("yoy", "pop", "ytd_yoy") and b in ind.comparisons), None)
+        groups.setdefault((ind.frequency, base), []).append(code)
+    start = period_key(date(lo.year - 4, 1, 1), "M")
+    frames = []
+    for (freq, base), codes in groups.items():  # one query per frequency and base, not one per indicator
         spec = QuerySpec(
-            indicators=(code,),
+            indicators=tuple(codes),
             boundaries="as-was",
             time_from=start,
-            time_to=period_key(truncate(hi, ind.frequency), ind.frequency),
+            time_to=period_key(truncate(hi, freq), freq),
             compare=base,
         )
         try:
             frames.append(run(spec))
-        except QueryError:
-            continue
+        except QueryError:  # one indicator of the group cannot answer: ask them one by one
+            for code in codes:
+                try:
+                    frames.append(run(spec.with_(indicators=(code,))))
+                except QueryError:
+                    continue
     if not frames:
         return detail
     values = pd.concat(frames, ignore_index=True)

@@ -57,3 +57,15 @@ def refresh(wh: Warehouse, model: SemanticModel | None = None) -> dict[str, floa
     registry); later loads rebuild them by themselves. Returns seconds per rollup."""
     model = model or default_model()
     return rollups.materialise(wh, definitions(model, wh.dialect))
+
+
+def ensure(wh: Warehouse, model: SemanticModel | None = None) -> dict[str, float]:
+    """Rebuild only when the warehouse's rollups are not the model's current definitions (a new version of the
+    app, a changed registry) or not fresh; nothing to do otherwise. Returns seconds per rollup rebuilt."""
+    model = model or default_model()
+    wanted = definitions(model, wh.dialect)
+    held = rollups.stored(wh)
+    fresh = rollups.fresh(wh).codes
+    if held == {n: d.sql for n, d in wanted.items()} and set(fresh) == set(wanted):
+        return {}
+    return rollups.materialise(wh, wanted)

@@ -130,6 +130,14 @@ def _markers(wh: Warehouse) -> dict[str, dict]:
     return {k[len(_MARKER) :]: json.loads(v) for k, v in zip(df["key"], df["value"], strict=True)}
 
 
+def stored(wh: Warehouse) -> dict[str, str]:
+    """The SQL of each rollup the warehouse holds (whatever its data version)."""
+    try:
+        return {name: m["sql"] for name, m in _markers(wh).items()}
+    except Exception:  # noqa: BLE001 - no warehouse yet
+        return {}
+
+
 _FRESH_SQL: dict[str, str] = {}
 
 

@@ -11,6 +11,8 @@ import pandas as pd
 from semantic.registry import Indicator, WarningRule
 
 SEVERITIES = ("high", "medium")
+#: within a severity: a target at risk before a plan behind its pace before a late file
+KINDS = ("threshold", "forecast_breach", "pacing", "late_data")
 #: comparators of the target table that bound from above / from below
 _CEILING = ("below",)
 _FLOOR = ("at_least", "above")
@@ -79,8 +81,9 @@ def target_in_force(targets: pd.DataFrame, code: str, area: str, year: int, on: 
 
 
 def bounds(target: pd.Series, ind: Indicator) -> tuple[float | None, float | None]:
-    """(ceiling, floor) a target sets: 'below' caps, 'at_least'/'above' floors, 'range' both; 'about' caps an
-    indicator where lower is better (inflation 'about 4.5 %' is a ceiling) and floors one where higher is better."""
+    """(ceiling, floor) a target sets: 'below' caps, 'at_least'/'above' floors; 'range' and 'about' bound on the side
+    that hurts — a ceiling where lower is better (inflation 'about 4.5 %'), a floor where higher is better (GDP growth
+    '6.0–6.5 %': 7 % is no warning); a neutral indicator's range bounds both sides, its 'about' neither."""
     comp = str(target["comparator"])
     low = None if pd.isna(target["low"]) else float(target["low"])
     high = None if pd.isna(target["high"]) else float(target["high"])
@@ -88,7 +91,11 @@ def bounds(target: pd.Series, ind: Indicator) -> tuple[float | None, float | Non
         return (high if high is not None else low), None
     if comp in _FLOOR:
         return None, (low if low is not None else high)
-    if comp == "range":
+    if comp == "range":  # beating a range is no warning: only the side that hurts counts
+        if ind.direction == "higher_better":
+            return None, low
+        if ind.direction == "lower_better":
+            return high, None
         return high, low
     if comp == "about":
         if ind.direction == "lower_better":
@@ -105,6 +112,11 @@ def _series(obs: pd.DataFrame, code: str, base: str) -> pd.DataFrame:
     if "category" in rows:
         rows = rows[rows["category"].isna()]
     return rows.assign(period_start=pd.to_datetime(rows["period_start"]).dt.date).sort_values("period_start")
+
+
+def _say(custom: str, detail: str) -> str:
+    """The rule's own words first (what it means), then the detail (which figure, against what)."""
+    return f"{custom}: {detail}" if custom else detail
 
 
 def _name(ind: Indicator, lang: str) -> str:
@@ -134,6 +146,7 @@ def threshold(ind: Indicator, rule: WarningRule, obs: pd.DataFrame, targets: pd.
         if not crossed:
             continue
         bound = ceiling if ceiling is not None and value > ceiling else floor
+        cite = f" ({doc})" if doc else ""
         word_vi, word_en = (
             ("vượt trần", "above the ceiling") if bound == ceiling else ("dưới mức sàn", "below the floor")
         )
@@ -147,12 +160,11 @@ def threshold(ind: Indicator, rule: WarningRule, obs: pd.DataFrame, targets: pd.
                 p,
                 value,
                 bound,
-                rule.message_vi
-                or f"{_name(ind, 'vi')} {pv}: {_num(value, 2)} {word_vi} {_num(bound, 2)}"
-                + (f" ({doc})" if doc else ""),
-                rule.message_en
-                or f"{_name(ind, 'en')} {pe}: {_num(value, 2, 'en')} {word_en} {_num(bound, 2, 'en')}"
-                + (f" ({doc})" if doc else ""),
+                _say(rule.message_vi, f"{_name(ind, 'vi')} {pv}: {_num(value, 2)} {word_vi} {_num(bound, 2)}{cite}"),
+                _say(
+                    rule.message_en,
+                    f"{_name(ind, 'en')} {pe}: {_num(value, 2, 'en')} {word_en} {_num(bound, 2, 'en')}{cite}",
+                ),
                 doc,
             )
         )
@@ -208,8 +220,8 @@ def forecast_breach(
                     p,
                     float(pt["mean"]),
                     bound,
-                    rule.message_vi or vi,
-                    rule.message_en or en,
+                    _say(rule.message_vi, vi),
+                    _say(rule.message_en, en),
                     doc,
                 )
             )
@@ -268,12 +280,16 @@ def pacing(ind: Indicator, rule: WarningRule, obs: pd.DataFrame, targets: pd.Dat
                 p,
                 share,
                 expected,
-                rule.message_vi
-                or f"{_name(ind, 'vi')} lũy kế đến {pv}: {_num(share)} % kế hoạch, chậm "
-                f"{_num(gap)} điểm % so với tiến độ ({_num(expected)} %)",
-                rule.message_en
-                or f"{_name(ind, 'en')} to {pe}: {_num(share, 1, 'en')} % of plan, "
-                f"{_num(gap, 1, 'en')} points behind the path ({_num(expected, 1, 'en')} %)",
+                _say(
+                    rule.message_vi,
+                    f"{_name(ind, 'vi')} lũy kế đến {pv}: {_num(share)} % kế hoạch, chậm "
+                    f"{_num(gap)} điểm % so với tiến độ ({_num(expected)} %)",
+                ),
+                _say(
+                    rule.message_en,
+                    f"{_name(ind, 'en')} to {pe}: {_num(share, 1, 'en')} % of plan, "
+                    f"{_num(gap, 1, 'en')} points behind the path ({_num(expected, 1, 'en')} %)",
+                ),
                 doc,
             )
         )
@@ -304,8 +320,10 @@ def late_data(ind: Indicator, rule: WarningRule, obs: pd.DataFrame, today: date,
                 expected,
                 float(late),
                 None,
-                rule.message_vi or f"{_name(ind, 'vi')}: chưa nhận số liệu {pv} (hạn {due:%d/%m/%Y}, trễ {late} ngày)",
-                rule.message_en or f"{_name(ind, 'en')}: {pe} not received (due {due:%Y-%m-%d}, {late} days late)",
+                _say(
+                    rule.message_vi, f"{_name(ind, 'vi')}: chưa nhận số liệu {pv} (hạn {due:%d/%m/%Y}, trễ {late} ngày)"
+                ),
+                _say(rule.message_en, f"{_name(ind, 'en')}: {pe} not received (due {due:%Y-%m-%d}, {late} days late)"),
             )
         )
     return out
@@ -332,7 +350,7 @@ def evaluate(
                 out += pacing(ind, rule, obs, targets, today)
             elif rule.kind == "late_data":
                 out += late_data(ind, rule, obs, today, areas)
-    return sorted(out, key=lambda a: (SEVERITIES.index(a.severity), a.kind, a.indicator_code, a.area_code))
+    return sorted(out, key=lambda a: (SEVERITIES.index(a.severity), KINDS.index(a.kind), a.indicator_code, a.area_code))
 
 
 def frame(alerts: list[Alert]) -> pd.DataFrame:

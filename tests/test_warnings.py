@@ -87,6 +87,11 @@ def test_target_in_force_is_the_latest_document_on_or_before_the_day():
     assert target_in_force(TARGETS, "CPI", "VN", 2025, date(2024, 10, 1)) is None
     # "about 4.5" caps an indicator where lower is better
     assert bounds(target_in_force(TARGETS, "CPI", "VN", 2025, date(2025, 3, 1)), CPI) == (4.5, None)
+    # a growth range floors an indicator where higher is better: beating its top is no warning
+    gdp = _ind("GDP", [], direction="higher_better")
+    growth = pd.Series({"comparator": "range", "low": 6.0, "high": 6.5})
+    assert bounds(growth, gdp) == (None, 6.0)
+    assert bounds(growth, _ind("X", [])) == (6.5, 6.0)
 
 
 def test_threshold_fires_above_the_ceiling_only():

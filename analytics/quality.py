@@ -170,7 +170,7 @@ def _with_rejections(detail: pd.DataFrame, run: Run) -> pd.DataFrame:
         agency = r.agency if isinstance(r.agency, str) else None
         key = (r.indicator, r.area, agency, start)
         counts[key] = counts.get(key, 0) + int(r.problems)
-    keys = zip(detail["indicator_code"], detail["area_code"], detail["agency_code"], detail["_start"], strict=True)
+    keys = zip(detail["indicator_code"], detail["area_code"], _agencies(detail), detail["_start"], strict=True)
     detail["rejected"] = [counts.get(k, 0) for k in keys]
     return detail
 
@@ -184,10 +184,11 @@ def _with_outliers(detail: pd.DataFrame, run: Run, reg: Registry, lo: date, hi: 
         base = None
         if "level" not in ind.published:  # a series GSO publishes only as changes (CPI): score its first one
             base = next((b for b in ind.published if b in ("yoy", "pop", "ytd_yoy") and b in ind.comparisons), None)
-        groups.setdefault((ind.frequency, base), []).append(code)
+        # one query per aggregation signature (as the compiler groups indicators), not one per indicator
+        groups.setdefault((ind.frequency, base, ind.time_agg, ind.space_agg, ind.weight or ""), []).append(code)
     start = period_key(date(lo.year - 4, 1, 1), "M")
     frames = []
-    for (freq, base), codes in groups.items():  # one query per frequency and base, not one per indicator
+    for (freq, base, *_), codes in groups.items():
         spec = QuerySpec(
             indicators=tuple(codes),
             boundaries="as-was",
@@ -217,12 +218,17 @@ def _with_outliers(detail: pd.DataFrame, run: Run, reg: Registry, lo: date, hi: 
     keys = [
         (c, a, p) if g is None else None
         for c, a, g, p in zip(
-            detail["indicator_code"], detail["area_code"], detail["agency_code"], detail["_start"], strict=True
+            detail["indicator_code"], detail["area_code"], _agencies(detail), detail["_start"], strict=True
         )
     ]
     detail["outlier_score"] = [scores.get(k, (np.nan, False))[0] if k else np.nan for k in keys]
     detail["outlier"] = [scores.get(k, (np.nan, False))[1] if k else False for k in keys]
     return detail
+
+
+def _agencies(detail: pd.DataFrame) -> list[str | None]:
+    """The agency column with None for 'no agency' (pandas 3 reads a mixed text column's None back as NaN)."""
+    return [g if isinstance(g, str) else None for g in detail["agency_code"]]
 
 
 def summary(detail: pd.DataFrame) -> pd.DataFrame:

@@ -114,3 +114,20 @@ def test_the_mapping_reads_cells_not_sheet_names():
         "gso_bieu_kt-xh_2023-03.xlsx [24.CPI]": (103.35099530335003, "index", "24.CPI!E9"),
     }
     assert set(registry.codes()) >= {"CPI", "PUBINV_DISB", "EXPORTS"}
+
+
+@pytest.mark.parametrize(
+    ("period", "flagged"),
+    [("2020-04", {"RETAIL", "IIP"}), ("2023-01", set()), ("2024-02", set()), ("2025-01", set())],
+)
+def test_quality_outliers_on_real_gso_series(url, period, flagged):
+    """April 2020 (the COVID-19 lockdown) stands out; the Tết months (22/01/2023, 10/02/2024, 29/01/2025) do not."""
+    from analytics.quality import quality_report
+
+    model, wh = default_model(), Warehouse(url)
+    detail = quality_report(
+        lambda spec: execute(spec, model, Scope.all(), wh), model.registry, Scope.all(), period=period
+    )
+    national = detail[detail["indicator_code"].isin(["RETAIL", "IIP", "EXPORTS"]) & (detail["area_code"] == "VN")]
+    assert national["outlier_score"].notna().all()
+    assert set(national.loc[national["outlier"], "indicator_code"]) == flagged

@@ -168,7 +168,8 @@ def run_warnings(args: argparse.Namespace) -> int:
     wh = _warehouse()
     model = default_model()
     today = date.fromisoformat(args.today) if args.today else date.today()
-    alerts = watch.evaluate_with(_runner(wh), model, _split(args.area), today)
+    have = {"forecast_run", "forecast_point"} <= wh.tables()
+    alerts = watch.evaluate_with(_runner(wh), model, _split(args.area), today, forecasts=have)
     frame = early.frame(alerts)
     _emit(frame.to_dict("records"), None, args.format)
     return EXIT_OK

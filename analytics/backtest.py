@@ -18,6 +18,9 @@ HORIZONS = {"M": 12, "Q": 4, "Y": 5}
 MIN_TRAIN = {"M": 36, "Q": 16, "Y": 12}
 #: rolling origins: (selection window, evaluation window), one period apart
 ORIGINS = {"M": (12, 12), "Q": (8, 8), "Y": (5, 5)}
+#: ETS and SARIMAX re-estimate their parameters every this many origins (once per window) and in between re-run
+#: their filter on the longer data with the last estimate's parameters: never estimated on data after the origin
+REFIT_EVERY = 12
 #: a model failing at more than this share of origins does not compete
 MAX_FAILED = 0.2
 
@@ -159,11 +162,18 @@ def backtest(series: Series, horizon: int | None = None, models: tuple[str, ...]
     configs = {name: select_config(name, y[: origins[0]], m, series.kind) for name in names}
     rows: list[dict] = []
     failures = dict.fromkeys(names, 0)
-    for origin in origins:
+    coefs: dict[str, dict[str, Any]] = {}
+    for i, origin in enumerate(origins):
         train = y[:origin]
         scale = mase_scale(train, m)
         for name in names:
-            fc = run_model(name, train, m, horizon, configs[name])
+            fc = None
+            if i % REFIT_EVERY and name in coefs:
+                # parameters estimated at an earlier origin (on earlier data only): filter the new data, no refit
+                fc = run_model(name, train, m, horizon, {**configs[name], **coefs[name]})
+            if fc is None or not fc.ok:
+                fc = run_model(name, train, m, horizon, configs[name])
+                coefs[name] = {k: v for k, v in fc.params.items() if k.startswith("_coef")}
             if not fc.ok:
                 failures[name] += 1
             rows += _points(series, name, origin, fc, scale, horizon)

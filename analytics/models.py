@@ -101,7 +101,7 @@ def _ets_forms(y: np.ndarray, m: int) -> list[tuple[str, str | None, bool, str |
     return forms
 
 
-def _ets_fit(y: np.ndarray, m: int, form: tuple[str, str | None, bool, str | None]) -> Any:
+def _ets_fit(y: np.ndarray, m: int, form: tuple[str, str | None, bool, str | None], coef: Any = None) -> Any:
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     error, trend, damped, seasonal = form
@@ -114,6 +114,8 @@ def _ets_fit(y: np.ndarray, m: int, form: tuple[str, str | None, bool, str | Non
         seasonal=seasonal,
         seasonal_periods=m if seasonal else None,
     )
+    if coef is not None:  # parameters estimated at an earlier origin: run the filter only (no optimisation)
+        return model.smooth(np.asarray(coef, dtype=float))
     return model.fit(disp=False, maxiter=200)
 
 
@@ -137,7 +139,7 @@ def ets(y: np.ndarray, m: int, h: int, config: dict[str, Any]) -> Forecast:
     form = tuple(config.get("form") or ("add", None, False, None))
     if form[3] is not None and len(y) < 2 * m + 4:
         form = (form[0], form[1], form[2], None)
-    res = _ets_fit(y, m, form)  # type: ignore[arg-type]
+    res = _ets_fit(y, m, form, config.get("_coef"))  # type: ignore[arg-type]
     n = len(y)
     pred = res.get_prediction(start=n, end=n + h - 1, simulate_repetitions=500)
     mean = np.asarray(pred.predicted_mean, dtype=float)
@@ -148,7 +150,7 @@ def ets(y: np.ndarray, m: int, h: int, config: dict[str, Any]) -> Forecast:
     error, trend, damped, seasonal = form
     label = f"ETS({error[0].upper()},{'N' if not trend else ('Ad' if damped else 'A')},"
     label += f"{'N' if not seasonal else seasonal[0].upper()})"
-    return Forecast("ets", mean, *bands[80], *bands[95], {"form": label})
+    return Forecast("ets", mean, *bands[80], *bands[95], {"form": label, "_coef": np.asarray(res.params).tolist()})
 
 
 # -- SARIMAX ------------------------------------------------------------------------------------------------------
@@ -191,24 +193,31 @@ def sarimax_select(y: np.ndarray, m: int, kind: str) -> dict[str, Any]:
     big_d = 1 if m > 1 and len(z) >= 3 * m and _seasonal_strength(z, m) > 0.64 else 0
     zs = z[m:] - z[:-m] if big_d else z
     d = 1 if _needs_difference(zs) else 0
-    pq = [(1, 0), (0, 1), (1, 1), (2, 0)]
-    seasonal_pq = [(0, 1), (1, 0)] if m > 1 and len(z) >= 3 * m else [(0, 0)]
+    seasonal = m > 1 and len(z) >= 3 * m
+    trend = "c" if d + big_d == 0 else None
     best: tuple[float, dict[str, Any]] | None = None
-    for p, q in pq:
-        for sp, sq in seasonal_pq:
-            seasonal_order = (sp, big_d, sq, m) if m > 1 and (sp or sq or big_d) else (0, 0, 0, 0)
-            trend = "c" if d + big_d == 0 else None
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    res = SARIMAX(z, order=(p, d, q), seasonal_order=seasonal_order, trend=trend).fit(
-                        disp=False, maxiter=100
-                    )
-            except Exception:  # noqa: BLE001 - an order that cannot be fitted is skipped
-                continue
-            score = float(res.aic)
-            if math.isfinite(score) and (best is None or score < best[0]):
-                best = (score, {"order": (p, d, q), "seasonal_order": seasonal_order, "trend": trend, "log": log})
+
+    def attempt(p: int, q: int, sp: int, sq: int) -> None:
+        nonlocal best
+        seasonal_order = (sp, big_d, sq, m) if m > 1 and (sp or sq or big_d) else (0, 0, 0, 0)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = SARIMAX(z, order=(p, d, q), seasonal_order=seasonal_order, trend=trend).fit(
+                    disp=False, maxiter=100
+                )
+        except Exception:  # noqa: BLE001 - an order that cannot be fitted is skipped
+            return
+        score = float(res.aic)
+        if math.isfinite(score) and (best is None or score < best[0]):
+            best = (score, {"order": (p, d, q), "seasonal_order": seasonal_order, "trend": trend, "log": log})
+
+    # stepwise, to stay cheap: the short-memory part under a seasonal MA, then a seasonal AR on the winner
+    for p, q in ((1, 0), (0, 1), (1, 1), (2, 0)):
+        attempt(p, q, 0, 1 if seasonal else 0)
+    if seasonal and best is not None:
+        p, _, q = best[1]["order"]
+        attempt(p, q, 1, 0)
     if best is None:
         return {"order": (0, 1, 1), "seasonal_order": (0, 0, 0, 0), "trend": None, "log": log}
     return best[1]
@@ -220,11 +229,16 @@ def sarimax(y: np.ndarray, m: int, h: int, config: dict[str, Any]) -> Forecast:
     log = bool(config.get("log")) and _positive(y)
     z = np.log(y) if log else y
     seasonal_order = tuple(config.get("seasonal_order") or (0, 0, 0, 0))
+    model = SARIMAX(
+        z, order=tuple(config.get("order") or (0, 1, 1)), seasonal_order=seasonal_order, trend=config.get("trend")
+    )
+    coef = config.get("_coef")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = SARIMAX(
-            z, order=tuple(config.get("order") or (0, 1, 1)), seasonal_order=seasonal_order, trend=config.get("trend")
-        ).fit(disp=False, maxiter=100)
+        if coef is not None and config.get("_coef_log") == log:  # earlier origin's parameters: filter only
+            res = model.filter(np.asarray(coef, dtype=float))
+        else:
+            res = model.fit(disp=False, maxiter=100)
     fc = res.get_forecast(h)
     mean = np.asarray(fc.predicted_mean, dtype=float)
     out = [mean]
@@ -235,7 +249,7 @@ def sarimax(y: np.ndarray, m: int, h: int, config: dict[str, Any]) -> Forecast:
         out = [np.exp(a) for a in out]  # quantiles survive a monotone transform; the mean becomes the median
     order = config.get("order") or (0, 1, 1)
     label = f"SARIMA{tuple(order)}{tuple(seasonal_order[:3])}[{seasonal_order[3]}]" + (" log" if log else "")
-    return Forecast("sarimax", *out, {"spec": label})
+    return Forecast("sarimax", *out, {"spec": label, "_coef": np.asarray(res.params).tolist(), "_coef_log": log})
 
 
 # -- Theta --------------------------------------------------------------------------------------------------------
@@ -247,13 +261,13 @@ def theta(y: np.ndarray, m: int, h: int, config: dict[str, Any]) -> Forecast:
     deseason = m > 1 and len(y) >= 2 * m + 2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = ThetaModel(y, period=m if deseason else 1, deseasonalize=deseason, method="auto").fit()
-        mean = np.asarray(res.forecast(h), dtype=float)
-        bands = {}
-        for level in LEVELS:
-            pi = res.prediction_intervals(h, alpha=1 - level / 100)
-            bands[level] = (np.asarray(pi["lower"], dtype=float), np.asarray(pi["upper"], dtype=float))
-    return Forecast("theta", mean, *bands[80], *bands[95], {"deseasonalized": deseason})
+        res = ThetaModel(y, period=m if deseason else 1, deseasonalize=deseason, method="auto").fit(use_mle=True)
+        pi = res.prediction_intervals(h, alpha=0.2)
+    lo, hi = np.asarray(pi["lower"], dtype=float), np.asarray(pi["upper"], dtype=float)
+    # the intervals are normal and symmetric about the forecast: the 95 % band is the 80 % one scaled by z95/z80
+    mean, half = (lo + hi) / 2, (hi - lo) / 2
+    wide = half * _Z[95] / _Z[80]
+    return Forecast("theta", mean, lo, hi, mean - wide, mean + wide, {"deseasonalized": deseason})
 
 
 # -- the catalogue ------------------------------------------------------------------------------------------------

@@ -88,7 +88,9 @@ def frames(
                 "base": s.base,
                 "freq": s.freq,
                 "model": r.forecast_model,
-                "params": _json({**(out.config or {}), **fc.params}),
+                "params": _json(
+                    {k: v for k, v in {**(out.config or {}), **fc.params}.items() if not k.startswith("_")}
+                ),
                 "horizon": len(fc.mean),
                 "trained_to": pd.Timestamp(s.values.index[-1]).date(),
                 "trained_on": s.vintage,

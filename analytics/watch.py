@@ -9,7 +9,6 @@ import pandas as pd
 
 from analytics import warnings as rules
 from analytics.load import Run
-from semantic.errors import SemanticError
 from semantic.model import SemanticModel
 from semantic.registry import Indicator
 from semantic.spec import Filter, QuerySpec
@@ -67,10 +66,7 @@ def latest_forecasts(run: Run, model: SemanticModel, codes: tuple[str, ...], are
     if "forecasts" not in model.cubes or not codes:
         return pd.DataFrame()
     filters = (Filter("indicator", "in", codes), Filter("area", "in", areas))
-    try:
-        rows = run(QuerySpec(view="forecasts", dimensions=FORECAST_DIMS, measures=FORECAST_MEASURES, filters=filters))
-    except SemanticError:
-        return pd.DataFrame()
+    rows = run(QuerySpec(view="forecasts", dimensions=FORECAST_DIMS, measures=FORECAST_MEASURES, filters=filters))
     if rows is None or rows.empty:
         return pd.DataFrame()
     return rows.rename(
@@ -83,8 +79,11 @@ def latest_forecasts(run: Run, model: SemanticModel, codes: tuple[str, ...], are
     )
 
 
-def evaluate_with(run: Run, model: SemanticModel, areas: tuple[str, ...], today: date) -> list[rules.Alert]:
-    """Every warning rule of the registry, on what `run` lets the caller see."""
+def evaluate_with(
+    run: Run, model: SemanticModel, areas: tuple[str, ...], today: date, forecasts: bool = True
+) -> list[rules.Alert]:
+    """Every warning rule of the registry, on what `run` lets the caller see (`forecasts`: whether the warehouse
+    holds forecast tables yet — they appear with the first `python -m analytics forecast`)."""
     inds = watched(model)
     if not inds:
         return []
@@ -92,5 +91,5 @@ def evaluate_with(run: Run, model: SemanticModel, areas: tuple[str, ...], today:
     years = tuple(range(today.year - 3, today.year + 2))
     tgt = targets(run, model, years, areas)
     breach = tuple(i.code for i in inds if any(r.kind == "forecast_breach" for r in i.warnings))
-    fc = latest_forecasts(run, model, breach, areas)
+    fc = latest_forecasts(run, model, breach, areas) if forecasts else pd.DataFrame()
     return rules.evaluate(inds, obs, tgt, fc, today, areas)

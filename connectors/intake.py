@@ -143,7 +143,7 @@ def load(
         report.notes += batch.notes
         fatal = fatal or bool(batch.problems)
         valid_parts.append(checked.valid)
-        if checked.problems:
+        if checked.problems and accept_valid and not dry_run:  # kept only when the valid rows are loaded
             rejected_parts.append(rejected_rows(batch, checked))
     report.problems.sort(key=lambda p: (p.file, p.row))
     valid = pd.concat(valid_parts, ignore_index=True) if valid_parts else pd.DataFrame()

@@ -8,10 +8,18 @@ from typing import Any
 import pandas as pd
 
 from connectors.base import ROW
-from connectors.check import Check, has
+from connectors.check import Check, by_key, has
 from connectors.units import RATE_BASES
 from semantic.registry import Indicator
 from warehouse.lineage import period_end
+
+
+def _spans(frame: pd.DataFrame) -> dict[str, list[tuple[Any, Any]]]:
+    """code -> its validity windows [valid_from, valid_to)."""
+    out: dict[str, list[tuple[Any, Any]]] = {}
+    for code, a, b in zip(frame["code"], frame["valid_from"], frame["valid_to"], strict=True):
+        out.setdefault(code, []).append((a, b))
+    return out
 
 
 def rule_known_area(c: Check) -> None:
@@ -28,14 +36,12 @@ def rule_known_area(c: Check) -> None:
         lambda r: "mã địa bàn không tồn tại (mã GSO: VN, 01, 33 ...)",
     )
     check = live & ~unknown & c.f["_start"].notna() & c.f["_freq"].notna()
-    bad = []
+    spans = _spans(areas)
+    end = by_key(c.f, check, ["_start", "_freq"], period_end)
     c.f["_end"] = None
-    for idx in c.f.index[check]:
-        end = period_end(c.f.at[idx, "_start"], c.f.at[idx, "_freq"])
-        rows = areas[areas["code"] == c.f.at[idx, "area_code"]]
-        if not ((rows["valid_from"] <= end) & (rows["valid_to"] > end)).any():
-            bad.append(idx)
-            c.f.at[idx, "_end"] = end
+    c.f.loc[end.index, "_end"] = end
+    ok = by_key(c.f, check, ["area_code", "_end"], lambda code, e: any(a <= e < b for a, b in spans[code]))
+    bad = ok.index[~ok.astype(bool)]
 
     def names(r: Any) -> tuple[str, str]:
         rows = areas[areas["code"] == r["area_code"]]
@@ -72,12 +78,14 @@ def rule_known_agency(c: Check) -> None:
         lambda r: "mã cơ quan không tồn tại (MOF, MOC, GSO ...)",
     )
     check = live & ~unknown & c.f["_start"].notna() & c.f["_freq"].notna()
-    bad = []
-    for idx in c.f.index[check]:
-        end = period_end(c.f.at[idx, "_start"], c.f.at[idx, "_freq"])
-        rows = ag[ag["code"] == c.f.at[idx, "agency_code"]]
-        if not ((rows["valid_from"] <= end) & (rows["valid_to"] > end)).any():
-            bad.append(idx)
+    spans = _spans(ag)
+    ok = by_key(
+        c.f,
+        check,
+        ["agency_code", "_start", "_freq"],
+        lambda code, start, freq: any(a <= period_end(start, freq) < b for a, b in spans[code]),
+    )
+    bad = ok.index[~ok.astype(bool)]
     c.flag(
         pd.Index(bad),
         "agency_code",
@@ -114,9 +122,8 @@ def rule_plausible(c: Check) -> None:
     live = c.live() & c.f["_ind"].notna() & c.f["_value"].notna()
     bad_en: dict[Any, str] = {}
     bad_vi: dict[Any, str] = {}
-    for idx in c.f.index[live]:
-        ind: Indicator = c.f.at[idx, "_ind"]
-        v, base = c.f.at[idx, "_value"], c.f.at[idx, "_base"]
+    rows = c.f.loc[live, ["_ind", "_value", "_base"]]
+    for idx, ind, v, base in zip(rows.index, rows["_ind"], rows["_value"], rows["_base"], strict=True):
         lo, hi = ind.plausible.min, ind.plausible.max
         if base == "level" and ((lo is not None and v < lo) or (hi is not None and v > hi)):
             rng = f"[{'' if lo is None else f'{lo:g}'}, {'' if hi is None else f'{hi:g}'}]"
@@ -172,18 +179,24 @@ def rule_scope(c: Check) -> None:
     bad: list[Any] = []
     prov = c.codes.area_provinces()
     mine_agencies = c.codes.agencies_within(s.agencies) if s.agencies is not None else set()
-    for idx in c.f.index[live]:
-        r = c.f.loc[idx]
-        if s.areas is not None:
-            end = period_end(r["_start"], r["_freq"])
-            rows = prov[(prov["src_code"] == r["area_code"]) & (prov["valid_from"] <= end) & (prov["valid_to"] > end)]
-            if not rows["province_2025"].isin(s.areas).any():
-                bad.append((idx, "area_code"))
-                continue
-        if s.agencies is not None:
-            owned = r["_ind"].owner in mine_agencies
-            if not (owned or (has(r["agency_code"]) and r["agency_code"] in mine_agencies)):
-                bad.append((idx, "agency_code" if has(r["agency_code"]) else "indicator_code"))
+    if s.areas is not None:
+
+        def in_area(code: str, start: Any, freq: str) -> bool:
+            end = period_end(start, freq)
+            rows = prov[(prov["src_code"] == code) & (prov["valid_from"] <= end) & (prov["valid_to"] > end)]
+            return bool(rows["province_2025"].isin(s.areas).any())
+
+        inside = by_key(c.f, live, ["area_code", "_start", "_freq"], in_area)
+        bad += [(i, "area_code") for i in inside.index[~inside.astype(bool)]]
+        live = live & ~c.f.index.isin([i for i, _ in bad])
+    if s.agencies is not None:
+
+        def mine(ind: Indicator, agency: Any) -> bool:
+            return ind.owner in mine_agencies or (has(agency) and agency in mine_agencies)
+
+        allowed = by_key(c.f, live, ["_ind", "agency_code"], mine)
+        for i in allowed.index[~allowed.astype(bool)]:
+            bad.append((i, "agency_code" if has(c.f.at[i, "agency_code"]) else "indicator_code"))
     who = s.describe("en")
     who_vi = s.describe("vi")
     for col in ("area_code", "agency_code", "indicator_code"):

@@ -20,6 +20,7 @@ from connectors.check import (
     STATUSES,
     Check,
     blank,
+    by_key,
     has,
     parse_number,
     parse_period,
@@ -97,16 +98,14 @@ def rule_frequency(c: Check) -> None:
     date cell on the first day of the indicator's period is read as that period)."""
     typed = c.f["_typed_period"] if "_typed_period" in c.f else pd.Series(False, index=c.f.index)
     ok = c.live() & c.f["_ind"].notna() & c.f["_start"].notna()
-    for idx in c.f.index[ok]:
-        ind: Indicator = c.f.at[idx, "_ind"]
-        got, want = c.f.at[idx, "_freq"], ind.frequency
-        if got == want:
-            continue
+    want_freq = pd.Series([i.frequency if i is not None else None for i in c.f["_ind"]], index=c.f.index, dtype=object)
+    for idx in c.f.index[ok & (c.f["_freq"] != want_freq)]:  # only the rows whose form differs
+        got, want = c.f.at[idx, "_freq"], want_freq.at[idx]
         if got == "Y" and want in ("2Y", "5Y", "10Y"):
             c.f.at[idx, "_freq"] = want
         elif got == "D" and bool(typed.at[idx]) and starts_period(c.f.at[idx, "_start"], want):
             c.f.at[idx, "_freq"] = want
-    mask = ok & (c.f["_freq"] != c.f["_ind"].map(lambda i: i.frequency if i else None))
+    mask = ok & (c.f["_freq"] != want_freq)
 
     def en(r: Any) -> str:
         want = r["_ind"].frequency
@@ -179,11 +178,12 @@ def rule_base(c: Check) -> None:
         lambda r: f"gốc so sánh không hợp lệ; hợp lệ: {', '.join(BASES)}",
     )
 
-    def offered(r: Any) -> bool:
-        ind = r["_ind"]
-        return ind is None or r["_base"] == "level" or r["_base"] in set(ind.comparisons) | set(ind.published)
+    def offered(ind: Indicator | None, base: str) -> bool:
+        return ind is None or base == "level" or base in set(ind.comparisons) | set(ind.published)
 
-    mask = live & ~unknown & ~c.f.apply(offered, axis=1)
+    good = by_key(c.f, live & ~unknown, ["_ind", "_base"], offered)
+    mask = pd.Series(False, index=c.f.index)
+    mask[good.index] = ~good.astype(bool)
     c.flag(
         mask,
         "base",
@@ -203,14 +203,16 @@ def rule_unit(c: Check) -> None:
     """A unit, when given, is the indicator's (or a declared conversion; comparisons in % or the index form)."""
     c.f["_factor"], c.f["_offset"] = 1.0, 0.0
     ok = c.live() & c.f["unit"].notna() & c.f["_ind"].notna()
-    bad = []
-    for idx in c.f.index[ok]:
-        ind: Indicator = c.f.at[idx, "_ind"]
-        conv = c.units.conversion(c.f.at[idx, "unit"], ind.unit, ind.unit_en, c.f.at[idx, "_base"])
-        if conv is None:
-            bad.append(idx)
-        else:
-            c.f.at[idx, "_factor"], c.f.at[idx, "_offset"] = conv.factor, conv.offset
+    conv = by_key(
+        c.f,
+        ok,
+        ["unit", "_ind", "_base"],
+        lambda unit, ind, base: c.units.conversion(unit, ind.unit, ind.unit_en, base),
+    )
+    bad = [i for i, v in conv.items() if v is None]
+    found = conv[conv.notna()]
+    c.f.loc[found.index, "_factor"] = [v.factor for v in found]
+    c.f.loc[found.index, "_offset"] = [v.offset for v in found]
 
     def want(r: Any) -> str:
         return (

@@ -7,6 +7,7 @@ A row with any problem is rejected; the rest is the canonical observation frame 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -126,13 +127,17 @@ def _canonical(f: pd.DataFrame, batch: Batch) -> pd.DataFrame:
 
 def rejected_rows(batch: Batch, checked: Checked) -> pd.DataFrame:
     """rejected_row rows (without batch_id) for `--accept-valid`: one per problem, with the row's keys as read."""
+    records = batch.records
+    cols = [c for c in CANONICAL if c in records.columns]
+    by_index = dict(zip(records.index, records[cols].itertuples(index=False, name=None), strict=True))
     rows = []
     for p in checked.problems:
         idx = p.record.get("index")
-        rec = batch.records.loc[idx] if idx is not None else None
+        rec = dict(zip(cols, by_index[idx], strict=True)) if idx in by_index else {}
+        plain = {k: (v if isinstance(v, int | float | str) else str(v)) for k, v in rec.items() if has(v)}
 
-        def get(k: str, rec: Any = rec) -> str | None:
-            return None if rec is None or k not in rec.index or pd.isna(rec[k]) else str(rec[k])
+        def get(k: str, plain: dict = plain) -> str | None:
+            return str(plain[k]) if k in plain else None
 
         rows.append(
             {
@@ -145,7 +150,7 @@ def rejected_rows(batch: Batch, checked: Checked) -> pd.DataFrame:
                 "value": p.value,
                 "rule": p.rule,
                 "message": f"{p.message_vi} | {p.message_en}",
-                "raw": batch.raw(idx) if idx is not None else "",
+                "raw": json.dumps(plain, ensure_ascii=False, sort_keys=True) if plain else "",
             }
         )
     return pd.DataFrame(rows)

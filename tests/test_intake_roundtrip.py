@@ -144,3 +144,26 @@ def test_export_is_scoped(wh, model):
     assert list(frame["value"]) == [1531.407 + 667.62]  # on 2025 boundaries
     audit = wh.execute(table("audit"))
     assert set(audit["action"]) >= {"download", "load"}
+
+
+def test_cli_export_with_a_persona(tmp_path, monkeypatch, capsys, wh):
+    load(connector_for(V1.encode(), "v1.csv", "GSO"), wh, "a", registry=s.registry())
+    monkeypatch.setenv("DIEUHANH_DB", wh.url)
+    args = ["export", "--indicator", "PUBINV_DISB", "--registry", str(s.REGISTRY_DIR)]
+    assert main([*args, "--persona", "hungyen", "--format", "csv", "--area", "33,34"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "indicator_code,area_code,period,value,agency_code,category,base,unit,status,published_at"
+    assert lines[1:] == [
+        "PUBINV_DISB,33,2025-02,1531.407,,,level,tỷ đồng,official,2025-03-06T00:00:00",
+        "PUBINV_DISB,34,2025-02,667.62,,,level,tỷ đồng,official,2025-03-06T00:00:00",
+    ]
+    out = tmp_path / "vn.sdmx.csv"
+    assert main([*args, "--persona", "leader", "--from", "2025-02", "--output", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").count("\n") == 1 + 3  # header, VN, 33, 34 for February
+    capsys.readouterr()
+    assert main([*args, "--persona", "none"]) == 3  # claims that give no scope at all
+    err = capsys.readouterr().err
+    assert err.startswith("lỗi: ") and "error: " in err
+    with pytest.raises(SystemExit) as usage:
+        main(["export", "--indicator", "PUBINV_DISB", "--format", "xml", "--persona", "leader"])
+    assert usage.value.code == 2

@@ -99,6 +99,8 @@ def main() -> None:
             st.Page("pages/monthly.py", title=text("nav_monthly", lang), icon="🗓️", url_path="hang-thang"),
             st.Page("pages/plan.py", title=text("nav_plan", lang), icon="🎯", url_path="ke-hoach-nam"),
             st.Page("pages/provinces.py", title=text("nav_provinces", lang), icon="🗺️", url_path="tinh-thanh"),
+            st.Page("pages/forecast.py", title=pick(("Dự báo", "Forecasts"), lang), icon="📈", url_path="du-bao"),
+            st.Page("pages/warnings.py", title=pick(("Cảnh báo", "Warnings"), lang), icon="⚠️", url_path="canh-bao"),
         ],
         pick(("Chỉ đạo, điều hành", "Direction"), lang): [
             st.Page("pages/tasks.py", title=pick(("Nhiệm vụ", "Tasks"), lang), icon="📋", url_path="nhiem-vu"),

@@ -353,6 +353,13 @@ def evaluate(
     return sorted(out, key=lambda a: (SEVERITIES.index(a.severity), KINDS.index(a.kind), a.indicator_code, a.area_code))
 
 
+def pressing(alerts: list[Alert]) -> list[Alert]:
+    """Targets at risk and plans behind their pace before late files, each most severe first: what a leader reads."""
+    return sorted(
+        (a for a in alerts if a.kind != "late_data"), key=lambda a: (KINDS.index(a.kind), SEVERITIES.index(a.severity))
+    )
+
+
 def frame(alerts: list[Alert]) -> pd.DataFrame:
     cols = list(Alert.__dataclass_fields__)
     return pd.DataFrame([a.as_dict() for a in alerts], columns=cols)

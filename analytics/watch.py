@@ -23,10 +23,21 @@ def watched(model: SemanticModel) -> list[Indicator]:
     return [i for i in model.registry if i.warnings]
 
 
+def _per_frequency(run: Run, inds: list[Indicator], codes: set[str], **spec: object) -> pd.DataFrame | None:
+    """One query per frequency: each spec reads one group of the compiler (simpler SQL, and it avoids the shared
+    sub-query rewrite that fails on IN lists across groups)."""
+    freq = {i.code: i.frequency for i in inds}
+    parts = []
+    for f in sorted({freq[c] for c in codes}):
+        rows = run(QuerySpec(indicators=tuple(sorted(c for c in codes if freq[c] == f)), **spec))  # type: ignore[arg-type]
+        if rows is not None and not rows.empty:
+            parts.append(rows)
+    return pd.concat(parts, ignore_index=True) if parts else None
+
+
 def _observations(run: Run, inds: list[Indicator], areas: tuple[str, ...]) -> pd.DataFrame:
     frames = []
-    codes = tuple(i.code for i in inds)
-    levels = run(QuerySpec(indicators=codes, areas=areas))
+    levels = _per_frequency(run, inds, {i.code for i in inds}, areas=areas)
     if levels is not None:
         frames.append(levels)
     have = set() if levels is None or levels.empty else set(levels["indicator_code"])
@@ -41,7 +52,7 @@ def _observations(run: Run, inds: list[Indicator], areas: tuple[str, ...]) -> pd
             for base in wanted - {"level"}:
                 needed.setdefault(base, set()).add(ind.code)
     for base, want in sorted(needed.items()):
-        rows = run(QuerySpec(indicators=tuple(sorted(want)), areas=areas, compare=base))
+        rows = _per_frequency(run, inds, want, areas=areas, compare=base)
         if rows is not None and not rows.empty:
             frames.append(rows[rows["base"] == base])
     frames = [f for f in frames if f is not None and not f.empty]

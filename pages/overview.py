@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import direction_panel, ui
+from pages import direction_panel, ui, warning_badges
 from semantic import fmt
 from semantic.spec import QuerySpec
 
@@ -19,6 +19,7 @@ HEADLINE = (
 c = ui.ctx()
 st.title(c.t("overview_title"))
 st.caption(c.t("app_subtitle"))
+warning_badges.show()
 registry = ui.model().registry
 cards = [(code, kind) for code, kind in HEADLINE if code in registry]
 codes = tuple(code for code, _ in cards)

@@ -1,0 +1,61 @@
+"""Warning badges for the overview, and the one cached evaluation of the warning rules that both pages use."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from analytics import watch
+from analytics.warnings import Alert, pressing
+from pages import (
+    i18n_forecast,  # noqa: F401 - registers the warning strings
+    ui,
+)
+
+
+def areas() -> tuple[str, ...]:
+    """The areas the caller watches: the chosen one, or the provinces of a province-scoped caller."""
+    scope = ui.ctx().scope
+    if scope.areas is None:
+        return (ui.ctx().area,)
+    return tuple(sorted(scope.areas)) + (("VN",) if scope.national else ())
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=64)
+def _evaluate(scope_key: str, version: str, today: date, where: tuple[str, ...], lang: str) -> list[Alert]:
+    # the scope key, data version and day are the cache key: a new load or a new day re-evaluates
+    stored = {"forecast_run", "forecast_point"} <= ui.warehouse().tables()
+    return watch.evaluate_with(ui.query, ui.model(), where, today, forecasts=stored)
+
+
+def alerts() -> list[Alert]:
+    c = ui.ctx()
+    return _evaluate(c.scope.key(), ui.data_version(), date.today(), areas(), c.lang)
+
+
+def reevaluate() -> None:
+    _evaluate.clear()
+
+
+def message(alert: Alert) -> str:
+    return alert.message_vi if ui.ctx().lang == "vi" else alert.message_en
+
+
+def show(limit: int = 3) -> None:
+    """A line of counts, the most pressing warnings (targets at risk first) and how many files are late, linking
+    to the warnings page."""
+    c = ui.ctx()
+    found = alerts()
+    if not found:
+        return
+    high = sum(a.severity == "high" for a in found)
+    late = sum(a.kind == "late_data" for a in found)
+    with st.container(border=True):
+        st.markdown(f"⚠️ **{c.t('nav_warnings')}**: {c.t('warnings_badge').format(high=high, medium=len(found) - high)}")
+        for a in pressing(found)[:limit]:
+            color = "red" if a.severity == "high" else "orange"
+            st.markdown(f":{color}-badge[{c.t('kind_' + a.kind)}] {message(a)}")
+        if late:
+            st.markdown(f":gray-badge[{c.t('kind_late_data')}] {c.t('warnings_late').format(n=late)}")
+        st.page_link("pages/warnings.py", label=c.t("warnings_all"), icon="➡️")

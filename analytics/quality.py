@@ -178,23 +178,23 @@ def _with_rejections(detail: pd.DataFrame, run: Run) -> pd.DataFrame:
 def _with_outliers(detail: pd.DataFrame, run: Run, reg: Registry, lo: date, hi: date) -> pd.DataFrame:
     """Seasonal outliers of each total series (levels, else its first published comparison), with 4 years of
     history before the window to learn the season from."""
-    groups: dict[tuple[str, str | None], list[str]] = {}
+    groups: dict[tuple[str, str | None, str, str, str], list[str]] = {}
     for code in sorted({c for c in detail["indicator_code"] if reg[c].frequency in PERIODS}):
         ind = reg[code]
-        base = None
+        base: str | None = None
         if "level" not in ind.published:  # a series GSO publishes only as changes (CPI): score its first one
             base = next((b for b in ind.published if b in ("yoy", "pop", "ytd_yoy") and b in ind.comparisons), None)
         # one query per aggregation signature (as the compiler groups indicators), not one per indicator
         groups.setdefault((ind.frequency, base, ind.time_agg, ind.space_agg, ind.weight or ""), []).append(code)
     start = period_key(date(lo.year - 4, 1, 1), "M")
     frames = []
-    for (freq, base, *_), codes in groups.items():
+    for (freq, compare, *_), codes in groups.items():
         spec = QuerySpec(
             indicators=tuple(codes),
             boundaries="as-was",
             time_from=start,
             time_to=period_key(truncate(hi, freq), freq),
-            compare=base,
+            compare=compare,
         )
         try:
             frames.append(run(spec))

@@ -92,7 +92,7 @@ class RestConnector(Connector):
                 client.close()
         rows = []
         for n, item in enumerate(records, start=1):
-            row = {c: ep.defaults.get(c) for c in CANONICAL}
+            row: dict[str, Any] = {c: ep.defaults.get(c) for c in CANONICAL}
             for c in CANONICAL:
                 v = dig(item, ep.fields.get(c, c))
                 if v is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,10 @@ from connectors.units import RATE_BASES, norm
 from semantic.registry import Indicator
 
 
+def _says(text: str) -> Callable[[Any], str]:
+    return lambda _row: text
+
+
 def rule_required(c: Check) -> None:
     """Each required column has a value (a delete, SDMX action D, needs no value)."""
     deleting = c.f[ACTION].astype(str).str.upper().eq("D") if ACTION in c.f else pd.Series(False, index=c.f.index)
@@ -37,7 +42,7 @@ def rule_required(c: Check) -> None:
         mask = blank(c.f[col]) & c.live()
         if col == "value":
             mask &= ~deleting
-        c.flag(mask, col, "required", lambda r, col=col: f"'{col}' is empty", lambda r, col=col: f"'{col}' bị bỏ trống")
+        c.flag(mask, col, "required", _says(f"'{col}' is empty"), _says(f"'{col}' bị bỏ trống"))
 
 
 def rule_action(c: Check) -> None:

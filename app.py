@@ -95,10 +95,13 @@ def main() -> None:
     pages = {
         text("nav_group_monitor", lang): [
             st.Page("pages/overview.py", title=text("nav_overview", lang), icon="🏛️", default=True, url_path="tong-quan"),
-            st.Page("pages/daily.py", title=text("nav_daily", lang), icon="💹", url_path="hang-ngay"),
-            st.Page("pages/monthly.py", title=text("nav_monthly", lang), icon="🗓️", url_path="hang-thang"),
-            st.Page("pages/plan.py", title=text("nav_plan", lang), icon="🎯", url_path="ke-hoach-nam"),
-            st.Page("pages/provinces.py", title=text("nav_provinces", lang), icon="🗺️", url_path="tinh-thanh"),
+            st.Page("pages/daily.py", title=text("nav_daily", lang), icon=":material/show_chart:",
+                    url_path="hang-ngay"),
+            st.Page("pages/monthly.py", title=text("nav_monthly", lang), icon=":material/calendar_month:",
+                    url_path="hang-thang"),
+            st.Page("pages/plan.py", title=text("nav_plan", lang), icon=":material/flag:", url_path="ke-hoach-nam"),
+            st.Page("pages/provinces.py", title=text("nav_provinces", lang), icon=":material/map:",
+                    url_path="tinh-thanh"),
             st.Page("pages/forecast.py", title=pick(("Dự báo", "Forecasts"), lang), icon="📈", url_path="du-bao"),
             st.Page("pages/warnings.py", title=pick(("Cảnh báo", "Warnings"), lang), icon="⚠️", url_path="canh-bao"),
         ],
@@ -110,7 +113,8 @@ def main() -> None:
                     url_path="tinh-huong-khan-cap"),
         ],
         text("nav_group_data", lang): [
-            st.Page("pages/explore.py", title=text("nav_explore", lang), icon="🔎", url_path="kham-pha"),
+            st.Page("pages/explore.py", title=text("nav_explore", lang), icon=":material/travel_explore:",
+                    url_path="kham-pha"),
             st.Page("pages/catalog.py", title=text("nav_catalog", lang), icon="📚", url_path="danh-muc"),
             st.Page("pages/quality.py", title=pick(("Chất lượng dữ liệu", "Data quality"), lang), icon="🩺",
                     url_path="chat-luong-du-lieu"),

@@ -79,7 +79,7 @@ for i, row in enumerate(moves.itertuples(index=False)):
             ui.metadata_card(ind, row.status, row.vintage)
 
 # -- charts: 30 / 90 / 365 days ----------------------------------------------------------------------------------
-left, right = st.columns([3, 1])
+left, right = st.columns([2, 1])
 code = left.selectbox(
     c.t("indicator"),
     list(moves["indicator_code"]),
@@ -104,6 +104,7 @@ fig = go.Figure(
     )
 )
 fig.update_layout(title=f"{ui.name(ind)} — {c.t('days').format(n=days)} ({ui.unit(ind)})")
+fig.update_xaxes(tickformat="%d/%m/%Y")
 ui.plot(fig, key="daily_chart")
 ui.figure_metadata([code], levels, key="daily_chart_meta")
 

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages import ui
+from pages.i18n import COMPARE_NAMES, pick
 from semantic import fmt
 from semantic.narrative import monthly_sentence
 from semantic.spec import QuerySpec
@@ -25,21 +26,26 @@ if not codes:
     ui.empty()
     st.stop()
 # the latest month of the published (non-demo) series: demo series run further and would hide the real ones
-month = ui.month_of(c.period) or ui.latest_month(tuple(x for x in codes if not registry[x].demo) or codes)
+with_yoy = tuple(x for x in codes if "yoy" in registry[x].comparisons)
+month = ui.month_of(c.period) or ui.latest_month(tuple(x for x in with_yoy if not registry[x].demo) or with_yoy)
 if month is None:
     ui.empty()
     st.stop()
 key = f"{month:%Y-%m}"
 st.caption(f"{c.t('period')}: **{fmt.period(month, 'M', c.lang)}** · {fmt.year_to_date(month, c.lang)}")
 base_spec = QuerySpec(indicators=codes, areas=(c.area,), time_from=key, time_to=key, boundaries=c.boundaries)
-specs = {b: base_spec if b == "level" else base_spec.with_(compare=b) for b in BASES}
+# each comparison asked only of the indicators that offer it (FDI is published as a year-to-date total only)
+offering = {b: tuple(x for x in codes if b in registry[x].comparisons) for b in BASES}
+specs = {b: base_spec.with_(indicators=offering[b], compare=None if b == "level" else b) for b in BASES if offering[b]}
 frames = {b: ui.query(s) for b, s in specs.items()}
 if any(f is None for f in frames.values()):
     st.stop()
 
 
 def value(code: str, base: str) -> float | None:
-    f = frames[base]
+    f = frames.get(base)
+    if f is None:
+        return None
     hit = f[(f["indicator_code"] == code) & (f["base"] == base) & f["agency_code"].isna() & f["category"].isna()]
     return None if hit.empty else float(hit["value"].iloc[0])
 
@@ -116,8 +122,14 @@ code = st.selectbox(
 ind = registry[code]
 since = f"{month.year - 2}-{month.month:02d}"
 trend_spec = QuerySpec(
-    indicators=(code,), areas=(c.area,), time_from=since, time_to=key, compare="yoy", boundaries=c.boundaries
+    indicators=(code,),
+    areas=(c.area,),
+    time_from=since,
+    time_to=key,
+    boundaries=c.boundaries,
+    compare=next((b for b in ("yoy", "ytd_yoy", "ytd", "pop") if b in ind.comparisons), None),
 )
+suffix = "" if trend_spec.compare in (None, "ytd") else "%"
 trend = ui.query(trend_spec)
 levels = None if ind.kind in ("index", "rate", "ratio") else ui.query(trend_spec.with_(compare=None))
 if trend is not None:
@@ -129,10 +141,11 @@ if trend is not None:
     fig.add_scatter(
         x=trend["period_start"],
         y=trend["value"],
-        name=c.t("vs_same_month"),
+        name=pick(COMPARE_NAMES[trend_spec.compare or ""], c.lang),
         mode="lines+markers",
         yaxis="y2" if levels is not None and not levels.empty else "y",
     )
-    fig.update_layout(title=ui.name(ind), yaxis2=dict(overlaying="y", side="right", ticksuffix="%"))
+    fig.update_layout(title=ui.name(ind), yaxis2=dict(overlaying="y", side="right", ticksuffix=suffix))
+    fig.update_xaxes(tickformat="%m/%Y")
     ui.plot(fig, key="monthly_chart")
     ui.figure_metadata([code], trend, key="monthly_meta")

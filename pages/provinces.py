@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from pages import ui
+from pages import province_map, ui
 from pages.i18n import COMPARE_NAMES, pick
 from semantic import fmt
 from semantic.areas import ARCHIPELAGOS, boundaries_geojson, map_kind
@@ -18,18 +17,23 @@ from semantic.spec import QuerySpec
 c = ui.ctx()
 st.title(c.t("provinces_title"))
 registry = ui.model().registry
-codes = [x for x in ui.provincial_indicators(ui.data_version()) if x in registry]
+# the map opens on disbursement (GSO publishes it by province each month), then other published series, demo last
+codes = sorted(
+    (x for x in ui.provincial_indicators(ui.data_version()) if x in registry),
+    key=lambda x: (x != "PUBINV_DISB", registry[x].demo, x),
+)
 if not codes:
     ui.empty("no_province_data")
     st.stop()
 left, mid, right = st.columns([3, 2, 2])
 code = left.selectbox(c.t("indicator"), codes, key="prov_code", format_func=ui.labels(codes).__getitem__)
 ind = registry[code]
-offered = [b for b in ("yoy", "pop") if b in ind.comparisons]
-compare = mid.selectbox(
-    c.t("compare"), ["", *offered], key="prov_compare", format_func=lambda b: pick(COMPARE_NAMES[b], c.lang)
-)
-history = ui.query(QuerySpec(indicators=(code,), time_from="2020", boundaries=c.boundaries))
+# what the indicator offers; it opens on what its source publishes (FDI: the year to date, GRDP: the growth)
+offered = ["" if b == "level" else b for b in ind.comparisons if b in ("level", "yoy", "pop", "ytd", "ytd_yoy")]
+first = "" if "level" in ind.published else next((b for b in ind.published if b in offered), offered[0])
+compare = mid.selectbox(c.t("compare"), offered, index=offered.index(first), key=f"prov_compare_{code}",
+                        format_func=lambda b: pick(COMPARE_NAMES[b], c.lang))  # fmt: skip
+history = ui.query(QuerySpec(indicators=(code,), time_from="2020", compare=compare or None, boundaries=c.boundaries))
 if history is None:
     st.stop()
 history = history[history["area_code"] != "VN"]
@@ -62,56 +66,19 @@ geo = boundaries_geojson(kind)
 on = start if kind == "63" else max(date.today(), date(2025, 7, 1))
 names = ui.area_names(on)
 values = values[values["area_code"].isin([f["id"] for f in geo["features"]]) & values["agency_code"].isna()]
-unit = "%" if compare else ui.unit(ind)
+unit = ui.unit(ind) if compare in ("", "ytd") else "%"
 
-fig = go.Figure()
 all_codes = [f["id"] for f in geo["features"]]
-fig.add_choropleth(
-    geojson=geo,
-    locations=all_codes,
-    z=[0] * len(all_codes),
-    featureidkey="properties.code",
-    colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]],
-    showscale=False,
-    hoverinfo="skip",
-    marker_line_color="white",
-    marker_line_width=0.6,
-    name="base",
+fig = province_map.figure(
+    geo,
+    dict(zip(values["area_code"], values["value"], strict=True)),
+    names,
+    {a["code"]: c.t(a["code"]) for a in ARCHIPELAGOS},
+    unit,
+    "RdYlGn_r" if ind.direction == "lower_better" else "YlGnBu",
+    f"{ui.name(ind)} — {fmt.period(start, freq, c.lang)} ({unit})",
+    lambda v: fmt.number(v, 2, c.lang),
 )
-if not values.empty:
-    fig.add_choropleth(
-        geojson=geo,
-        locations=values["area_code"],
-        z=values["value"],
-        featureidkey="properties.code",
-        colorscale="RdYlGn_r" if ind.direction == "lower_better" else "YlGnBu",
-        marker_line_color="white",
-        marker_line_width=0.6,
-        colorbar=dict(title=unit),
-        name=code,
-        text=[names.get(a, a) for a in values["area_code"]],
-        hovertemplate="%{text}: %{z:,.2f}<extra></extra>",
-    )
-fig.add_scattergeo(
-    lat=[a["lat"] for a in ARCHIPELAGOS],
-    lon=[a["lon"] for a in ARCHIPELAGOS],
-    mode="markers+text",
-    text=[c.t(a["code"]) for a in ARCHIPELAGOS],
-    textposition="bottom center",
-    name="archipelagos",
-    marker=dict(size=7, color="#1f2937", symbol="circle"),
-    textfont=dict(size=11, color="#1f2937"),
-    hoverinfo="text",
-    showlegend=False,
-)
-fig.update_geos(
-    visible=False,
-    projection_type="mercator",
-    lataxis_range=[8.0, 23.6],
-    lonaxis_range=[102.0, 117.5],
-    bgcolor="rgba(0,0,0,0)",
-)
-fig.update_layout(title=f"{ui.name(ind)} — {fmt.period(start, freq, c.lang)} ({unit})", showlegend=False)
 ui.plot(fig, key="prov_map", height=720)
 ui.figure_metadata([code], values, key="prov_meta")
 st.caption(f"{len(all_codes)} {c.t('province').lower()} · {c.t('hoang_sa')} · {c.t('truong_sa')}")
@@ -126,9 +93,10 @@ shown = pd.DataFrame(
         c.t("rank"): range(1, len(ranked) + 1),
         c.t("province"): [names.get(a, a) for a in ranked["area_code"]],
         "code": ranked["area_code"],
-        c.t("value"): ranked["value"].round(2),
+        c.t("value"): ranked["value"],
         c.t("unit"): unit,
         c.t("status"): ranked["status"],
     }
 )
-ui.table(shown, key="prov_table", spec=spec, what=f"provinces_{code}_{key}")
+ui.table(shown, key="prov_table", spec=spec, what=f"provinces_{code}_{key}",
+         column_config={c.t("value"): st.column_config.NumberColumn(format="%.2f")})  # fmt: skip

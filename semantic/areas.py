@@ -72,5 +72,6 @@ def boundaries_geojson(kind: str) -> dict[str, Any]:
 def provincial_indicators(wh: Warehouse) -> list[str]:
     """Indicators with values below the national level (what a map can show); codes only, no values."""
     obs = table("observation")
-    expr = obs.filter(obs.area_code != "VN", obs.agency_code.isnull()).select("indicator_code").distinct()
+    expr = obs.filter(obs.area_code != "VN", obs.agency_code.isnull(), obs.category.isnull())
+    expr = expr.select("indicator_code").distinct()
     return sorted(wh.execute(expr)["indicator_code"])

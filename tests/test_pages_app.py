@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages import province_map
 from semantic import fmt
 from semantic.model import default_model
 from semantic.share import spec_param
@@ -118,6 +119,11 @@ def test_daily_page_equals_the_cli_within_the_scope(persona):
     for code, row in latest.iterrows():
         assert table.loc[code, "Giá trị"] == pytest.approx(row["value"])
         assert str(table.loc[code, "Ngày"]) == row["period"]
+        series = answer[answer["indicator_code"] == code].sort_values("period")
+        if len(series) > 1:  # the change since the observation before, from the CLI's own levels
+            before = series["value"].iloc[-2]
+            expected = (row["value"] / before - 1) * 100
+            assert table.loc[code, "so với phiên trước (%)"] == pytest.approx(expected, abs=0.006)
 
 
 @pytest.mark.parametrize("persona", ACTIVE)
@@ -177,33 +183,32 @@ def test_plan_page_shows_the_targets_in_scope_with_actuals_from_the_cli(persona)
         assert row["Thực hiện"] == f"{fmt.number(last['value'], 0)} ({fmt.period(month, 'M')})"
 
 
-def _map(at: AppTest) -> list[dict]:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+def _map(at: AppTest) -> tuple[list[str], dict]:
+    """(province codes drawn, the archipelagos trace) of the page's map figure."""
+    data = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    return province_map.provinces(data), next(t for t in data if t.get("meta") == "archipelagos")
 
 
 def test_choropleth_has_34_provinces_for_2025_and_63_as_was_with_the_archipelagos():
     at = open_page("provinces", "leader")
     at.selectbox(key="prov_code").set_value("PUBINV_DISB").run()
-    traces = _map(at)
-    assert len(traces[0]["locations"]) == 34
-    islands = next(t for t in traces if t["type"] == "scattergeo")
+    drawn, islands = _map(at)
+    assert len(drawn) == 34 and "33" in drawn and "34" not in drawn  # Thái Bình is part of Hưng Yên since 2025
     assert islands["text"] == ["Quần đảo Hoàng Sa (Việt Nam)", "Quần đảo Trường Sa (Việt Nam)"]
-    assert (islands["lat"], islands["lon"]) == ([16.5, 10.0], [112.0, 114.0])
+    assert (islands["y"], islands["x"]) == ([16.5, 10.0], [112.0, 114.0])
 
     at.sidebar.radio(key="boundaries").set_value("as-was").run()
     at.selectbox(key="prov_period_PUBINV_DISB_as-was").set_value(date(2024, 12, 1)).run()
     assert not at.exception
-    traces = _map(at)
-    assert len(traces[0]["locations"]) == 63
-    assert any(t["type"] == "scattergeo" for t in traces)
+    drawn, islands = _map(at)
+    assert len(drawn) == 63 and {"33", "34"} <= set(drawn)  # old Hưng Yên and old Thái Bình, as they were
+    assert islands["text"] == ["Quần đảo Hoàng Sa (Việt Nam)", "Quần đảo Trường Sa (Việt Nam)"]
     answer = cli("--indicator", "PUBINV_DISB", "--from", "2024-12", "--to", "2024-12", "--boundaries", "as-was")
     answer = totals(answer[answer["area_code"] != "VN"]).set_index("area_code")
     ranking = at.dataframe[0].value.set_index("code")
-    assert set(ranking.index) == set(answer.index) & set(traces[0]["locations"])
+    assert set(ranking.index) == set(answer.index) & set(drawn)
     for code, row in ranking.iterrows():
-        assert row["Giá trị"] == pytest.approx(round(answer.loc[code, "value"], 2))
-    # old Hưng Yên (33) and old Thái Bình (34) are separate units on the map as it was
-    assert {"33", "34"} <= set(traces[0]["locations"])
+        assert row["Giá trị"] == pytest.approx(answer.loc[code, "value"])
 
 
 @pytest.mark.parametrize("persona", ACTIVE)
@@ -213,16 +218,20 @@ def test_provinces_ranking_equals_the_cli_within_the_scope(persona):
         assert at.info
         return
     code = at.selectbox(key="prov_code").value
+    compare = at.selectbox(key=f"prov_compare_{code}").value
     period = next(s for s in at.selectbox if s.key.startswith("prov_period")).value
-    key = f"{period:%Y-%m}" if REGISTRY[code].frequency == "M" else str(period.year)
-    answer = totals(cli("--indicator", code, "--from", key, "--to", key, persona=persona))
+    key = {"M": f"{period:%Y-%m}", "Q": f"{period.year}-Q{(period.month - 1) // 3 + 1}"}.get(
+        REGISTRY[code].frequency, str(period.year)
+    )
+    extra = ("--compare", compare) if compare else ()
+    answer = totals(cli("--indicator", code, "--from", key, "--to", key, *extra, persona=persona))
     answer = answer[answer["area_code"] != "VN"].set_index("area_code")
     ranking = at.dataframe[0].value.set_index("code")
     assert set(ranking.index) == set(answer.index)
     if persona == "hungyen":
         assert set(ranking.index) <= {"33"}
     for area, row in ranking.iterrows():
-        assert row["Giá trị"] == pytest.approx(round(answer.loc[area, "value"], 2))
+        assert row["Giá trị"] == pytest.approx(answer.loc[area, "value"])
 
 
 @pytest.mark.parametrize("persona", ["analyst", "leader", "hungyen"])
@@ -269,3 +278,30 @@ def test_explore_queries_a_cube_and_pivots_and_charts_it():
         assert pivot.loc[r.year, r.comparator] == r.targets
     at.segmented_control(key="ex_output").set_value("chart").run()
     assert not at.exception and len(at.get("plotly_chart")) == 1
+
+
+def test_pages_show_their_empty_and_error_states_in_vietnamese():
+    # no daily series is kept for a province: the empty state, not an error
+    at = open_page("daily", "hungyen", area="33")
+    assert [i.value for i in at.info] == ["Chưa có số liệu trong phạm vi được xem."]
+    assert not at.error and not at.dataframe
+    # a period the reader mistyped: the error state names the field in Vietnamese
+    at = open_page("explore", "analyst")
+    at.text_input(key="ex_from").set_value("2025-13").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Đã có lỗi khi truy vấn dữ liệu: kỳ '2025-13' không hợp lệ; dùng dạng 2025, 2025-Q1, 2025-03 hoặc 2025-03-14"
+    ]
+
+
+def test_the_sidebar_area_scopes_the_monthly_page_to_a_province():
+    at = open_page("monthly", "hungyen", period="2025-02", area="33")
+    table = at.dataframe[0].value.set_index("code")
+    args = ("--indicator", ",".join(MONTHLY), "--area", "33", "--from", "2025-02", "--to", "2025-02")
+    levels = totals(cli(*args, persona="hungyen")).set_index("indicator_code")
+    assert set(levels.index) <= set(table.index) and len(levels) >= 1
+    for code, row in levels.iterrows():
+        if REGISTRY[code].kind == "flow":
+            assert table.loc[code, "Tháng báo cáo"] == fmt.number(row["value"], REGISTRY[code].decimals)
+    # a province's staff cannot pick another province: the area list holds the country and their own province
+    assert at.sidebar.selectbox(key="area").options == ["Việt Nam", "Tỉnh Hưng Yên (33)"]

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages import province_map
-from semantic import fmt
+from semantic import extract, fmt
 from semantic.model import default_model
 from semantic.share import spec_param
 from semantic.spec import QuerySpec
@@ -305,3 +305,15 @@ def test_the_sidebar_area_scopes_the_monthly_page_to_a_province():
             assert table.loc[code, "Tháng báo cáo"] == fmt.number(row["value"], REGISTRY[code].decimals)
     # a province's staff cannot pick another province: the area list holds the country and their own province
     assert at.sidebar.selectbox(key="area").options == ["Việt Nam", "Tỉnh Hưng Yên (33)"]
+
+
+def test_a_large_extract_says_how_many_rows_and_waits_for_the_reader(monkeypatch):
+    monkeypatch.setattr(extract, "LARGE_ROWS", 10)  # the real threshold is 100,000 rows; the rule is the same
+    spec = QuerySpec(indicators=("CPI", "IIP"), areas=("VN",), compare="yoy", time_from="2024-07", time_to="2025-02")
+    at = open_page("explore", "analyst", query={"q": spec_param(spec)})
+    assert [w.value for w in at.warning if "16 dòng" in w.value] == [
+        "Tệp trích xuất có 16 dòng: tạo tệp có thể mất một lúc; Excel mở tối đa 1.048.576 dòng mỗi trang tính."
+    ]
+    assert not at.get("download_button")  # nothing is cut: the reader is asked, then gets every row
+    at.checkbox(key="ex_table_go").check().run()
+    assert [b.proto.label for b in at.get("download_button")] == ["⬇ Tải CSV", "⬇ Tải Excel"]

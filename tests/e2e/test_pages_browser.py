@@ -93,6 +93,15 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def warm(app_url: str, browser) -> None:  # noqa: ANN001 - a Playwright browser
+    """The server's first session runs Streamlit's pages/-folder mode until app.py calls st.navigation; a deep link
+    opened first would show "Page not found". One visit to the root first, as a load balancer's check would do."""
+    context = browser.new_context()
+    _open(context.new_page(), f"{app_url}/?persona=leader")
+    context.close()
+
+
 def _open(page, url: str) -> None:  # noqa: ANN001 - a Playwright page
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
@@ -104,6 +113,7 @@ def _open(page, url: str) -> None:  # noqa: ANN001 - a Playwright page
 def _no_exception(page, where: str) -> None:  # noqa: ANN001
     errors = page.locator('[data-testid="stException"]')
     assert errors.count() == 0, f"{where}: {errors.first.inner_text()}"
+    assert page.get_by_text("Page not found").count() == 0, where
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -39,29 +39,27 @@ def monthly_sentence(
     if is_rate or not _known(level):
         head = f"{name} {when}"
         changes = []
-        if _known(yoy):
-            changes.append(fmt.change_phrase(yoy, lang) + vs_year)  # type: ignore[arg-type]
-        if _known(pop):
-            changes.append(fmt.change_phrase(pop, lang) + vs_month)  # type: ignore[arg-type]
+        if yoy is not None and _known(yoy):
+            changes.append(fmt.change_phrase(yoy, lang) + vs_year)
+        if pop is not None and _known(pop):
+            changes.append(fmt.change_phrase(pop, lang) + vs_month)
         if not changes:
             return ""
         parts.append(f"{head} {', '.join(changes)}")
     else:
         amount = f"{fmt.number(level, decimals, lang)} {unit}"
         first = f"{name} {when} {'đạt' if vi else 'reached'} {amount}"
-        if _known(yoy):
-            first += ", " + fmt.change_phrase(yoy, lang) + vs_year  # type: ignore[arg-type]
+        if yoy is not None and _known(yoy):
+            first += ", " + fmt.change_phrase(yoy, lang) + vs_year
         parts.append(first)
-    if _known(ytd_yoy):
+    if ytd_yoy is not None and _known(ytd_yoy):
         span = fmt.year_to_date(month, lang)
         span = span[0].lower() + span[1:] if vi else span
-        if _known(ytd) and not is_rate:
+        change = fmt.change_phrase(ytd_yoy, lang)
+        if ytd is not None and _known(ytd) and not is_rate:
             total = f"{fmt.number(ytd, decimals, lang)} {unit}"
-            parts.append(
-                f"{'lũy kế' if vi else 'year to date'} {span} {'đạt' if vi else ''} {total}, "
-                f"{fmt.change_phrase(ytd_yoy, lang)}{vs_year}".replace("  ", " ")
-            )  # type: ignore[arg-type]
+            reached = "lũy kế" if vi else "year to date"
+            parts.append(f"{reached} {span} {'đạt ' if vi else ''}{total}, {change}{vs_year}")
         else:
-            label = "bình quân" if vi else "average"
-            parts.append(f"{label} {span} {fmt.change_phrase(ytd_yoy, lang)}{vs_year}")  # type: ignore[arg-type]
+            parts.append(f"{'bình quân' if vi else 'average'} {span} {change}{vs_year}")
     return "; ".join(parts) + "."

@@ -34,7 +34,7 @@ _KEY = ["year", "seq", "area"]
 
 def targets_spec(years: tuple[int, ...], areas: tuple[str, ...] = ()) -> QuerySpec:
     """Every version of the targets of `years` (the page picks the one in force)."""
-    filters = (Filter("year", "in", years),)
+    filters: tuple[Filter, ...] = (Filter("year", "in", years),)
     if areas:
         filters += (Filter("area", "in", areas),)
     return QuerySpec(view="plan_targets", dimensions=TARGET_DIMENSIONS, measures=("targets",), filters=filters)
@@ -98,7 +98,12 @@ def assess(current: pd.DataFrame, actuals: pd.DataFrame, registry: Registry, yea
         a = actuals[pd.to_datetime(actuals["period_start"]).dt.year == year]
         a = a[a["agency_code"].isna() & a["category"].isna()] if "agency_code" in a.columns else a
         latest = a.sort_values("period_start").groupby(["indicator_code", "area_code", "base"]).tail(1)
-    values, periods, freqs, bases, statuses, data_status = [], [], [], [], [], []
+    values: list[float | None] = []
+    periods: list[date | None] = []
+    freqs: list[str | None] = []
+    bases: list[str | None] = []
+    statuses: list[str] = []
+    data_status: list[str | None] = []
     for row in table.itertuples(index=False):
         rule = found.get((row.indicator, row.unit or "")) if isinstance(row.indicator, str) else None
         hit = pd.DataFrame()

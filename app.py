@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+import os
+import time
+from pathlib import Path
+from typing import Any, Literal
 
 import streamlit as st
 
 from pages.i18n import pick, text
 from pages.ui import Context, model, sidebar, warehouse
-from semantic.access import load_policy, persona_claims, scope_from_claims
+from semantic.access import load_policy, persona_claims, scope_from_claims, session_problem, user_claims
 from semantic.catalog import reference_codes
+
+#: set to 1 in production: without an [auth] section the app then refuses to start instead of offering demo mode
+#: (a lost secrets file must not turn a government deployment into a public demo). It can only switch demo mode off.
+REQUIRE_AUTH_ENV = "DIEUHANH_REQUIRE_AUTH"
 
 st.set_page_config(page_title="Điều hành số", page_icon="🇻🇳", layout="wide")
 
 
-def auth_configured() -> bool:
-    """OIDC is on when [auth] exists in secrets; then demo mode does not exist."""
+def auth_mode() -> Literal["demo", "oidc", "broken"]:
+    """oidc when [auth] exists in secrets (then demo mode does not exist); demo only when no secrets file exists at
+    all. A secrets file that exists but cannot be read is `broken`: fail closed — a typo in a deployment's
+    secrets.toml must not turn it into a public demo (Streamlit reports both cases as FileNotFoundError)."""
     try:
-        return "auth" in st.secrets
-    except (FileNotFoundError, KeyError, AttributeError):
-        return False
-    except Exception:  # noqa: BLE001 - a malformed secrets file must not fall back to demo mode
-        return True
+        return "oidc" if "auth" in st.secrets else "demo"
+    except FileNotFoundError:
+        files = st.get_option("secrets.files") or []
+        return "broken" if any(Path(f).exists() for f in files) else "demo"
+    except Exception:  # noqa: BLE001 - whatever else goes wrong reading secrets, never fall back to demo mode
+        return "broken"
 
 
 def ensure_warehouse(lang: str) -> None:
@@ -41,15 +51,30 @@ def _codes(version: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(agencies), frozenset(areas)
 
 
+def _login_screen(lang: str, message: str) -> None:
+    st.title(text("app_title", lang))
+    st.info(text(message, lang))
+    if st.button(text("login", lang), type="primary"):
+        st.login()
+    st.stop()
+
+
+def oidc_claims(lang: str) -> dict[str, Any]:
+    """The logged-in user's ID-token claims; a session whose token expired (or that is older than the policy
+    allows) is refused and the user asked to log in again: Streamlit itself keeps claims for 30 days."""
+    if not st.user.is_logged_in:
+        _login_screen(lang, "login_prompt")
+    user = st.user.to_dict()
+    if session_problem(user, time.time()) is not None:
+        _login_screen(lang, "session_expired")
+    return user_claims(user)
+
+
 def identity(lang: str, demo: bool) -> dict[str, Any]:
+    """Claims of the caller: from OIDC when [auth] is configured (nothing else is consulted then: no persona widget,
+    no ?persona=, no environment variable), else from the demo persona picked in the sidebar or the URL."""
     if not demo:
-        if not st.user.is_logged_in:
-            st.title(text("app_title", lang))
-            st.info(text("login_prompt", lang))
-            if st.button(text("login", lang), type="primary"):
-                st.login()
-            st.stop()
-        return dict(st.user.to_dict())
+        return oidc_claims(lang)
     policy = load_policy()
     ids = list(policy.personas)
     wanted = st.query_params.get("persona", "leader")
@@ -73,7 +98,11 @@ def main() -> None:
         st.query_params["lang"] = "en"
     elif "lang" in st.query_params:
         del st.query_params["lang"]
-    demo = not auth_configured()
+    mode = auth_mode()
+    demo = mode == "demo"
+    if mode == "broken" or (demo and os.environ.get(REQUIRE_AUTH_ENV, "").strip() not in ("", "0")):
+        st.error(text("auth_required", lang))
+        st.stop()
     if demo:
         st.warning(text("demo_banner", lang), icon="⚠️")
     ensure_warehouse(lang)
@@ -87,6 +116,9 @@ def main() -> None:
     if scope.denied:
         st.title(text("app_title", lang))
         st.error(text("no_access", lang))
+        why = scope.why[1] if lang == "vi" else scope.why[0]
+        if why:  # which claim matched no rule: what the administrator needs to fix the account
+            st.caption(why)
         st.stop()
     area, period, boundaries = sidebar(lang, scope)  # the shared sidebar: area, reporting period, boundaries
     st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area=area, boundaries=boundaries,
@@ -122,6 +154,10 @@ def main() -> None:
                     url_path="tai-du-lieu"),
         ],
     }
+    if scope.can_audit:  # hiding is convenience: the audit cube itself refuses scopes without the permission
+        pages[text("nav_group_admin", lang)] = [
+            st.Page("pages/audit.py", title=text("nav_audit", lang), icon="🛡️", url_path="nhat-ky-truy-cap"),
+        ]
     st.navigation(pages).run()
 
 

@@ -54,6 +54,31 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_csv": ("Tải CSV", "Download CSV"),
     "download_xlsx": ("Tải Excel", "Download Excel"),
     "user": ("Người dùng", "User"),
+    # -- identity and the access log (admins)
+    "auth_required": (
+        "Hệ thống bắt buộc đăng nhập OIDC nhưng mục [auth] trong .streamlit/secrets.toml chưa có hoặc không đọc "
+        "được. Liên hệ quản trị hệ thống.",
+        "This deployment requires OIDC login but the [auth] section of .streamlit/secrets.toml is missing or "
+        "unreadable. Contact the administrator.",
+    ),
+    "nav_group_admin": ("Quản trị", "Administration"),
+    "nav_audit": ("Nhật ký truy cập", "Access log"),
+    "audit_caption": (
+        "Mọi truy vấn, lượt xem và tải dữ liệu: ai, khi nào (giờ UTC), truy vấn gì, phạm vi nào, bao nhiêu dòng.",
+        "Every query, view and download: who, when (UTC), what query, which scope, how many rows.",
+    ),
+    "audit_denied": (
+        "Chỉ quản trị viên có quyền kiểm tra mới xem được nhật ký truy cập.",
+        "Only administrators with the audit permission can read the access log.",
+    ),
+    "audit_days": ("Khoảng ngày", "Dates"),
+    "audit_who": ("Người dùng (chứa)", "User (contains)"),
+    "audit_action": ("Thao tác", "Action"),
+    "audit_what": ("Nội dung (chứa)", "What (contains)"),
+    "audit_entries": ("Số lượt", "Entries"),
+    "audit_users": ("Số người dùng", "Users"),
+    "audit_rows": ("Tổng số dòng trả về", "Rows returned"),
+    "audit_shown": ("Hiển thị {shown} lượt gần nhất.", "Showing the latest {shown} entries."),
     # -- monitoring pages (daily, monthly, plan, provinces, explore) and extracts
     "latest": ("Mới nhất", "Latest"),
     "nav_daily": ("Hằng ngày", "Daily"),

@@ -19,7 +19,7 @@ from semantic.areas import provinces_on, visible
 from semantic.areas import provincial_indicators as _provincial
 from semantic.errors import SemanticError
 from semantic.model import SemanticModel, default_model
-from semantic.query import execute
+from semantic.query import record, run
 from semantic.registry import Indicator
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
@@ -57,18 +57,22 @@ def ctx() -> Context:
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
 def _cached(spec_json: str, scope_key: str, version: str, _spec: QuerySpec, _scope: Scope) -> pd.DataFrame:
-    # spec_json, scope_key and version are the cache key; the values themselves ride along unhashed
-    return execute(_spec, model(), _scope, warehouse(), action="query", what="page")
+    # spec_json, scope_key and version are the cache key; the values themselves ride along unhashed. The scope
+    # key holds no name, so two leaders share entries: the audit row is written by query(), hit or miss.
+    return run(_spec, model(), _scope, warehouse())
 
 
 def query(spec: QuerySpec) -> pd.DataFrame | None:
-    """Run a spec for the current user: cached by (spec, scope, data version); errors shown in Vietnamese."""
+    """Run a spec for the current user: cached by (spec, scope, data version), audited on every call (who saw
+    what, also when the rows came from the cache); errors shown in Vietnamese."""
     c = ctx()
     try:
-        return _cached(spec.to_json(), c.scope.key(), data_version(), spec, c.scope)
+        frame = _cached(spec.to_json(), c.scope.key(), data_version(), spec, c.scope)
     except SemanticError as exc:
         st.error(f"{c.t('error')}: {exc.message(c.lang)}")
         return None
+    record(spec, c.scope, warehouse(), len(frame), "query", "page")
+    return frame
 
 
 @st.cache_data(show_spinner=False, ttl=5)

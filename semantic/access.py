@@ -1,7 +1,11 @@
-"""The one gate: OIDC claims (or a demo persona's claims) -> Scope, by the policy in semantic/access.yml."""
+"""The one gate: OIDC claims (or a demo persona's claims) -> Scope, by the policy in semantic/access.yml; and the
+session-lifetime rule an OIDC login must pass before its claims are trusted."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +16,8 @@ from semantic.scope import Scope
 from semantic.strict import Strict, parse, read_yaml
 
 POLICY_FILE = Path(__file__).resolve().parent / "access.yml"
+#: longest name written to the audit trail and shown in the header (a claim is input, not trusted text)
+_WHO_MAX = 200
 
 
 class ClaimNames(Strict):
@@ -39,6 +45,8 @@ class Policy(Strict):
     claims: ClaimNames = ClaimNames()
     roles: dict[str, RoleRule]
     national_aggregates_for_province_staff: bool = True
+    #: an OIDC session older than this (from the ID token's auth_time/iat) is refused even if its token lives on
+    session_max_hours: float = 8.0
     personas: dict[str, Persona] = {}
 
 
@@ -48,6 +56,10 @@ def load_policy(path: Path = POLICY_FILE) -> Policy:
 
 
 def _claim(claims: Mapping[str, Any], name: str) -> Any:
+    """The claim `name`: a key as written first (Auth0-style "https://x/roles" keys hold dots), else a dotted path
+    into nested objects (Keycloak's realm_access.roles)."""
+    if name in claims:
+        return claims[name]
     current: Any = claims
     for part in name.split("."):
         if not isinstance(current, Mapping) or part not in current:
@@ -62,8 +74,33 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [v for v in value.replace(",", " ").split() if v]
     if isinstance(value, list | tuple | set | frozenset):
-        return [str(v) for v in value if isinstance(v, str | int)]
+        return [v for v in value if isinstance(v, str)]
     return []
+
+
+def _code(value: Any, known: Collection[str] | None, province: bool) -> tuple[str | None, bool]:
+    """(normalised code or None, whether the claim is acceptable). Absent is acceptable; a value that is not one
+    real code (a list, a bool, an area or agency the warehouse does not know) is not."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, True
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None, False
+    code = str(value).strip()
+    if province:
+        code = "0" + code if code.isdigit() and len(code) == 1 else code
+    else:
+        code = code.upper()
+    if known is not None and code not in known:
+        return None, False
+    return code, True
+
+
+def _who(claims: Mapping[str, Any], names: ClaimNames) -> str:
+    for name in (names.name, names.subject):
+        value = _claim(claims, name)
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+            return str(value).strip()[:_WHO_MAX]
+    return "anonymous"
 
 
 def scope_from_claims(
@@ -72,22 +109,32 @@ def scope_from_claims(
     known_agencies: Collection[str] | None = None,
     known_areas: Collection[str] | None = None,
 ) -> Scope:
-    """Deny by default: only roles named in the policy grant anything, and only with valid codes."""
+    """Deny by default: only roles named in the policy grant anything, and only with valid codes.
+
+    `known_agencies`/`known_areas` are the codes a claim may name (semantic.catalog.reference_codes: agencies and
+    provinces that exist today). A claim naming anything else fails the whole login closed — no scope — rather than
+    silently dropping one half of a ministry x province AND and so widening what the caller sees.
+    """
     policy = policy or load_policy()
-    claims = claims or {}
+    claims = claims if isinstance(claims, Mapping) else {}
     names = policy.claims
-    who = str(_claim(claims, names.name) or _claim(claims, names.subject) or "anonymous")
-    roles = [r for r in _as_list(_claim(claims, names.roles)) if r in policy.roles]
-    agency = _claim(claims, names.agency)
-    province = _claim(claims, names.province)
-    agency = str(agency).strip().upper() if isinstance(agency, str | int) and str(agency).strip() else None
-    province = str(province).strip() if isinstance(province, str | int) and str(province).strip() else None
-    if province is not None and province.isdigit() and len(province) == 1:
-        province = "0" + province
-    if agency is not None and known_agencies is not None and agency not in known_agencies:
-        agency = None
-    if province is not None and known_areas is not None and province not in known_areas:
-        province = None
+    who = _who(claims, names)
+    roles = [r for r in dict.fromkeys(_as_list(_claim(claims, names.roles))) if r in policy.roles]
+    agency, agency_ok = _code(_claim(claims, names.agency), known_agencies, province=False)
+    province, province_ok = _code(_claim(claims, names.province), known_areas, province=True)
+    for ok, claim, kind_en, kind_vi in (
+        (agency_ok, names.agency, "an agency", "bộ/ngành"),
+        (province_ok, names.province, "a province", "tỉnh/thành phố"),
+    ):
+        if not ok:
+            value = str(_claim(claims, claim))[:40]
+            return Scope.none(
+                who,
+                (
+                    f"claim '{claim}' = '{value}' is not {kind_en} that exists today",
+                    f"thông tin '{claim}' = '{value}' không phải {kind_vi} đang tồn tại",
+                ),
+            )
 
     granted: list[str] = []
     sees_all = False
@@ -105,7 +152,22 @@ def scope_from_claims(
             areas = frozenset({province})
             granted.append(role)
     if not granted:
-        return Scope.none(who)
+        known = ", ".join(sorted(policy.roles))
+        if not roles:
+            return Scope.none(
+                who,
+                (
+                    f"claim '{names.roles}' names none of the roles {known}",
+                    f"thông tin '{names.roles}' không có vai trò nào trong số {known}",
+                ),
+            )
+        return Scope.none(
+            who,
+            (
+                f"role(s) {', '.join(roles)} need the claim '{names.agency}' or '{names.province}'",
+                f"vai trò {', '.join(roles)} cần thông tin '{names.agency}' hoặc '{names.province}'",
+            ),
+        )
     rules = [policy.roles[r] for r in granted]
     if sees_all:
         agencies, areas = None, None
@@ -131,3 +193,63 @@ def persona_claims(persona: str, policy: Policy | None = None) -> dict[str, Any]
 
 def persona_scope(persona: str, **known: Any) -> Scope:
     return scope_from_claims(persona_claims(persona), **known)
+
+
+# -- session lifetime ----------------------------------------------------------------------------------------------
+# Streamlit keeps the ID token's claims in its signed cookie for up to 30 days and never looks at `exp`: claims
+# (roles, ministry, province) would stay frozen long after the identity provider changed them. So the app refuses a
+# session whose ID token has expired, or that began longer ago than the policy allows, and asks for a new login.
+
+SessionProblem = Literal["no_expiry", "bad_token", "expired", "too_old"]
+
+
+def jwt_claims(token: str) -> dict[str, Any]:
+    """The payload of a compact JWT, not verified: Streamlit verified the ID token at login and the token reaches
+    us inside its signed cookie. Raises ValueError when it is not a JWT."""
+    parts = token.split(".") if isinstance(token, str) else []
+    if len(parts) != 3:
+        raise ValueError("not a compact JWT")
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"unreadable JWT payload: {exc}") from exc
+    if not isinstance(payload, dict):
+        raise ValueError("the JWT payload is not an object")
+    return payload
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def session_problem(user: Mapping[str, Any], now: float, policy: Policy | None = None) -> SessionProblem | None:
+    """None when the logged-in session may be used at time `now` (epoch seconds), else why not.
+
+    `user` is st.user as a dict: the ID token's claims, plus `tokens` {"id": the raw ID token} when the [auth]
+    section sets expose_tokens = ["id"]. Every expiry found (the claims' `exp`, the raw token's `exp`) must lie in
+    the future; a session with no expiry at all is refused (fail closed).
+    """
+    policy = policy or load_policy()
+    expiries = [e for e in (_number(user.get("exp")),) if e is not None]
+    started = [s for s in (_number(user.get("auth_time")), _number(user.get("iat"))) if s is not None]
+    tokens = user.get("tokens")
+    raw = tokens.get("id") if isinstance(tokens, Mapping) else None
+    if raw is not None:
+        try:
+            payload = jwt_claims(raw)
+        except ValueError:
+            return "bad_token"
+        expiries += [e for e in (_number(payload.get("exp")),) if e is not None]
+        started += [s for s in (_number(payload.get("auth_time")), _number(payload.get("iat"))) if s is not None]
+    if not expiries:
+        return "no_expiry"
+    if now >= min(expiries):
+        return "expired"
+    if started and now - min(started) > policy.session_max_hours * 3600:
+        return "too_old"
+    return None
+
+
+def user_claims(user: Mapping[str, Any]) -> dict[str, Any]:
+    """The identity claims of st.user, without Streamlit's own keys and the raw tokens."""
+    return {k: v for k, v in user.items() if k not in ("tokens", "is_logged_in", "origin", "provider")}

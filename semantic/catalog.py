@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from semantic.model import SemanticModel
@@ -24,9 +26,13 @@ def catalog_frame(model: SemanticModel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(CATALOG_COLUMNS))
 
 
-def reference_codes(wh: Warehouse) -> tuple[set[str], set[str]]:
-    """(agency codes, area codes) known to the warehouse: a claim naming anything else grants nothing."""
+def reference_codes(wh: Warehouse, on: date | None = None) -> tuple[set[str], set[str]]:
+    """(agency codes, province codes) that exist on `on` (today): the only codes a claim may name. A dissolved
+    ministry, a pre-2025 province, a commune or the country in a `province` claim grants nothing."""
+    on = on or date.today()
     agency, area = table("agency"), table("area")
-    agencies = set(wh.execute(agency.select("code").distinct())["code"])
-    areas = set(wh.execute(area.select("code").distinct())["code"])
+    live_agency = agency.filter(agency.valid_from <= on, agency.valid_to > on)
+    live_area = area.filter(area.valid_from <= on, area.valid_to > on, area.level == "province")
+    agencies = set(wh.execute(live_agency.select("code").distinct())["code"])
+    areas = set(wh.execute(live_area.select("code").distinct())["code"])
     return agencies, areas

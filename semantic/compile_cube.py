@@ -3,13 +3,14 @@ segments, grouping and measures. Builds expressions only; runs nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+from ibis.common.exceptions import IbisTypeError
 
-from semantic.errors import QueryError
+from semantic.errors import AccessDenied, QueryError
 from semantic.model import Condition, Cube, Dimension, Measure, Rollup, Via
 from semantic.periods import GRAINS, parse_period, period_end
 from semantic.scope import Scope
@@ -22,6 +23,7 @@ _TRUNC = {"D": "D", "M": "M", "Q": "Q", "Y": "Y"}
 
 def compile_cube(spec: QuerySpec, cube: Cube, scope: Scope) -> ir.Table:
     scope.require()
+    _require_permission(cube, scope)
     as_of = spec.as_of or date.today()
     base = _joined(cube, as_of)
     base = _apply_scope(base, cube, scope)
@@ -32,8 +34,7 @@ def compile_cube(spec: QuerySpec, cube: Cube, scope: Scope) -> ir.Table:
         cols[d.name] = _dim(base, d, as_of, cols)
     cond: list[ir.BooleanValue] = []
     for f in spec.filters:
-        cube.dimension(f.dimension)
-        cond.append(_spec_filter(cols[f.dimension], f))
+        cond.append(_spec_filter(cols[f.dimension], f, cube.dimension(f.dimension)))
     for name in spec.segments:
         cond += [_condition(c, cols, as_of) for c in cube.segment(name).filters]
     if cube.time_dimension and (spec.time_from or spec.time_to):
@@ -42,11 +43,14 @@ def compile_cube(spec: QuerySpec, cube: Cube, scope: Scope) -> ir.Table:
             cond.append(t >= parse_period(spec.time_from)[0])
         if spec.time_to:
             start, freq = parse_period(spec.time_to)
-            cond.append(t <= period_end(start, freq))
+            end = period_end(start, freq)
+            # a timestamp on the last day is still inside the period: compare with the next midnight
+            cond.append(t < end + timedelta(days=1) if t.type().is_timestamp() else t <= end)
+    on = f"{cube.access.join}__" if cube.access.join else ""  # access columns may live on a join
     if spec.areas and cube.access.area:
-        cond.append(base[cube.access.area].isin(list(spec.areas)))
+        cond.append(base[on + cube.access.area].isin(list(spec.areas)))
     if spec.agencies and cube.access.agency:
-        cond.append(base[cube.access.agency].isin(list(spec.agencies)))
+        cond.append(base[on + cube.access.agency].isin(list(spec.agencies)))
     if cond:
         keep = ibis.and_(*cond)
         base = base.mutate(**{f"_d_{k}": v for k, v in cols.items()}, _keep=keep).filter(lambda t: t._keep)
@@ -103,6 +107,15 @@ def _rollup(other: ir.Table, key: str, rollups: tuple[Rollup, ...], as_of: date)
             col = other[r.column]
             aggs[r.name] = getattr(col, r.agg)(where=where)
     return other.group_by(key).aggregate(**aggs)
+
+
+def _require_permission(cube: Cube, scope: Scope) -> None:
+    """A cube that needs a permission is refused outright to a scope without it, whatever rows it could see."""
+    if cube.requires_permission == "audit" and not scope.can_audit:
+        raise AccessDenied(
+            f"view '{cube.name}' is for administrators with the audit permission",
+            f"chỉ quản trị viên có quyền kiểm tra mới xem được '{cube.title_vi}'",
+        )
 
 
 def _apply_scope(base: ir.Table, cube: Cube, scope: Scope) -> ir.Table:
@@ -187,8 +200,58 @@ def _condition(c: Condition, cols: dict[str, ir.Value], as_of: date) -> ir.Boole
     return _compare(col, c.op, [_value(v, as_of) for v in c.values])
 
 
-def _spec_filter(col: ir.Value, f: Filter) -> ir.BooleanValue:
-    return _compare(col, f.op, list(f.values))
+def _spec_filter(col: ir.Value, f: Filter, d: Dimension) -> ir.BooleanValue:
+    """A caller's filter: its values are data of the dimension's type (a text that is not a date, number or
+    true/false for such a dimension is a QueryError here, not a database error later)."""
+    values = [_typed(v, d) for v in f.values]
+    try:
+        return _compare(col, f.op, values)
+    except (IbisTypeError, TypeError) as exc:
+        raise QueryError(
+            f"filter on '{d.name}': values {list(f.values)!r} do not fit the dimension ({d.type})",
+            f"bộ lọc '{d.name}': giá trị {list(f.values)!r} không hợp với kiểu của chiều ({d.type})",
+        ) from exc
+
+
+_TRUE, _FALSE = ("true", "1", "yes", "có"), ("false", "0", "no", "không")
+
+
+def _typed(v: Any, d: Dimension) -> Any:
+    def bad() -> QueryError:
+        return QueryError(
+            f"filter on '{d.name}': {v!r} is not a valid {d.type} value",
+            f"bộ lọc '{d.name}': {v!r} không phải giá trị {d.type} hợp lệ",
+        )
+
+    if v is None:
+        return None
+    if d.type == "string":
+        return v if isinstance(v, str) else str(v)
+    if d.type == "boolean":
+        if isinstance(v, bool):
+            return v
+        text = str(v).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise bad()
+    if d.type == "number":
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return v
+        try:
+            return float(str(v).strip())
+        except ValueError:
+            raise bad() from None
+    if isinstance(v, date):  # time: a date or datetime as it is, else a period form or an ISO timestamp
+        return v
+    text = str(v).strip()
+    try:
+        return parse_period(text)[0]
+    except QueryError:
+        pass
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise bad() from None
 
 
 def _measures(

@@ -216,7 +216,7 @@ def out_base_is_rate(compare: str | None) -> bool:
 
 
 def _filter(col: ir.Column, op: str, values: tuple) -> ir.BooleanValue:
-    vals = list(values)
+    vals = [v if v is None or isinstance(v, str) else str(v) for v in values]  # every filtered column is text
     if op in ("in", "eq"):
         return col.isin(vals)
     if op in ("not_in", "ne"):

@@ -144,6 +144,9 @@ class Cube(Strict):
     segments: tuple[Segment, ...] = ()
     joins: tuple[Join, ...] = ()
     demo_column: str | None = None
+    #: a permission the caller's scope must hold on top of row access (audit: the audit trail, admins only —
+    #: leaders see every row of the data but not who looked at what)
+    requires_permission: Literal["audit"] | None = None
     #: rows dated after the query's as-of date do not exist yet for it (a task assigned later, an event not begun)
     as_of_column: str | None = None
 

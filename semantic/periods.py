@@ -16,6 +16,9 @@ GRAIN_OF_FREQ = {"D": "day", "M": "month", "Q": "quarter", "Y": "year", "2Y": "y
 #: coarseness order: a grain can only aggregate finer frequencies
 ORDER = {"D": 0, "M": 1, "Q": 2, "Y": 3, "2Y": 4, "5Y": 5, "10Y": 6}
 
+#: the years a period may name
+YEARS = (1900, 2200)
+
 _PATTERNS = (
     (re.compile(r"^(\d{4})$"), "Y"),
     (re.compile(r"^(\d{4})-Q([1-4])$", re.I), "Q"),
@@ -33,6 +36,8 @@ def parse_period(text: str) -> tuple[date, str]:
             continue
         try:
             y = int(m.group(1))
+            if not YEARS[0] <= y <= YEARS[1]:
+                break  # year 1 or 9999 would overflow date arithmetic (a year back for comparisons, a period's end)
             if freq == "Y":
                 return date(y, 1, 1), freq
             if freq == "Q":

@@ -67,8 +67,12 @@ def execute(
 ) -> pd.DataFrame:
     """Run `spec` and write it to the audit trail (who, spec, scope, rows)."""
     frame = run(spec, model, scope, wh, use_rollups)
-    # a page's queries are recorded a moment later, in batches (warehouse/audit.py says why); anything else now
-    audit.record(
-        wh, scope.who, action, what or spec.view, spec.to_json(), scope.key(), len(frame), defer=action == "query"
-    )
+    record(spec, scope, wh, len(frame), action, what)
     return frame
+
+
+def record(spec: QuerySpec, scope: Scope, wh: Warehouse, rows: int, action: str = "query", what: str = "") -> None:
+    """Write one use of `spec` by `scope.who` to the audit trail. A caller that serves rows from a cache records
+    every serving with this, so a cache hit is audited like a query."""
+    # a page's queries are recorded a moment later, in batches (warehouse/audit.py says why); anything else now
+    audit.record(wh, scope.who, action, what or spec.view, spec.to_json(), scope.key(), rows, defer=action == "query")

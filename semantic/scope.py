@@ -24,14 +24,16 @@ class Scope:
     can_audit: bool = False
     can_see_sql: bool = False
     who: str = field(default="anonymous", compare=False)
+    #: why a scope grants nothing (en, vi): which claim matched no rule — told to the caller, never part of a key
+    why: tuple[str, str] = field(default=("", ""), compare=False)
 
     @classmethod
     def all(cls, who: str = "system") -> Scope:
         return cls(frozenset({"admin"}), None, None, True, True, True, True, who)
 
     @classmethod
-    def none(cls, who: str = "anonymous") -> Scope:
-        return cls(who=who)
+    def none(cls, who: str = "anonymous", why: tuple[str, str] = ("", "")) -> Scope:
+        return cls(who=who, why=why)
 
     @property
     def denied(self) -> bool:
@@ -43,9 +45,12 @@ class Scope:
 
     def require(self) -> None:
         if self.denied:
+            en, vi = self.why
             raise AccessDenied(
-                "your account has no access to any data (no matching role, ministry or province claim)",
-                "tài khoản của bạn chưa được cấp quyền xem dữ liệu (không có vai trò, bộ/ngành hoặc tỉnh phù hợp)",
+                "your account has no access to any data (no matching role, ministry or province claim)"
+                + (f": {en}" if en else ""),
+                "tài khoản của bạn chưa được cấp quyền xem dữ liệu (không có vai trò, bộ/ngành hoặc tỉnh phù hợp)"
+                + (f": {vi}" if vi else ""),
             )
 
     def key(self) -> str:

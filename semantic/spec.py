@@ -14,6 +14,17 @@ COMPARES: tuple[str, ...] = ("yoy", "pop", "ytd", "ytd_yoy")
 OPS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "is_null", "not_null")
 
 
+_ONE_VALUE = ("contains", "gt", "gte", "lt", "lte")
+
+
+def _no_nul(where: str, value: Any) -> None:
+    """A NUL character ends a C string: databases refuse it (PostgreSQL) or cut the statement at it (DuckDB's
+    parser). It is never part of a real code, name or period, so it is refused here with a typed error."""
+    for v in value if isinstance(value, tuple | list) else (value,):
+        if isinstance(v, str) and "\x00" in v:
+            raise QueryError(f"{where}: a value holds a NUL character", f"{where}: giá trị chứa ký tự NUL")
+
+
 @dataclass(frozen=True)
 class Filter:
     """`dimension op values`: values are data (bound as literals by Ibis), never SQL text."""
@@ -29,6 +40,12 @@ class Filter:
                 f"bộ lọc '{self.dimension}': toán tử '{self.op}' không hợp lệ; hợp lệ: {', '.join(OPS)}",
             )
         object.__setattr__(self, "values", tuple(self.values))
+        if self.op in _ONE_VALUE and len(self.values) != 1:
+            raise QueryError(
+                f"filter on '{self.dimension}': '{self.op}' takes exactly one value, got {len(self.values)}",
+                f"bộ lọc '{self.dimension}': '{self.op}' cần đúng một giá trị, nhận {len(self.values)}",
+            )
+        _no_nul(f"filter on '{self.dimension}'", (self.dimension, *self.values))
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,9 @@ class QuerySpec:
             if isinstance(value, str):
                 value = (value,)
             object.__setattr__(self, name, tuple(value))
+        for name in ("view", "indicators", "measures", "dimensions", "areas", "agencies", "order", "segments",
+                     "time_from", "time_to"):
+            _no_nul(name, getattr(self, name))
         if self.compare is not None and self.compare not in COMPARES:
             raise QueryError(
                 f"unknown comparison '{self.compare}'; valid choices: {', '.join(COMPARES)}",

@@ -10,6 +10,14 @@ import time
 from pathlib import Path
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident set: VmHWM (ru_maxrss would carry the parent's peak over the exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(db: str, regdir: str, monthly: int, daily: int, method: str, target: str) -> dict[str, float]:
     from bench import suite
     from bench.synth import Size
@@ -41,7 +49,7 @@ def main(db: str, regdir: str, monthly: int, daily: int, method: str, target: st
     seconds = time.perf_counter() - start
     with open(target, "rb") as fh:
         lines = sum(1 for _ in fh) - meta_lines - 1  # data lines: no row is cut or left out
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    peak = _peak_rss_mb()
     return {
         "seconds": seconds,
         "rows": rows,

@@ -155,13 +155,19 @@ HAVING count(*) = 3  -- a quarter's sum only when all three months are there
 ORDER BY indicator_code, area_code, agency_code, period_start"""
 
 
-def hand_extract(codes: tuple[str, ...]) -> str:
-    """The extract's rows in the extract's columns (what an engineer would COPY out)."""
-    points = _in([c for c in codes if int(c[1:]) % 2] or ["-"])
-    return f"""WITH {_current(codes, ("level",), date(2010, 1, 1), None, None)}
-SELECT indicator_code, area_code, NULL AS agency_code, NULL AS category, period_start, 'D' AS freq, base, value,
-       CASE WHEN indicator_code IN {points} THEN 'điểm' ELSE 'tỷ đồng' END AS unit,
-       status, vintage
+def extract_codes(size: Size) -> tuple[str, ...]:
+    """As many monthly indicators as make ~1 M rows over every area and month (149 at full size)."""
+    per = len(size.areas) * 12 * (2026 - size.first_year)
+    return tuple(f"M{i:04d}" for i in range(min(size.monthly, -(-1_000_000 // per))))
+
+
+def hand_extract(codes: tuple[str, ...], first: date) -> str:
+    """The extract's rows in the extract's columns (what an engineer would COPY out of the raw facts)."""
+    units = {"flow": "tỷ đồng", "stock": "tỷ đồng", "index": "điểm", "rate": "%"}
+    unit = " ".join(f"WHEN '{c}' THEN '{units[kind_of(int(c[1:]))]}'" for c in codes)
+    return f"""WITH {_current(codes, ("level",), first, None, None)}
+SELECT indicator_code, area_code, NULL AS agency_code, NULL AS category, period_start, 'M' AS freq, base, value,
+       CASE indicator_code {unit} END AS unit, status, vintage
 FROM sp ORDER BY indicator_code, area_code, period_start"""
 
 
@@ -230,8 +236,10 @@ def cases(size: Size) -> list[Case]:
 
 
 def extract_case(size: Size) -> tuple[QuerySpec, str]:
-    codes = daily(size)
-    return QuerySpec(indicators=codes, time_from=f"{size.first_year}-01-01"), hand_extract(codes)
+    """The analyst's 1 M-row download: monthly indicators, every area, every month since the first year."""
+    codes = extract_codes(size)
+    first = date(size.first_year, 1, 1)
+    return QuerySpec(indicators=codes, time_from=f"{first:%Y-%m}"), hand_extract(codes, first)
 
 
 def rows(frame: pd.DataFrame) -> list[tuple]:

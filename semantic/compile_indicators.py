@@ -196,6 +196,12 @@ def latest_rows(
     for f in spec.filters:
         col = {"category": obs.category, "status": obs.status, "agency": obs.agency_code, "area": obs.area_code}
         cond.append(_filter(col[f.dimension], f.op, f.values))
+    if spec.boundaries == "2025" and (spec.areas or scope.areas is not None):
+        # only the source units that map onto a wanted 2025 unit: a superset of what the area_map join keeps
+        # later (which applies the exact condition), on a series-key column, so the window sorts fewer rows
+        amap = table("area_map")
+        wanted = _area_condition(amap, spec, scope)
+        cond.append(obs.area_code.isin(amap.filter(wanted).src_code))
     obs = obs.filter(cond)
     # The breakdown and agency-scope conditions read only columns of the series key: applied before the
     # latest-vintage window (a row is kept exactly when its whole series is), so the window sorts fewer rows.
@@ -271,6 +277,15 @@ def _areas(obs: ir.Table, spec: QuerySpec, scope: Scope, ind: Indicator) -> ir.T
         amap,
         [obs.area_code == amap.src_code, obs.period_end >= amap.valid_from, obs.period_end < amap.valid_to],
     )
+    if scope.areas is not None or spec.areas:
+        j = j.filter(_area_condition(amap, spec, scope))
+    j = j.mutate(out_area=amap.dst_code, w=amap.weight, sole=amap.sole)
+    return j.select(*[c for c in obs.columns], "out_area", "w", "sole")
+
+
+def _area_condition(amap: ir.Table, spec: QuerySpec, scope: Scope) -> ir.BooleanValue:
+    """The area_map rows a 2025-boundaries query keeps: the scope's provinces (and the country, when national
+    figures are visible to it) and the units the spec asks for."""
     cond = []
     if scope.areas is not None:
         ok = amap.province_2025.isin(sorted(scope.areas))
@@ -279,10 +294,7 @@ def _areas(obs: ir.Table, spec: QuerySpec, scope: Scope, ind: Indicator) -> ir.T
         cond.append(ok)
     if spec.areas:
         cond.append(amap.dst_code.isin(list(spec.areas)))
-    if cond:
-        j = j.filter(cond)
-    j = j.mutate(out_area=amap.dst_code, w=amap.weight, sole=amap.sole)
-    return j.select(*[c for c in obs.columns], "out_area", "w", "sole")
+    return ibis.and_(*cond)
 
 
 def _space(rows: ir.Table, ind: Indicator, spec: QuerySpec) -> ir.Table:

@@ -26,7 +26,7 @@ from semantic.model import SemanticModel
 from semantic.query import compile
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
-from warehouse import audit
+from warehouse import audit, rollups
 from warehouse import extract as physical
 from warehouse.db import Warehouse
 
@@ -95,7 +95,7 @@ def safe_expr(expr: ir.Table) -> ir.Table:
 
 def prepare(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, lang: str = "vi") -> ExtractInfo:
     """Count the rows and gather the metadata of `spec`'s extract in one query (scoped like every query)."""
-    expr = compile(spec, model, scope)
+    expr = compile(spec, model, scope, rollups.fresh(wh))
     if "vintage" in expr.columns:
         agg = wh.execute(expr.aggregate(n=expr.count(), vintage=expr.vintage.max()))
         rows, vintage = int(agg["n"].iloc[0]), agg["vintage"].iloc[0]
@@ -167,7 +167,7 @@ def write_csv(
     """BOM, '# key: value' metadata lines, then every row of `spec` streamed by the database. Audited."""
     out.write(BOM)
     out.write(_header(info))
-    rows = physical.copy_csv(wh, safe_expr(compile(spec, model, scope)), out)
+    rows = physical.copy_csv(wh, safe_expr(compile(spec, model, scope, rollups.fresh(wh))), out)
     audit.record(wh, scope.who, "download", f"csv:{info.what}", info.spec_json, scope.key(), rows)
     return rows
 
@@ -183,7 +183,7 @@ def write_xlsx(
     lang: str = "vi",
 ) -> int:
     """A data sheet per `sheet_rows` rows (Excel's limit) and a metadata sheet; rows streamed in Arrow batches."""
-    expr = safe_expr(compile(spec, model, scope))
+    expr = safe_expr(compile(spec, model, scope, rollups.fresh(wh)))
     rows = _xlsx(expr.columns, physical.record_batches(wh, expr), out, info, sheet_rows, lang)
     audit.record(wh, scope.who, "download", f"xlsx:{info.what}", info.spec_json, scope.key(), rows)
     return rows

@@ -139,7 +139,7 @@ def ets(y: np.ndarray, m: int, h: int, config: dict[str, Any]) -> Forecast:
     form = tuple(config.get("form") or ("add", None, False, None))
     if form[3] is not None and len(y) < 2 * m + 4:
         form = (form[0], form[1], form[2], None)
-    res = _ets_fit(y, m, form, config.get("_coef"))  # type: ignore[arg-type]
+    res = _ets_fit(y, m, form, config.get("_coef"))
     n = len(y)
     pred = res.get_prediction(start=n, end=n + h - 1, simulate_repetitions=500)
     mean = np.asarray(pred.predicted_mean, dtype=float)
@@ -249,7 +249,8 @@ def sarimax(y: np.ndarray, m: int, h: int, config: dict[str, Any]) -> Forecast:
         out = [np.exp(a) for a in out]  # quantiles survive a monotone transform; the mean becomes the median
     order = config.get("order") or (0, 1, 1)
     label = f"SARIMA{tuple(order)}{tuple(seasonal_order[:3])}[{seasonal_order[3]}]" + (" log" if log else "")
-    return Forecast("sarimax", *out, {"spec": label, "_coef": np.asarray(res.params).tolist(), "_coef_log": log})
+    params = {"spec": label, "_coef": np.asarray(res.params).tolist(), "_coef_log": log}
+    return Forecast("sarimax", out[0], out[1], out[2], out[3], out[4], params)
 
 
 # -- Theta --------------------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def _observations(run: Run, inds: list[Indicator], areas: tuple[str, ...]) -> pd
     needed: dict[str, set[str]] = {}
     for ind in inds:
         for rule in ind.warnings:
-            wanted = {rule.base} if rule.kind in ("threshold",) else set()
+            wanted: set[str] = {rule.base} if rule.kind == "threshold" else set()
             if rule.kind == "pacing":
                 wanted = {"ytd"}
             if rule.kind == "late_data" and ind.code not in have:

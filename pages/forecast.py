@@ -15,6 +15,7 @@ from pages import (
     i18n_forecast,  # noqa: F401 - registers this page's strings
     ui,
 )
+from pages.i18n import COMPARE_NAMES, pick
 from semantic import fmt
 from semantic.spec import Filter, QuerySpec
 
@@ -140,7 +141,8 @@ def show(code: str, cat: str | None) -> None:
     base = str(run["base"])
     unit = ui.unit(ind) if base in ("level", "ytd") else "%"
     hist = history(code, cat, base)
-    st.caption(c.t("forecast_base_level") if base in ("level", "ytd") else c.t("forecast_base_rate").format(base=base))
+    rate = pick(COMPARE_NAMES.get(base, (base, base)), lang)
+    st.caption(c.t("forecast_base_level") if base in ("level", "ytd") else c.t("forecast_base_rate").format(base=rate))
     st.caption(
         f"{c.t('forecast_model')}: **{charts.model_label(str(run['model']), lang)}** · "
         f"{c.t('forecast_trained')}: {fmt.period(pd.Timestamp(run['trained_to']).date(), ind.frequency, lang)}"

@@ -131,6 +131,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "pacing against the share of the year elapsed; rates and indices by their latest value against the target.",
     ),
     "target": ("Mục tiêu", "Target"),
+    "target_value": ("Mức mục tiêu", "Target value"),
     "document": ("Văn bản", "Document"),
     "document_date": ("Ngày ban hành", "Issued"),
     "actual": ("Thực hiện", "Actual"),

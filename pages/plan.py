@@ -53,7 +53,7 @@ shown = pd.DataFrame(
         c.t("target"): assessed[name_col] + assessed["status"].map(lambda s: " ⚠" if s == "demo" else ""),
         c.t("area"): assessed["area"],
         c.t("plan_status"): assessed["plan_status"].map(lambda s: pick(PLAN_STATUS[s], c.lang)),
-        c.t("target") + " ": [
+        c.t("target_value"): [
             plan.target_text(r.comparator, r.low, r.high, r.unit, c.lang) for r in assessed.itertuples()
         ],
         c.t("actual"): [plan.actual_text(r, registry, c.lang) for _, r in assessed.iterrows()],
@@ -132,21 +132,23 @@ if drill.empty:
     st.stop()
 last = drill.sort_values("period_start").groupby(["area_code", "agency_code"], dropna=False).tail(1)
 key_col = "agency_code" if by == "agency" else "area_code"
-last = last.sort_values("value", ascending=False)
+names = ui.area_names(ui.boundary_day()) if by == "area" else {}
+last = last.sort_values("value", ascending=False).assign(name=lambda f: [names.get(x, x) for x in f[key_col]])
+label = c.t("drill_by_" + by)
 fig = px.bar(
-    last,
-    x=key_col,
-    y="value",
-    title=f"{ui.name(ind)} — {c.t('drill_by_' + by)}",
-    labels={key_col: c.t("drill_by_" + by), "value": ui.unit(ind)},
+    last, x="name", y="value", title=f"{ui.name(ind)} — {label}", labels={"name": label, "value": ui.unit(ind)}
 )
+fig.update_xaxes(type="category")  # codes are labels ("01" is Hà Nội), never numbers
 ui.plot(fig, key="plan_drill_chart")
 ui.figure_metadata([code], drill, key="plan_drill_meta")
-names = ui.area_names(ui.boundary_day()) if by == "area" else {}
-last.insert(1, c.t("drill_by_" + by), [names.get(x, x) for x in last[key_col]])
-ui.table(
-    last[[key_col, last.columns[1], "period_start", "value", "unit", "status"]],
-    key="plan_drill_table",
-    spec=drill_spec,
-    what=f"plan_drill_{code}",
+shown = pd.DataFrame(
+    {
+        "code": last[key_col],
+        label: last["name"],
+        c.t("period"): [fmt.period(pd.Timestamp(r.period_start).date(), r.freq, c.lang) for r in last.itertuples()],
+        c.t("value"): last["value"],
+        c.t("unit"): last["unit"],
+        c.t("status"): last["status"],
+    }
 )
+ui.table(shown, key="plan_drill_table", spec=drill_spec, what=f"plan_drill_{code}")

@@ -317,3 +317,17 @@ def test_a_large_extract_says_how_many_rows_and_waits_for_the_reader(monkeypatch
     assert not at.get("download_button")  # nothing is cut: the reader is asked, then gets every row
     at.checkbox(key="ex_table_go").check().run()
     assert [b.proto.label for b in at.get("download_button")] == ["⬇ Tải CSV", "⬇ Tải Excel"]
+
+
+def test_plan_drill_by_province_equals_the_cli():
+    at = open_page("plan", "leader")
+    code = at.selectbox(key="plan_drill").value
+    assert REGISTRY[code].breakdown != "agency"  # the 2025 plan's first drillable target is drilled by province
+    drill = at.dataframe[-1].value.set_index("code")
+    base = "ytd" if REGISTRY[code].kind == "flow" else None
+    answer = cli("--indicator", code, "--from", "2025", "--to", "2025-12-31", "--as-of", date.today().isoformat(),
+                 *(("--compare", base) if base else ()))  # fmt: skip
+    answer = totals(answer[answer["area_code"] != "VN"]).sort_values("period").groupby("area_code").tail(1)
+    assert set(drill.index) == set(answer["area_code"]) and len(drill) >= 30
+    for r in answer.itertuples():
+        assert drill.loc[r.area_code, "Giá trị"] == pytest.approx(r.value)

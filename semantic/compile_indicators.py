@@ -206,12 +206,16 @@ def latest_rows(
     # The breakdown and agency-scope conditions read only columns of the series key: applied before the
     # latest-vintage window (a row is kept exactly when its whole series is), so the window sorts fewer rows.
     obs, by_agency = _breakdowns(obs, spec, scope)
-    rn = ibis.row_number().over(
-        group_by=[obs[k] for k in ("indicator_code", "area_code", "agency_code", "category", "period_start",
-                                   "freq", "base")],
-        order_by=ibis.desc(obs.vintage),
+    # The latest vintage of each series point, as one aggregate (a hash group-by, where a row_number window
+    # sorts): every column is taken from the row with the greatest vintage, NULL included (a withdrawal hides the
+    # point). A series point has one row per vintage (the write path rejects two values for one key and vintage).
+    key = ("indicator_code", "area_code", "agency_code", "category", "period_start", "freq", "base")
+    obs = obs.group_by(key).aggregate(
+        period_end=obs.period_end.argmax(obs.vintage),
+        value=obs.value.argmax(obs.vintage),
+        status=obs.status.argmax(obs.vintage),
+        vintage=obs.vintage.max(),
     )
-    obs = obs.mutate(_rn=rn).filter(lambda t: t._rn == 0).drop("_rn")
     if not by_agency:
         obs = obs.mutate(agency_code=ibis.literal(None, "string"))
     return obs, by_agency

@@ -69,3 +69,10 @@ def ensure(wh: Warehouse, model: SemanticModel | None = None) -> dict[str, float
     if held == {n: d.sql for n, d in wanted.items()} and set(fresh) == set(wanted):
         return {}
     return rollups.materialise(wh, wanted)
+
+
+if __name__ == "__main__":
+    # `python -m semantic.preagg`: declare and build the model's rollups in the warehouse DIEUHANH_DB names (once
+    # after the first seed or an upgrade; every later load rebuilds them inside its own transaction)
+    built = ensure(Warehouse())
+    print("; ".join(f"{name}: {s:.1f} s" for name, s in built.items()) or "rollups already current")

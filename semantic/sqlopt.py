@@ -49,7 +49,19 @@ def _allowed(col: sge.Column) -> bool:
 
 
 def _hoist_shared(tree: sge.Expression, dialect: str) -> sge.Expression | None:
-    """The query with its repeated subqueries as materialised CTEs; None when nothing repeats."""
+    """The query with its repeated subqueries as materialised CTEs; None when nothing repeats. Rounds: a repeated
+    subquery inside one hoisted in an earlier round (the latest-vintage rows inside each aggregation rule's
+    self-joined rows) is hoisted in the next, ahead of the CTEs that read it."""
+    out = None
+    for round_ in range(6):
+        hoisted = _hoist_once(out if out is not None else tree, dialect, f"_shared{round_}_")
+        if hoisted is None:
+            break
+        out = hoisted
+    return out
+
+
+def _hoist_once(tree: sge.Expression, dialect: str, prefix: str) -> sge.Expression | None:
     existing = tree.args.get(WITH_ARG)
     ctes_named = {cte.alias for cte in existing.expressions} if existing is not None else set()
     counts: dict[str, int] = {}
@@ -59,7 +71,7 @@ def _hoist_shared(tree: sge.Expression, dialect: str) -> sge.Expression | None:
             continue
         if sub.this.find(sge.Table) is None:
             continue
-        # a subquery reading one of the query's own CTEs stays where it is (ours are placed before those)
+        # a subquery reading one of the query's CTEs stays where it is (new CTEs are placed before those)
         if any(t.name in ctes_named for t in sub.this.find_all(sge.Table)):
             continue
         text = sub.this.sql(dialect=dialect)
@@ -71,7 +83,7 @@ def _hoist_shared(tree: sge.Expression, dialect: str) -> sge.Expression | None:
     if not chosen:
         return None
     tree = tree.copy()
-    names = {text: f"_shared{i}" for i, text in enumerate(chosen)}
+    names = {text: f"{prefix}{i}" for i, text in enumerate(chosen)}
     bodies: dict[str, sge.Expression] = {}
 
     def replace(node: sge.Expression) -> sge.Expression:
@@ -100,11 +112,11 @@ def optimise(sql: str, dialect: str) -> str:
     if dialect in ("duckdb", "postgres"):
         hoisted = _hoist_shared(tree, dialect)
         if hoisted is not None:
-            # not both: DuckDB 1.5 fails with an internal error ("Failed to cast expression to type") on a
-            # `_rn = 1` window inside a CTE that a period filter is pushed into; one scan beats a faster window
-            return hoisted.sql(dialect=dialect)
+            tree = hoisted
     uses = [c for c in tree.find_all(sge.Column) if c.name == RN]
-    # exact only when every reference to _rn is a `_rn = 0` filter (or its removal from a `* EXCLUDE (...)`)
-    if uses and all(_allowed(c) for c in uses):
+    # exact only when every reference to _rn is a `_rn = 0` filter (or its removal from a `* EXCLUDE (...)`); not
+    # in a query with CTEs: DuckDB 1.5 fails with an internal error ("Failed to cast expression to type") on a
+    # `_rn = 1` window inside a CTE that a period filter is pushed into
+    if uses and all(_allowed(c) for c in uses) and tree.args.get(WITH_ARG) is None:
         tree = tree.transform(_rewrite)
     return tree.sql(dialect=dialect)

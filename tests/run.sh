@@ -4,8 +4,8 @@
 #   bash tests/run.sh [pytest args...]      e.g. bash tests/run.sh -x -k warehouse
 #
 # Installs, only when missing: Debian's postgresql, chromium, fonts and a Java 17 runtime for Spark (apt-get update
-# runs only then), the pip
-# packages of requirements.txt + requirements-dev.txt, and tests/e2e's npm packages (npm ci, from package-lock.json).
+# runs only then), the pip packages of requirements.txt + requirements-dev.txt, and tests/e2e's npm packages (npm ci,
+# from package-lock.json).
 # DIEUHANH_TEST_PG set in the environment: that server is used and none is started.
 # DIEUHANH_SKIP_INSTALL=1: skip every install step (for quick local reruns).
 # Exit code: pytest's, except that "no tests collected" (5) is a failure too.

@@ -24,6 +24,7 @@ from semantic import compiled, preagg
 from semantic.access import persona_scope
 from semantic.model import MODELS_DIR, SemanticModel, load_model
 from semantic.query import execute
+from warehouse import audit
 from warehouse.db import Warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +60,10 @@ def timed(fn) -> float:  # noqa: ANN001
 def prepare(rows: int, folder: Path, fresh: bool) -> tuple[Warehouse, SemanticModel, Size, int]:
     """The warehouse for `rows` (kept in `folder` and reused by a later run unless `fresh`), its model, rollups."""
     size = Size.for_rows(rows)
-    db = folder / f"bench-{rows}.duckdb"
-    done = folder / f"bench-{rows}.done"
-    regdir = folder / f"registry-{rows}"
+    tag = f"{size.monthly}m-{size.daily}d-{size.provinces}p-{size.first_year}"  # the files of one size
+    db = folder / f"bench-{tag}.duckdb"
+    done = folder / f"bench-{tag}.done"
+    regdir = folder / f"registry-{tag}"
     if fresh or not done.exists():
         for p in (db, done, db.with_suffix(".duckdb.wal")):
             p.unlink(missing_ok=True)
@@ -102,6 +104,10 @@ def gate_overhead(wh: Warehouse) -> tuple[float, float]:
 
 def run_suite(wh: Warehouse, model: SemanticModel, size: Size, reps: int) -> dict[str, dict[str, float]]:
     cases = suite.cases(size)
+    # The page queries' audit rows are written after the suite rather than every few seconds in the middle of it:
+    # a write closes the borrowed reader and with it DuckDB's block cache, which would land at random in one
+    # method's timing (the `gate:` line reports what reopening costs).
+    audit.FLUSH_SECONDS = 24 * 3600.0
     print(f"{'query':<18}{'hand':>9}{'cold':>9}{'warm':>9}{'rollup':>9}  ms (median of {reps}) ratio=warm/hand")
     # warm-up, and the answers compared: hand-written == layer on raw facts == layer on rollups
     equal: dict[str, tuple[bool, bool]] = {}
@@ -131,6 +137,7 @@ def run_suite(wh: Warehouse, model: SemanticModel, size: Size, reps: int) -> dic
             layer(case, model, wh, rollups=True)
             t["warm"].append(timed(lambda c=case: layer(c, model, wh, rollups=False)))
             t["rollup"].append(timed(lambda c=case: layer(c, model, wh, rollups=True)))
+    audit.flush(wh)
     med = {name: {k: statistics.median(v) for k, v in t.items()} for name, t in times.items()}
     for case in cases:
         m = med[case.name]
@@ -193,12 +200,13 @@ def main(argv: list[str] | None = None) -> int:
     args.dir.mkdir(parents=True, exist_ok=True)
     print(f"bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, rows={args.rows:,}", flush=True)
     wh, model, size, n = prepare(args.rows, args.dir, args.fresh)
+    db = Path(str(wh.path))
     connect_ms, borrow_ms = gate_overhead(wh)
     med = run_suite(wh, model, size, args.reps)
     ratios = [m["warm"] / m["hand"] for m in med.values()]
     ov = med["overview"]
     ex = extract(
-        args.dir / f"bench-{args.rows}.duckdb", args.dir / f"registry-{args.rows}", size, max(2, args.reps // 2)
+        db, db.parent / db.name.replace("bench-", "registry-").removesuffix(".duckdb"), size, max(2, args.reps // 2)
     )
     for method, m in ex.items():
         print(

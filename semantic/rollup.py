@@ -59,7 +59,10 @@ def from_rollup(
     hi_end: date | None,
 ) -> ir.Table:
     r = rollup_table(pre.name)
-    cond = [r.indicator_code.isin([i.code for i in inds]), r.base.isin(bases)]
+    codes = [i.code for i in inds]
+    # the rollup is stored sorted by indicator: the range (implied by the list) lets the engine skip other blocks,
+    # which a long IN list alone does not (DuckDB evaluates it as a join)
+    cond = [r.indicator_code.between(min(codes), max(codes)), r.indicator_code.isin(codes), r.base.isin(bases)]
     if read is not None:
         cond.append(r.period_start >= read)
     if hi_end is not None:

@@ -17,7 +17,7 @@ from warehouse.db import Warehouse
 from warehouse.load import now_utc
 
 #: deferred rows are written at most this many seconds after they are recorded
-FLUSH_SECONDS = 2.0
+FLUSH_SECONDS = 5.0
 _COLUMNS = ("at", "who", "action", "what", "spec", "scope", "rows")
 
 _lock = threading.Lock()

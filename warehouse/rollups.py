@@ -139,6 +139,19 @@ def stored(wh: Warehouse) -> dict[str, str]:
 
 
 _FRESH_SQL: dict[str, str] = {}
+_PARSED: dict[str, dict] = {}
+
+
+def _parsed(text: str) -> dict:
+    """A marker parsed once per process (it holds the rollup's SQL and indicator list: ~5 ms to parse per query)."""
+    m = _PARSED.get(text)
+    if m is None:
+        m = json.loads(text)
+        m["codes"] = frozenset(m["codes"])
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        _PARSED[text] = m
+    return m
 
 
 def fresh(wh: Warehouse) -> Fresh:
@@ -161,7 +174,7 @@ def fresh(wh: Warehouse) -> Fresh:
     keys = []
     for key in sorted(values):
         if key.startswith(_MARKER):
-            m = json.loads(values[key])
+            m = _parsed(values[key])
             if m.get("version") == version:
                 codes[key[len(_MARKER) :]] = frozenset(m["codes"])
                 keys.append(f"{key}:{hash(m['sql'])}:{len(m['codes'])}")

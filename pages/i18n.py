@@ -160,8 +160,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "province": ("Tỉnh, thành phố", "Province"),
     "hoang_sa": ("Quần đảo Hoàng Sa (Việt Nam)", "Hoang Sa (Paracel) Islands (Viet Nam)"),
     "truong_sa": ("Quần đảo Trường Sa (Việt Nam)", "Truong Sa (Spratly) Islands (Viet Nam)"),
-    "no_province_data": ("Chưa có chỉ tiêu nào có số liệu theo tỉnh trong phạm vi được xem.",
-                         "No indicator has provincial data in your scope."),
+    "no_province_data": (
+        "Chưa có chỉ tiêu nào có số liệu theo tỉnh trong phạm vi được xem.",
+        "No indicator has provincial data in your scope.",
+    ),
     "explore_title": ("Khám phá dữ liệu", "Explore"),
     "view": ("Nguồn dữ liệu", "View"),
     "indicators": ("Chỉ tiêu", "Indicators"),

@@ -9,8 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from analytics.quality import GOALS, coverage, quality_report, summary
-from pages import i18n_intake  # noqa: F401 - registers this page's strings
-from pages import ui
+from pages import (
+    i18n_intake,  # noqa: F401 - registers this page's strings
+    ui,
+)
 from semantic import fmt
 from semantic.spec import QuerySpec
 

@@ -9,8 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from connectors.intake import FORMATS, LoadReport, connector_for, load
-from pages import i18n_intake  # noqa: F401 - registers this page's strings
-from pages import ui
+from pages import (
+    i18n_intake,  # noqa: F401 - registers this page's strings
+    ui,
+)
 from semantic.errors import SemanticError
 
 c = ui.ctx()

@@ -49,9 +49,11 @@ def run(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_
     scope.require()
     if spec.view != "observations" and model.cube(spec.view).table == "audit":
         audit.flush(wh)  # the trail as it is, deferred rows included
-    fresh = stored.fresh(wh) if use_rollups and model.pre_aggregations and spec.view == "observations" else stored.NONE
     if not fastsql.supports(wh):
-        return wh.execute(compile(spec, model, scope, fresh))
+        # engines reached only through Ibis (Spark, ClickHouse, Trino...) hold no rollups: raw facts, compiled each
+        # time (docs/performance.md)
+        return wh.execute(compile(spec, model, scope))
+    fresh = stored.fresh(wh) if use_rollups and model.pre_aggregations and spec.view == "observations" else stored.NONE
     c = compiled.get(spec, model, scope, wh.dialect, lambda: compile(spec, model, scope, fresh), fresh.key)
     return fastsql.run(wh, c.sql, c.schema)
 

@@ -47,6 +47,7 @@ def cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.timeout(2400)  # ~3 min on two free cores; a machine shared with other jobs has taken 18
 def test_backtest_of_the_real_gso_monthly_series_beats_seasonal_naive_with_calibrated_bands(url):
     code, out, err = cli("backtest", "--group", "monthly", "--horizon", "6", "--totals-only", "--format", "json")
     assert code == 0, err

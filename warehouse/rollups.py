@@ -156,16 +156,15 @@ def _parsed(text: str) -> dict:
 
 def fresh(wh: Warehouse) -> Fresh:
     """The rollups built from the current data version: one small read of `meta` (compiled once per dialect)."""
+    if not fastsql.supports(wh):
+        return NONE  # rollups are materialised and read on DuckDB and PostgreSQL only (docs/performance.md)
     meta = table("meta")
     expr = meta.filter((meta.key == "data_version") | meta.key.startswith(_MARKER))
     try:
-        if fastsql.supports(wh):
-            sql = _FRESH_SQL.get(wh.dialect)
-            if sql is None:
-                sql = _FRESH_SQL.setdefault(wh.dialect, str(ibis.to_sql(expr, dialect=wh.dialect)))
-            df = fastsql.run(wh, sql, _META)
-        else:
-            df = wh.execute(expr)
+        sql = _FRESH_SQL.get(wh.dialect)
+        if sql is None:
+            sql = _FRESH_SQL.setdefault(wh.dialect, str(ibis.to_sql(expr, dialect=wh.dialect)))
+        df = fastsql.run(wh, sql, _META)
     except Exception:  # noqa: BLE001 - no warehouse (or no meta table) yet: no rollup is fresh
         return NONE
     values = dict(zip(df["key"], df["value"], strict=True))

@@ -92,8 +92,14 @@ def identity(lang: str, demo: bool) -> dict[str, Any]:
 
 def main() -> None:
     lang = "en" if st.query_params.get("lang") == "en" else "vi"
-    lang = st.sidebar.radio(text("lang", lang), ["vi", "en"], index=0 if lang == "vi" else 1, horizontal=True,
-                            format_func=lambda v: "Tiếng Việt" if v == "vi" else "English", key="lang")
+    lang = st.sidebar.radio(
+        text("lang", lang),
+        ["vi", "en"],
+        index=0 if lang == "vi" else 1,
+        horizontal=True,
+        format_func=lambda v: "Tiếng Việt" if v == "vi" else "English",
+        key="lang",
+    )
     if lang == "en":
         st.query_params["lang"] = "en"
     elif "lang" in st.query_params:
@@ -121,37 +127,63 @@ def main() -> None:
             st.caption(why)
         st.stop()
     area, period, boundaries = sidebar(lang, scope)  # the shared sidebar: area, reporting period, boundaries
-    st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area=area, boundaries=boundaries,
-                                      period=period)
+    st.session_state["ctx"] = Context(
+        lang=lang, scope=scope, demo=demo, area=area, boundaries=boundaries, period=period
+    )
     model()  # load and check the model once per process; a broken model fails here, loudly
     pages = {
         text("nav_group_monitor", lang): [
-            st.Page("pages/overview.py", title=text("nav_overview", lang), icon="🏛️", default=True, url_path="tong-quan"),
-            st.Page("pages/daily.py", title=text("nav_daily", lang), icon=":material/show_chart:",
-                    url_path="hang-ngay"),
-            st.Page("pages/monthly.py", title=text("nav_monthly", lang), icon=":material/calendar_month:",
-                    url_path="hang-thang"),
+            st.Page(
+                "pages/overview.py", title=text("nav_overview", lang), icon="🏛️", default=True, url_path="tong-quan"
+            ),
+            st.Page(
+                "pages/daily.py", title=text("nav_daily", lang), icon=":material/show_chart:", url_path="hang-ngay"
+            ),
+            st.Page(
+                "pages/monthly.py",
+                title=text("nav_monthly", lang),
+                icon=":material/calendar_month:",
+                url_path="hang-thang",
+            ),
             st.Page("pages/plan.py", title=text("nav_plan", lang), icon=":material/flag:", url_path="ke-hoach-nam"),
-            st.Page("pages/provinces.py", title=text("nav_provinces", lang), icon=":material/map:",
-                    url_path="tinh-thanh"),
+            st.Page(
+                "pages/provinces.py", title=text("nav_provinces", lang), icon=":material/map:", url_path="tinh-thanh"
+            ),
             st.Page("pages/forecast.py", title=pick(("Dự báo", "Forecasts"), lang), icon="📈", url_path="du-bao"),
             st.Page("pages/warnings.py", title=pick(("Cảnh báo", "Warnings"), lang), icon="⚠️", url_path="canh-bao"),
         ],
         pick(("Chỉ đạo, điều hành", "Direction"), lang): [
             st.Page("pages/tasks.py", title=pick(("Nhiệm vụ", "Tasks"), lang), icon="📋", url_path="nhiem-vu"),
-            st.Page("pages/programs.py", title=pick(("Chương trình, dự án", "Programs & projects"), lang), icon="🏗️",
-                    url_path="chuong-trinh-du-an"),
-            st.Page("pages/emergency.py", title=pick(("Tình huống khẩn cấp", "Emergencies"), lang), icon="🚨",
-                    url_path="tinh-huong-khan-cap"),
+            st.Page(
+                "pages/programs.py",
+                title=pick(("Chương trình, dự án", "Programs & projects"), lang),
+                icon="🏗️",
+                url_path="chuong-trinh-du-an",
+            ),
+            st.Page(
+                "pages/emergency.py",
+                title=pick(("Tình huống khẩn cấp", "Emergencies"), lang),
+                icon="🚨",
+                url_path="tinh-huong-khan-cap",
+            ),
         ],
         text("nav_group_data", lang): [
-            st.Page("pages/explore.py", title=text("nav_explore", lang), icon=":material/travel_explore:",
-                    url_path="kham-pha"),
+            st.Page(
+                "pages/explore.py",
+                title=text("nav_explore", lang),
+                icon=":material/travel_explore:",
+                url_path="kham-pha",
+            ),
             st.Page("pages/catalog.py", title=text("nav_catalog", lang), icon="📚", url_path="danh-muc"),
-            st.Page("pages/quality.py", title=pick(("Chất lượng dữ liệu", "Data quality"), lang), icon="🩺",
-                    url_path="chat-luong-du-lieu"),
-            st.Page("pages/upload.py", title=pick(("Tải dữ liệu", "Upload data"), lang), icon="📤",
-                    url_path="tai-du-lieu"),
+            st.Page(
+                "pages/quality.py",
+                title=pick(("Chất lượng dữ liệu", "Data quality"), lang),
+                icon="🩺",
+                url_path="chat-luong-du-lieu",
+            ),
+            st.Page(
+                "pages/upload.py", title=pick(("Tải dữ liệu", "Upload data"), lang), icon="📤", url_path="tai-du-lieu"
+            ),
         ],
     }
     if scope.can_audit:  # hiding is convenience: the audit cube itself refuses scopes without the permission

@@ -14,8 +14,9 @@ frame = catalog_frame(ui.model())
 groups = sorted(frame["group"].unique())
 col1, col2 = st.columns([2, 1])
 needle = col1.text_input(c.t("search"), key="catalog_search").strip().lower()
-chosen = col2.multiselect(c.t("group"), groups, format_func=lambda g: pick(GROUPS.get(g, (g, g)), c.lang),
-                          key="catalog_groups")
+chosen = col2.multiselect(
+    c.t("group"), groups, format_func=lambda g: pick(GROUPS.get(g, (g, g)), c.lang), key="catalog_groups"
+)
 view = frame
 if chosen:
     view = view[view["group"].isin(chosen)]
@@ -29,8 +30,9 @@ if view.empty:
 name_col = "name_vi" if c.lang == "vi" else "name_en"
 table = view[["code", name_col, "group", "unit" if c.lang == "vi" else "unit_en", "frequency", "owner", "demo"]]
 st.dataframe(table, hide_index=True, use_container_width=True)
-code = st.selectbox(c.t("metadata"), list(view["code"]),
-                    format_func=lambda x: f"{x} — {ui.name(ui.indicator(x))}", key="catalog_code")
+code = st.selectbox(
+    c.t("metadata"), list(view["code"]), format_func=lambda x: f"{x} — {ui.name(ui.indicator(x))}", key="catalog_code"
+)
 ind = ui.indicator(code)
 st.subheader(f"{ui.name(ind)}{ui.demo_badge(ind)}")
 ui.metadata_card(ind)

@@ -25,7 +25,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Vui lòng đăng nhập bằng tài khoản định danh của cơ quan để sử dụng hệ thống.",
         "Please log in with your organisation account to use the system.",
     ),
-    "session_expired": ("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.", "Your session expired; please log in again."),
+    "session_expired": (
+        "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.",
+        "Your session expired; please log in again.",
+    ),
     "building": ("Đang xây dựng kho dữ liệu lần đầu…", "Building the warehouse for the first time…"),
     "scope": ("Phạm vi dữ liệu", "Data scope"),
     "period": ("Kỳ báo cáo", "Reporting period"),
@@ -184,7 +187,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart_type": ("Loại biểu đồ", "Chart type"),
     "rows": ("Dòng", "Rows"),
     "pivot_ambiguous": (
-        "Dòng × cột chưa xác định duy nhất từng giá trị: bảng chỉ lấy giá trị đầu tiên. Hãy thêm chiều vào dòng hoặc cột.",
+        "Dòng × cột chưa xác định duy nhất từng giá trị: bảng chỉ lấy giá trị đầu tiên. "
+        "Hãy thêm chiều vào dòng hoặc cột.",
         "Rows x columns do not identify each value: the first one is shown. Add a dimension to rows or columns.",
     ),
     "columns": ("Cột", "Columns"),

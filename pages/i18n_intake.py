@@ -29,7 +29,9 @@ INTAKE_STRINGS: dict[str, tuple[str, str]] = {
     "upload_check": ("Kiểm tra tệp", "Check the file"),
     "upload_confirm": ("Xác nhận nạp vào kho", "Confirm the load"),
     "upload_accept_valid": (
-        "Nạp các dòng hợp lệ, lưu các dòng lỗi kèm lý do", "Load the valid rows, keep the rejected ones with reasons"),
+        "Nạp các dòng hợp lệ, lưu các dòng lỗi kèm lý do",
+        "Load the valid rows, keep the rejected ones with reasons",
+    ),
     "upload_problems": ("Các lỗi cần sửa", "Problems to fix"),
     "upload_valid_preview": ("Các dòng hợp lệ (xem trước)", "Valid rows (preview)"),
     "upload_all_valid": ("Tất cả các dòng đều hợp lệ.", "Every row is valid."),

@@ -10,10 +10,21 @@ from semantic.spec import QuerySpec
 
 #: (indicator, what the card shows first): a published comparison for price indices, the level for flows
 HEADLINE = (
-    ("CPI", "yoy"), ("CORE_INFL", "yoy"), ("GDP", "yoy"), ("IIP", "yoy"), ("RETAIL", "level"),
-    ("EXPORTS", "level"), ("IMPORTS", "level"), ("TRADE_BALANCE", "level"), ("PUBINV_DISB", "level"),
-    ("FDI_REG", "level"), ("BUDGET_REV", "level"), ("GOLD_IDX", "yoy"), ("USD_IDX", "yoy"),
-    ("GOLD_SJC", "level"), ("USD_VND", "level"),
+    ("CPI", "yoy"),
+    ("CORE_INFL", "yoy"),
+    ("GDP", "yoy"),
+    ("IIP", "yoy"),
+    ("RETAIL", "level"),
+    ("EXPORTS", "level"),
+    ("IMPORTS", "level"),
+    ("TRADE_BALANCE", "level"),
+    ("PUBINV_DISB", "level"),
+    ("FDI_REG", "level"),
+    ("BUDGET_REV", "level"),
+    ("GOLD_IDX", "yoy"),
+    ("USD_IDX", "yoy"),
+    ("GOLD_SJC", "level"),
+    ("USD_VND", "level"),
 )
 
 c = ui.ctx()
@@ -51,6 +62,8 @@ for i, (code, kind) in enumerate(cards):
         ui.kpi_card(ind, latest, yoy, spark)
 
 if any(ui.indicator(code).demo for code in codes):
-    st.caption("⚠ " + c.t("demo_data") + ": " + ", ".join(ui.name(ui.indicator(x)) for x in codes if ui.indicator(x).demo))
+    st.caption(
+        "⚠ " + c.t("demo_data") + ": " + ", ".join(ui.name(ui.indicator(x)) for x in codes if ui.indicator(x).demo)
+    )
 
 direction_panel.render()  # the "Chỉ đạo, điều hành" panel: overdue tasks, programs behind plan, emergencies

@@ -33,25 +33,38 @@ if len(cov):
     share = float(cov["coverage_pct"].iloc[0])
     st.subheader(c.t("quality_coverage"))
     cols = st.columns(len(GOALS) + 1)
-    cols[0].metric(c.t("quality_coverage"), fmt.percent(share, 1, c.lang, sign=False),
-                   f"{int(cov['delivered'].iloc[0])}/{int(cov['statistical'].iloc[0])}", delta_color="off")
+    cols[0].metric(
+        c.t("quality_coverage"),
+        fmt.percent(share, 1, c.lang, sign=False),
+        f"{int(cov['delivered'].iloc[0])}/{int(cov['statistical'].iloc[0])}",
+        delta_color="off",
+    )
     for col, (year, goal) in zip(cols[1:], GOALS, strict=True):
         gap = share - goal
-        col.metric(c.t("quality_goal").format(year=year, goal=goal), "✅" if gap >= 0 else "⏳",
-                   fmt.percent(gap, 1, c.lang), delta_color="normal")
+        col.metric(
+            c.t("quality_goal").format(year=year, goal=goal),
+            "✅" if gap >= 0 else "⏳",
+            fmt.percent(gap, 1, c.lang),
+            delta_color="normal",
+        )
     st.progress(min(share / 100.0, 1.0))
     missing = cov["missing"].iloc[0]
     if missing:
         with st.expander(c.t("quality_missing")):
             st.write(", ".join(f"{code} — {ui.name(ui.indicator(code))}" for code in missing.split(", ")))
 
-# -- completeness, timeliness, revisions, failures, outliers ------------------------------------------------------------
+# -- completeness, timeliness, revisions, failures, outliers ---------------------------------------------------------
 today = date.today()
 months = [f"{y}-{m:02d}" for y in range(today.year, 2019, -1) for m in range(12, 0, -1) if date(y, m, 1) <= today]
-period = st.selectbox(c.t("quality_window"), ["last12", *months], key="quality_period",
-                      index=0 if c.period is None or c.period not in months else months.index(c.period) + 1,
-                      format_func=lambda p: c.t("quality_last12") if p == "last12"
-                      else fmt.period(date(int(p[:4]), int(p[5:]), 1), "M", c.lang))
+period = st.selectbox(
+    c.t("quality_window"),
+    ["last12", *months],
+    key="quality_period",
+    index=0 if c.period is None or c.period not in months else months.index(c.period) + 1,
+    format_func=lambda p: (
+        c.t("quality_last12") if p == "last12" else fmt.period(date(int(p[:4]), int(p[5:]), 1), "M", c.lang)
+    ),
+)
 
 
 @st.cache_data(show_spinner=True, ttl=600, max_entries=32)
@@ -66,40 +79,103 @@ if detail.empty:
 table = summary(detail)
 only = st.toggle(c.t("quality_only_issues"), value=True, key="quality_only")
 if only:
-    issues = (table["completeness_pct"] < 100) | (table["on_time_pct"] < 100) | (table["rejected"] > 0) | (
-        table["outliers"] > 0) | (table["revisions"] > 0)
+    issues = (
+        (table["completeness_pct"] < 100)
+        | (table["on_time_pct"] < 100)
+        | (table["rejected"] > 0)
+        | (table["outliers"] > 0)
+        | (table["revisions"] > 0)
+    )
     table = table[issues]
 name_col = "name_vi" if c.lang == "vi" else "name_en"
-shown = table[["indicator_code", name_col, "reporter", "area_code", "agency_code", "expected", "received",
-               "completeness_pct", "on_time_pct", "revisions", "rejected", "outliers", "demo"]].rename(columns={
-    "reporter": c.t("q_reporter"), "expected": c.t("q_expected"), "received": c.t("q_received"),
-    "completeness_pct": c.t("q_completeness"), "on_time_pct": c.t("q_on_time"), "revisions": c.t("q_revisions"),
-    "rejected": c.t("q_rejected"), "outliers": c.t("q_outliers"), "demo": c.t("demo_data")})
-st.dataframe(shown, hide_index=True, use_container_width=True,
-             column_config={c.t("q_completeness"): st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                                                   format="%.1f %%")})
+shown = table[
+    [
+        "indicator_code",
+        name_col,
+        "reporter",
+        "area_code",
+        "agency_code",
+        "expected",
+        "received",
+        "completeness_pct",
+        "on_time_pct",
+        "revisions",
+        "rejected",
+        "outliers",
+        "demo",
+    ]
+].rename(
+    columns={
+        "reporter": c.t("q_reporter"),
+        "expected": c.t("q_expected"),
+        "received": c.t("q_received"),
+        "completeness_pct": c.t("q_completeness"),
+        "on_time_pct": c.t("q_on_time"),
+        "revisions": c.t("q_revisions"),
+        "rejected": c.t("q_rejected"),
+        "outliers": c.t("q_outliers"),
+        "demo": c.t("demo_data"),
+    }
+)
+st.dataframe(
+    shown,
+    hide_index=True,
+    use_container_width=True,
+    column_config={
+        c.t("q_completeness"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f %%")
+    },
+)
 
 codes = sorted(detail["indicator_code"].unique())
-code = st.selectbox(c.t("quality_detail"), codes, key="quality_code",
-                    format_func=lambda x: f"{x} — {ui.name(ui.indicator(x))}")
-rows = detail[detail["indicator_code"] == code][["period", "reporter", "area_code", "agency_code", "due", "received",
-                                                   "first_received", "on_time", "revisions", "rejected", "outlier",
-                                                   "outlier_score"]]
-st.dataframe(rows.rename(columns={"due": c.t("q_due"), "first_received": c.t("q_first"),
-                                  "reporter": c.t("q_reporter")}), hide_index=True, use_container_width=True)
+code = st.selectbox(
+    c.t("quality_detail"), codes, key="quality_code", format_func=lambda x: f"{x} — {ui.name(ui.indicator(x))}"
+)
+rows = detail[detail["indicator_code"] == code][
+    [
+        "period",
+        "reporter",
+        "area_code",
+        "agency_code",
+        "due",
+        "received",
+        "first_received",
+        "on_time",
+        "revisions",
+        "rejected",
+        "outlier",
+        "outlier_score",
+    ]
+]
+st.dataframe(
+    rows.rename(columns={"due": c.t("q_due"), "first_received": c.t("q_first"), "reporter": c.t("q_reporter")}),
+    hide_index=True,
+    use_container_width=True,
+)
 ui.figure_metadata([code])
 
 # -- what was rejected, and the load log (the log has no area or agency: unrestricted scopes only) --------------------
-rejected = run(QuerySpec(view="quality_rejected", measures=("problems",),
-                         dimensions=("loaded_at", "file", "indicator", "area", "period", "rule", "column", "message"),
-                         order=("-loaded_at",), limit=200))
+rejected = run(
+    QuerySpec(
+        view="quality_rejected",
+        measures=("problems",),
+        dimensions=("loaded_at", "file", "indicator", "area", "period", "rule", "column", "message"),
+        order=("-loaded_at",),
+        limit=200,
+    )
+)
 if len(rejected):
     st.subheader(c.t("quality_rejected"))
     st.dataframe(rejected, hide_index=True, use_container_width=True)
 if c.scope.unrestricted:
-    loads = run(QuerySpec(view="loads", measures=("rows_in", "rows_written", "rows_unchanged", "rows_rejected"),
-                          dimensions=("loaded_at", "source", "file", "loaded_by", "outcome"), order=("-loaded_at",),
-                          limit=50))
+    loads = run(
+        QuerySpec(
+            view="loads",
+            measures=("rows_in", "rows_written", "rows_unchanged", "rows_rejected"),
+            dimensions=("loaded_at", "source", "file", "loaded_by", "outcome"),
+            order=("-loaded_at",),
+            limit=50,
+        )
+    )
     if len(loads):
         st.subheader(c.t("quality_loads"))
         st.dataframe(loads, hide_index=True, use_container_width=True)

@@ -32,11 +32,16 @@ if own:
     source = col1.selectbox(c.t("upload_source"), own, key="upload_source")
 else:
     source = col1.text_input(c.t("upload_source"), "GSO", key="upload_source").strip().upper() or "GSO"
-fmt_choice = col2.selectbox(c.t("upload_format"), FORMATS, key="upload_format",
-                            format_func=lambda f: c.t("upload_auto") if f == "auto" else f)
+fmt_choice = col2.selectbox(
+    c.t("upload_format"), FORMATS, key="upload_format", format_func=lambda f: c.t("upload_auto") if f == "auto" else f
+)
 decimal = col3.selectbox(c.t("upload_decimal"), [".", ","], key="upload_decimal")
-encoding = col4.selectbox(c.t("upload_encoding"), ["auto", "utf-8", "utf-16", "cp1258", "cp1252"],
-                          key="upload_encoding", format_func=lambda e: c.t("upload_auto") if e == "auto" else e)
+encoding = col4.selectbox(
+    c.t("upload_encoding"),
+    ["auto", "utf-8", "utf-16", "cp1258", "cp1252"],
+    key="upload_encoding",
+    format_func=lambda e: c.t("upload_auto") if e == "auto" else e,
+)
 published = st.date_input(c.t("upload_published"), value=None, key="upload_published", format="DD/MM/YYYY")
 upload = st.file_uploader(c.t("upload_file"), type=["csv", "txt", "xlsx", "json"], key="upload_file")
 if upload is None:
@@ -45,12 +50,18 @@ data = upload.getvalue()
 
 
 def run(dry_run: bool, accept_valid: bool = False) -> LoadReport | None:
-    conn = connector_for(data, upload.name, source, fmt_choice, None if encoding == "auto" else encoding, None,
-                         decimal)
+    conn = connector_for(data, upload.name, source, fmt_choice, None if encoding == "auto" else encoding, None, decimal)
     try:
-        return load(conn, ui.warehouse(), c.scope.who, accept_valid=accept_valid, dry_run=dry_run, scope=c.scope,
-                    registry=ui.model().registry,
-                    published_at=datetime.combine(published, time()) if published else None)
+        return load(
+            conn,
+            ui.warehouse(),
+            c.scope.who,
+            accept_valid=accept_valid,
+            dry_run=dry_run,
+            scope=c.scope,
+            registry=ui.model().registry,
+            published_at=datetime.combine(published, time()) if published else None,
+        )
     except SemanticError as exc:
         st.error(f"{c.t('error')}: {exc.message(c.lang)}")
         return None
@@ -58,8 +69,10 @@ def run(dry_run: bool, accept_valid: bool = False) -> LoadReport | None:
 
 def problems_table(report: LoadReport) -> pd.DataFrame:
     return pd.DataFrame(
-        [(p.file, p.row, p.column, p.value, p.rule, p.message_vi if c.lang == "vi" else p.message_en)
-         for p in report.problems],
+        [
+            (p.file, p.row, p.column, p.value, p.rule, p.message_vi if c.lang == "vi" else p.message_en)
+            for p in report.problems
+        ],
         columns=["file", c.t("col_row"), c.t("col_column"), c.t("col_value"), c.t("col_rule"), c.t("col_message")],
     )
 

@@ -90,7 +90,9 @@ def _indicator_output(frame: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFram
             "indicator_code": frame["indicator_code"],
             "area_code": frame["area_code"],
             "agency_code": frame["agency_code"],
-            "period": [period_key(pd.Timestamp(s).date(), f) for s, f in zip(frame["period_start"], frame["freq"])],
+            "period": [
+                period_key(pd.Timestamp(s).date(), f) for s, f in zip(frame["period_start"], frame["freq"], strict=True)
+            ],
             "value": frame["value"],
             "unit": frame["unit"],
             "status": frame["status"],

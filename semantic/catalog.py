@@ -11,9 +11,26 @@ from warehouse.db import Warehouse
 from warehouse.schema import table
 
 CATALOG_COLUMNS = (
-    "code", "name_vi", "name_en", "group", "unit", "unit_en", "frequency", "kind", "time_agg", "space_agg",
-    "direction", "comparisons", "owner", "source", "legal_basis", "release_due_days", "statistical", "demo",
-    "description_vi", "description_en",
+    "code",
+    "name_vi",
+    "name_en",
+    "group",
+    "unit",
+    "unit_en",
+    "frequency",
+    "kind",
+    "time_agg",
+    "space_agg",
+    "direction",
+    "comparisons",
+    "owner",
+    "source",
+    "legal_basis",
+    "release_due_days",
+    "statistical",
+    "demo",
+    "description_vi",
+    "description_en",
 )
 
 

@@ -42,9 +42,7 @@ def _signature(ind: Indicator) -> tuple[str, str, str, str]:
     return (ind.frequency, ind.time_agg, ind.space_agg, ind.weight or "")
 
 
-def compile_indicators(
-    spec: QuerySpec, registry: Registry, scope: Scope, rollups: tuple[Rollup, ...] = ()
-) -> ir.Table:
+def compile_indicators(spec: QuerySpec, registry: Registry, scope: Scope, rollups: tuple[Rollup, ...] = ()) -> ir.Table:
     """`rollups`: the pre-aggregations materialised for the current data; one that answers a group of the spec
     exactly (see `answering_rollup`) is read instead of the raw facts."""
     scope.require()
@@ -245,9 +243,7 @@ def _breakdowns(obs: ir.Table, spec: QuerySpec, scope: Scope) -> tuple[ir.Table,
     """Pick the total rows or the breakdown rows, never both (a total beside its parts double counts), and apply
     the agency part of the scope before anything is aggregated. Filters on series-key columns only; the second
     value (by_agency) False tells the caller to blank agency_code after the latest-vintage window."""
-    by_agency = "agency" in spec.dimensions or bool(spec.agencies) or any(
-        f.dimension == "agency" for f in spec.filters
-    )
+    by_agency = "agency" in spec.dimensions or bool(spec.agencies) or any(f.dimension == "agency" for f in spec.filters)
     by_category = "category" in spec.dimensions or any(f.dimension == "category" for f in spec.filters)
     obs = obs.filter(obs.category.notnull() if by_category else obs.category.isnull())
     if spec.agencies:
@@ -352,7 +348,9 @@ def _time(level: ir.Table, ind: Indicator, grain: str) -> ir.Table:
         # a sum over an incomplete period is not that period's figure: only complete periods are summed
         expected = _PARTS.get((ind.frequency, grain))
         total = level.value.sum()
-        value = total if expected is None else ibis.cases((level.count() == expected, total), else_=ibis.null("float64"))
+        value = (
+            total if expected is None else ibis.cases((level.count() == expected, total), else_=ibis.null("float64"))
+        )
     elif ind.time_agg == "last":
         value = level.value.argmax(level.period_start)
     else:
@@ -411,8 +409,7 @@ def _vs(cur: ir.Table, step: object, base: str) -> ir.Table:
 
 def _ytd(level: ir.Table, ind: Indicator, grain: str) -> ir.Table:
     w = ibis.window(
-        group_by=[level.indicator_code, level.area_code, level.agency_code, level.category,
-                  level.period_start.year()],
+        group_by=[level.indicator_code, level.area_code, level.agency_code, level.category, level.period_start.year()],
         order_by=level.period_start,
         rows=(None, 0),
     )
@@ -426,8 +423,15 @@ def _ytd(level: ir.Table, ind: Indicator, grain: str) -> ir.Table:
     else:
         value = level.value
     out = level.select(
-        "indicator_code", "area_code", "agency_code", "category", "period_start",
-        base=ibis.literal("ytd"), value=value, status=level.status, vintage=level.vintage.max().over(w),
+        "indicator_code",
+        "area_code",
+        "agency_code",
+        "category",
+        "period_start",
+        base=ibis.literal("ytd"),
+        value=value,
+        status=level.status,
+        vintage=level.vintage.max().over(w),
     )
     return out.filter(out.value.notnull())
 

@@ -76,8 +76,18 @@ class QuerySpec:
             if isinstance(value, str):
                 value = (value,)
             object.__setattr__(self, name, tuple(value))
-        for name in ("view", "indicators", "measures", "dimensions", "areas", "agencies", "order", "segments",
-                     "time_from", "time_to"):
+        for name in (
+            "view",
+            "indicators",
+            "measures",
+            "dimensions",
+            "areas",
+            "agencies",
+            "order",
+            "segments",
+            "time_from",
+            "time_to",
+        ):
             _no_nul(name, getattr(self, name))
         if self.compare is not None and self.compare not in COMPARES:
             raise QueryError(

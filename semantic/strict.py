@@ -58,4 +58,5 @@ def parse(model: type[M], data: Any, source: str) -> M:
             else:
                 problems.append(f"{source}: '{where}': {err['msg']}")
         text = "; ".join(problems)
-        raise ModelError(text, text.replace("unknown key", "khóa không hợp lệ").replace("valid keys", "khóa hợp lệ"))
+        vi = text.replace("unknown key", "khóa không hợp lệ").replace("valid keys", "khóa hợp lệ")
+        raise ModelError(text, vi) from None

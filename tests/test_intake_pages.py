@@ -63,7 +63,8 @@ def test_province_staff_upload_check_and_confirm(url):
     assert not at.exception, [e.value for e in at.exception]
     problems = next(df.value for df in at.dataframe if "Quy tắc" in df.value.columns)
     assert list(problems[["Dòng", "Cột", "Giá trị", "Quy tắc"]].itertuples(index=False, name=None)) == [
-        (3, "area_code", "01", "scope")]
+        (3, "area_code", "01", "scope")
+    ]
     assert "ngoài phạm vi" in problems["Lỗi"].iloc[0]
     assert at.button(key="upload_confirm").disabled  # nothing loads until the user chooses what to do
     at.checkbox(key="upload_accept").check()
@@ -76,8 +77,11 @@ def test_province_staff_upload_check_and_confirm(url):
     mine = wh.execute(table("observation").filter(table("observation").source == "33"))
     assert list(zip(mine["area_code"], mine["value"], strict=True)) == [("33", 1600.5)]
     batch = wh.execute(table("load_batch").filter(table("load_batch").source == "33"))
-    assert list(batch[["loaded_by", "outcome", "rows_rejected"]].iloc[0]) == ["Cán bộ tỉnh Hưng Yên (demo)",
-                                                                               "partial", 1]
+    assert list(batch[["loaded_by", "outcome", "rows_rejected"]].iloc[0]) == [
+        "Cán bộ tỉnh Hưng Yên (demo)",
+        "partial",
+        1,
+    ]
 
 
 def test_leaders_cannot_upload(url):

@@ -10,7 +10,7 @@ import pytest
 from semantic.access import persona_scope, scope_from_claims
 from semantic.errors import AccessDenied, QueryError, UnknownFieldError
 from semantic.model import load_model
-from semantic.query import compile, to_sql
+from semantic.query import compile
 from semantic.scope import Scope
 from semantic.spec import Filter, QuerySpec
 from tests import tiny
@@ -89,9 +89,7 @@ def test_same_period_last_year_computed_from_levels(wh, model):
 
 def test_year_to_date_and_its_change(wh, model):
     assert one(wh, model, indicators=("FLOW",), areas=("33",), compare="ytd", **M) == 42.0  # 12+2 + 28
-    assert one(wh, model, indicators=("FLOW",), areas=("33",), compare="ytd_yoy", **M) == round(
-        100 * (42 / 33 - 1), 6
-    )
+    assert one(wh, model, indicators=("FLOW",), areas=("33",), compare="ytd_yoy", **M) == round(100 * (42 / 33 - 1), 6)
 
 
 def test_previous_period(wh, model):

@@ -44,11 +44,34 @@ def reference(reg: Registry) -> dict[str, pd.DataFrame]:
     )
     indicator = pd.DataFrame(
         [
-            (i.code, i.name_vi, i.name_en, i.group, i.unit, i.frequency, i.kind, i.time_agg, i.space_agg, i.owner, i.demo)
+            (
+                i.code,
+                i.name_vi,
+                i.name_en,
+                i.group,
+                i.unit,
+                i.frequency,
+                i.kind,
+                i.time_agg,
+                i.space_agg,
+                i.owner,
+                i.demo,
+            )
             for i in reg
         ],
-        columns=["code", "name_vi", "name_en", "grp", "unit", "freq", "kind", "time_agg", "space_agg",
-                 "owner_agency", "demo"],
+        columns=[
+            "code",
+            "name_vi",
+            "name_en",
+            "grp",
+            "unit",
+            "freq",
+            "kind",
+            "time_agg",
+            "space_agg",
+            "owner_agency",
+            "demo",
+        ],
     )
     return {
         "area": area,

@@ -84,7 +84,7 @@ def compile_indicators(spec: QuerySpec, registry: Registry, scope: Scope, rollup
 def _window(spec: QuerySpec, grain: str) -> tuple[date | None, date | None, date | None]:
     """(first output period, last output period, first period to read): comparisons read back a year."""
     lo = truncate(parse_period(spec.time_from)[0], grain) if spec.time_from else None
-    hi = truncate(parse_period(spec.time_to)[0], grain) if spec.time_to else None
+    hi = truncate(period_end(*parse_period(spec.time_to)), grain) if spec.time_to else None  # '2025' ends in December
     read = lo
     if lo is not None and spec.compare in ("yoy", "ytd_yoy", "ytd", "pop"):
         read = date(lo.year - 1, 1, 1)

@@ -77,6 +77,14 @@ def test_index_is_averaged_over_time_and_never_summed_over_areas(wh, model):
     assert [(r[1], r[4]) for r in rows] == [("01", 150.0), ("VN", 100.0)]
 
 
+def test_a_coarser_period_bounds_a_range_by_its_last_day(wh, model):
+    # "to 2024" on a monthly series ends in December 2024, not in January; "from 2025" starts in January 2025
+    rows = values(wh, model, indicators=("IDX",), areas=("VN",), time_from="2024-02", time_to="2024")
+    assert [(r[3], r[4]) for r in rows] == [(date(2024, 2, 1), 101.0), (date(2024, 3, 1), 102.0)]
+    rows = values(wh, model, indicators=("IDX",), areas=("VN",), time_from="2025", time_to="2025-Q1")
+    assert [(r[3], r[4]) for r in rows] == [(date(2025, 1, 1), 104.0), (date(2025, 2, 1), 103.02)]
+
+
 def test_weighted_mean_over_merged_units(wh, model):
     # (10 x 100 + 20 x 300) / 400
     assert one(wh, model, indicators=("RATE",), areas=("33",)) == 17.5

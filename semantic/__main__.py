@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from semantic.access import persona_claims, scope_from_claims
+from semantic.access import load_policy, persona_claims, scope_from_claims
 from semantic.catalog import catalog_frame, reference_codes
 from semantic.errors import AccessDenied, SemanticError
 from semantic.model import default_model
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--filter", action="append", default=[], help="DIM=VALUE (repeatable; VALUE may be a,b,c)")
     who = q.add_mutually_exclusive_group(required=True)
     who.add_argument("--claims", help="a JSON file of OIDC claims, evaluated by semantic/access.yml")
-    who.add_argument("--persona", help="a demo persona: leader, analyst, mof, moc, hungyen, none")
+    who.add_argument("--persona", help="a demo persona: " + ", ".join(load_policy().personas))
     q.add_argument("--format", choices=("csv", "json"), default="csv")
     q.add_argument("--limit", type=int)
     return parser

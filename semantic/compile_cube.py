@@ -127,7 +127,10 @@ def _apply_scope(base: ir.Table, cube: Cube, scope: Scope) -> ir.Table:
         if not (access.area or access.area_via):
             return base.filter(ibis.literal(False))
         amap = table("area_map")
-        allowed = amap.filter(amap.province_2025.isin(sorted(scope.areas))).src_code
+        ok = amap.province_2025.isin(sorted(scope.areas))
+        if scope.national and access.national:
+            ok |= amap.dst_code == "VN"
+        allowed = amap.filter(ok).src_code
         cond.append(_visible(base, prefix + access.area if access.area else None, access.area_via, allowed))
     if scope.agencies is not None:
         if not (access.agency or access.agency_via):

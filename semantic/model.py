@@ -130,6 +130,10 @@ class Access(Strict):
     join: str | None = None
     area_via: Via | None = None
     agency_via: Via | None = None
+    #: rows of the country (area VN: a national target, a national forecast) are national aggregates: visible to an
+    #: area-scoped caller whose policy shows national figures (`national_aggregates_for_province_staff`), as on the
+    #: indicator path. False: such rows stay with unrestricted scopes.
+    national: bool = False
 
 
 class Cube(Strict):

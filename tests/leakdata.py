@@ -307,12 +307,12 @@ class Oracle:
     def cube_rows(
         self, cube: Cube, scope: Scope, frames: dict[str, pd.DataFrame], areas: tuple[str, ...] = ()
     ) -> set[tuple]:
-        """The distinct plain-dimension rows of the cube's table that `scope` may see (cubes grant no national
-        rows). Each access path is followed in pandas: the cube's own column, a column of its access join, or any
-        `via` row with the same key."""
-        sources = self.area_sources(scope, national=False)
-        mine = self.agencies(scope)
+        """The distinct plain-dimension rows of the cube's table that `scope` may see (no national rows unless the
+        cube declares `national` and the scope shows national figures). Each access path is followed in pandas: the
+        cube's own column, a column of its access join, or any `via` row with the same key."""
         acc = cube.access
+        sources = self.area_sources(scope, national=acc.national)
+        mine = self.agencies(scope)
         base = frames[cube.table].reset_index(drop=True)
         if cube.as_of_column:
             base = base[pd.to_datetime(base[cube.as_of_column]) <= pd.Timestamp(date.today())].reset_index(drop=True)

@@ -90,9 +90,14 @@ def test_runs_carry_model_scores_and_what_they_were_trained_on(wh, model):
     assert scores[scores["chosen"]]["model"].eq("drift").all()
 
 
-def test_province_scope_sees_only_its_forecasts(wh, model):
-    rows = _points(wh, model, persona_scope("hungyen"))
+def test_province_scope_sees_its_forecasts_and_national_ones_only_where_the_policy_shows_national_figures(wh, model):
+    rows = _points(wh, model, persona_scope("hungyen"))  # access.yml: national figures visible to province staff
+    assert sorted(rows["area"].value_counts().items()) == [("33", 3), ("VN", 6)]
+    own = Scope(frozenset({"province_staff"}), None, frozenset({"33"}), national=False)
+    rows = _points(wh, model, own)
     assert set(rows["area"]) == {"33"} and len(rows) == 3
+    hanoi = _points(wh, model, Scope(frozenset({"province_staff"}), None, frozenset({"01"}), national=True))
+    assert list(hanoi["area"]) == ["VN"] * 6  # Hà Nội has no forecast of its own here: the national ones only
 
 
 def test_ministry_scope_sees_the_indicators_it_owns(wh, model):

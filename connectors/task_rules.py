@@ -389,9 +389,11 @@ def rule_scope(row: Row, c: RuleContext) -> None:
     mine_agency = s.agencies is None or row.out["assignee_agency"] in s.agencies
     mine_area = s.areas is None or row.out.get("assignee_area") in s.areas
     if not (mine_agency and mine_area):
+        # point at the column the file named the assignee in (a province code alone: the area column)
+        column = "assignee_area" if blank(row.raw.get("assignee_agency")) else "assignee_agency"
         c.problem(
             row,
-            "assignee_agency",
+            column,
             "out_of_scope",
             "this task is not assigned to your agency or province",
             "nhiệm vụ này không giao cho cơ quan/tỉnh của bạn",

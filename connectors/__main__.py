@@ -1,4 +1,5 @@
-"""`python -m connectors`: seed, load, pull, quality, export — operators' and cron's way in and out of the warehouse.
+"""`python -m connectors`: seed, load, tasks, pull, quality, export — operators' and cron's way in and out of the
+warehouse.
 
 Exit codes (DESIGN §6): 0 success (also for zero rows or an unchanged load); 1 data rejected, every problem
 printed, warehouse unchanged; 2 usage error naming the bad field and the valid choices; 3 the claims give no scope.
@@ -51,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--registry", help="the indicator registry folder (default semantic/indicators)")
     ld.add_argument("--lang", choices=("vi", "en", "both"), default="both", help="language of the problem list")
     _who_args(ld, required=False)
+
+    tk = sub.add_parser("tasks", help="check a task file (tasks the Government/PM assigned) and load it")
+    tk.add_argument("path", help="CSV or XLSX in the task layout (Vietnamese headers accepted)")
+    tk.add_argument("--accept-valid", action="store_true", help="load the valid rows; keep the others in rejected_row")
+    tk.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    tk.add_argument("--who", help="the loader's name for load_batch (default: the claims' name, else the OS user)")
+    tk.add_argument("--lang", choices=("vi", "en", "both"), default="both", help="language of the problem list")
+    _who_args(tk, required=False)
 
     pl = sub.add_parser("pull", help="pull from a declared REST endpoint or SQL source (YAML)")
     pl.add_argument("config", help="a YAML file declaring the endpoint (kind: rest) or the query (kind: sql)")
@@ -216,6 +225,28 @@ def run_load(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_tasks(args: argparse.Namespace) -> int:
+    from connectors.task_intake import load_task_file
+
+    path = Path(args.path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Usage(f"cannot read {path}: {exc.strerror}", f"không đọc được {path}: {exc.strerror}") from exc
+    wh = _warehouse()
+    scope = _scope(args, wh)
+    who = args.who or (scope.who if scope else f"cli:{getpass.getuser()}")
+    report = load_task_file(wh, data, path.name, who, accept_valid=args.accept_valid, dry_run=args.dry_run, scope=scope)
+    print_problems(report.problems, args.lang)
+    if args.lang in ("vi", "both"):
+        print(report.summary("vi"))
+    if args.lang in ("en", "both"):
+        print(report.summary("en"))
+    if report.outcome == "rejected" or (report.outcome == "checked" and report.problems):
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
 def _registry(folder: str | None):  # noqa: ANN202 - Registry
     from semantic.registry import load_registry
 
@@ -329,7 +360,14 @@ def _emit(frame: Any, fmt: str) -> None:
         frame.to_csv(sys.stdout, index=False)
 
 
-COMMANDS = {"seed": run_seed, "load": run_load, "pull": run_pull, "quality": run_quality, "export": run_export}
+COMMANDS = {
+    "seed": run_seed,
+    "load": run_load,
+    "tasks": run_tasks,
+    "pull": run_pull,
+    "quality": run_quality,
+    "export": run_export,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -307,7 +307,8 @@ def frames(rows: list[Row], source: str, demo: bool = False, dispatch_id: str | 
     return out
 
 
-def _rejected(rows: list[Row], problems: list[Problem]) -> pd.DataFrame:
+def rejected_frame(rows: list[Row], problems: list[Problem]) -> pd.DataFrame:
+    """rejected_row rows (without batch_id) for the problems, each with its row as read."""
     raw = {r.number: r.raw for r in rows}
     return pd.DataFrame(
         [
@@ -349,7 +350,7 @@ def load_tasks(
         return None
     good = [r for r in rows if not r.problems]
     info = BatchInfo(source="tasks", file_name=file_name, file_hash=batch.file_hash, loaded_by=loaded_by)
-    return write_direction(wh, frames(good, "tasks", demo), info, _rejected(rows, problems), rows_in=len(rows))
+    return write_direction(wh, frames(good, "tasks", demo), info, rejected_frame(rows, problems), rows_in=len(rows))
 
 
 def record_dispatch(

@@ -139,11 +139,11 @@ def read_task_file(data: bytes, file_name: str) -> TaskBatch:
         return TaskBatch(
             file_name, digest, [], {}, [file_problem(file_name, "encoding", str(exc), f"không đọc được bảng mã: {exc}")]
         )
-    rows = read_rows(text, sniff_separator(text))
-    if not rows:
+    lines = read_rows(text, sniff_separator(text))
+    if not lines:
         empty = file_problem(file_name, "empty", "the file is empty", "tệp trống")
         return TaskBatch(file_name, digest, [], {}, [empty])
-    return _from_table(file_name, digest, rows[0][1], rows[1:])
+    return _from_table(file_name, digest, lines[0][1], lines[1:])
 
 
 def committees(agencies: pd.DataFrame, provinces: set[str]) -> dict[str, str]:

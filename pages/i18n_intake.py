@@ -15,6 +15,27 @@ INTAKE_STRINGS: dict[str, tuple[str, str]] = {
         "anything is loaded; nothing is written until you confirm. Canonical columns: indicator_code, area_code, "
         "period, value (optional: agency_code, base, unit, status, published_at, note).",
     ),
+    "upload_kind": ("Tệp chứa", "The file holds"),
+    "upload_kind_observations": ("Số liệu chỉ tiêu", "Indicator figures"),
+    "upload_kind_tasks": ("Nhiệm vụ được giao", "Assigned tasks"),
+    "upload_tasks_intro": (
+        "Tải tệp nhiệm vụ Chính phủ, Thủ tướng giao (CSV hoặc XLSX, một dòng cho mỗi nhiệm vụ và cơ quan được giao; "
+        "tiêu đề cột tiếng Việt được chấp nhận). Cột bắt buộc: document_number (Số văn bản), document_date (Ngày "
+        "văn bản), assignee_agency (Cơ quan được giao) hoặc assignee_area (Mã tỉnh), content (Nội dung nhiệm vụ), "
+        "deadline (Thời hạn: ngày, hoặc 'thường xuyên'); tùy chọn: task_code, document_kind, coordinating, "
+        "started_on, completed_on, reported_on, status, event_id, note. Không dòng nào được ghi nếu chưa xác nhận.",
+        "Upload a file of tasks the Government and the Prime Minister assigned (CSV or XLSX, one row per task and "
+        "assignee; Vietnamese headers accepted). Required: document_number, document_date, assignee_agency or "
+        "assignee_area (a province code), content, deadline (a date, or 'thường xuyên' for a recurring task); "
+        "optional: task_code, document_kind, coordinating, started_on, completed_on, reported_on, status, event_id, "
+        "note. Nothing is written until you confirm.",
+    ),
+    "upload_tasks_file": ("Tệp nhiệm vụ", "Task file"),
+    "upload_tasks_scope_note": (
+        "Bạn chỉ có thể nạp nhiệm vụ giao cho: ",
+        "You may load only the tasks assigned to: ",
+    ),
+    "upload_tasks_nothing": ("Không có nhiệm vụ hợp lệ nào để nạp.", "There is no valid task to load."),
     "upload_denied": (
         "Tài khoản của bạn không có quyền tải dữ liệu lên (chỉ cán bộ bộ/ngành, địa phương và quản trị viên).",
         "Your account may not upload data (ministry and province staff and administrators only).",

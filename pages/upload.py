@@ -1,28 +1,40 @@
-"""Tải dữ liệu: ministry and province staff upload a file, read the validation report, and confirm the load — through
-the same connectors, rules and write path as `python -m connectors load`, within the user's own scope."""
+"""Tải dữ liệu: ministry and province staff upload a file of indicator figures or of assigned tasks, read the
+validation report and confirm the load, through the same connectors, rules and write path as `python -m connectors
+load` (or `tasks`), within the user's own scope."""
 
 from __future__ import annotations
 
 from datetime import datetime, time
 
-import pandas as pd
 import streamlit as st
 
 from connectors.intake import FORMATS, LoadReport, connector_for, load
 from pages import (
     i18n_intake,  # noqa: F401 - registers this page's strings
     ui,
+    upload_tasks,
 )
+from pages.upload_tasks import problems_table
 from semantic.errors import SemanticError
 
 c = ui.ctx()
 st.title(c.t("nav_upload"))
-st.caption(c.t("upload_intro"))
-# Hiding this page is convenience: intake.load refuses a scope without upload rights, and its scope rule rejects
-# every row outside the user's province or ministry.
+# Hiding this page is convenience: intake.load and task_intake.load_task_file refuse a scope without upload rights,
+# and their scope rules reject every row outside the user's province or ministry.
 if not c.scope.can_upload:
     st.error(c.t("upload_denied"))
     st.stop()
+kind = st.radio(
+    c.t("upload_kind"),
+    ("observations", "tasks"),
+    key="upload_kind",
+    horizontal=True,
+    format_func=lambda k: c.t(f"upload_kind_{k}"),
+)
+if kind == "tasks":
+    upload_tasks.show(c)
+    st.stop()
+st.caption(c.t("upload_intro"))
 if not c.scope.unrestricted:
     st.info(c.t("upload_scope_note") + c.scope.describe(c.lang), icon="🔒")
 
@@ -65,16 +77,6 @@ def run(dry_run: bool, accept_valid: bool = False) -> LoadReport | None:
     except SemanticError as exc:
         st.error(f"{c.t('error')}: {exc.message(c.lang)}")
         return None
-
-
-def problems_table(report: LoadReport) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            (p.file, p.row, p.column, p.value, p.rule, p.message_vi if c.lang == "vi" else p.message_en)
-            for p in report.problems
-        ],
-        columns=["file", c.t("col_row"), c.t("col_column"), c.t("col_value"), c.t("col_rule"), c.t("col_message")],
-    )
 
 
 key = (upload.name, len(data), source, fmt_choice, decimal, encoding, str(published))

@@ -1,20 +1,25 @@
 """`python -m connectors tasks`: a task file (Vietnamese headers, a dissolved ministry, a recurring deadline) loads and
 the tasks view answers with it; a bad row exits 1 naming row and column in both languages and writes nothing;
-ministry staff load only their ministry's tasks; a caller without upload rights exits 3; usage errors exit 2."""
+ministry staff load only their ministry's tasks; a caller without upload rights exits 3; usage errors exit 2.
+The upload page's task choice, as Construction staff: check, read the problems, confirm, see the task listed."""
 
 from __future__ import annotations
 
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from connectors.__main__ import main
+from tests.direction_support import direction_url, using
 from tests.tiny import direction
 from warehouse.db import Warehouse
 from warehouse.schema import table
@@ -260,3 +265,89 @@ def test_usage_errors_exit_2(url, tmp_path, capsys):
         with pytest.raises(SystemExit) as exit_:
             main(["tasks", str(task_file(tmp_path, GOOD)), *bad])
         assert exit_.value.code == 2
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    """A copy of the direction pages' warehouse (real reference tables, the seed's direction demo): loads go to it."""
+    source = Path(direction_url().removeprefix("duckdb://"))
+    shutil.copy(source, tmp_path / "app.duckdb")
+    if source.with_name(source.name + ".wal").exists():  # what another module wrote and no one checkpointed yet
+        shutil.copy(source.with_name(source.name + ".wal"), tmp_path / "app.duckdb.wal")
+    url = f"duckdb://{tmp_path / 'app.duckdb'}"
+    with using(url):
+        yield url
+
+
+def open_upload(persona: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["persona"] = persona
+    at.run()
+    at.switch_page("pages/upload.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.radio(key="upload_kind").set_value("tasks").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def check(at: AppTest, name: str, lines: list[str]) -> None:
+    data = ("\n".join([HEADER, *lines]) + "\n").encode("utf-8")
+    at.file_uploader(key="upload_task_file").set_value((name, data, "text/csv"))
+    at.run()
+    at.button(key="upload_task_check").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_ministry_staff_check_and_load_a_task_file_on_the_upload_page(app_url):
+    at = open_upload("moc")
+    assert any("MOC" in i.value for i in at.info)  # the scope the load is held to
+    before = state(app_url)
+
+    check(at, "sai.csv", [MOF_TASK, GOOD[0]])
+    assert [h.value for h in at.subheader] == [
+        "sai.csv: đã kiểm tra (chưa nạp); 2 dòng đọc, 1 hợp lệ, 1 lỗi; nhiệm vụ mới: 1"
+    ]
+    problems = next(df.value for df in at.dataframe if "Quy tắc" in df.value.columns)
+    assert list(problems[["Dòng", "Cột", "Giá trị", "Quy tắc"]].itertuples(index=False, name=None)) == [
+        (2, "Cơ quan được giao", "MOF", "out_of_scope")
+    ]
+    assert problems["Lỗi"].tolist() == ["nhiệm vụ này không giao cho cơ quan/tỉnh của bạn"]
+    assert at.button(key="upload_task_confirm").disabled  # nothing loads until the user chooses what to do
+    assert state(app_url) == before
+
+    check(at, "nhiem_vu.csv", GOOD)
+    assert any("Tất cả các dòng đều hợp lệ" in s.value for s in at.success)
+    preview = next(df.value for df in at.dataframe if "task_id" in df.value.columns)
+    assert preview[["task_id", "assignee_agency", "document_kind"]].values.tolist() == [
+        ["N1", "MOC", "chi_thi"],
+        ["N2", "MOC", "chi_thi"],
+    ]
+    assert state(app_url) == before  # a check writes nothing
+    at.button(key="upload_task_confirm").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success if "Đã nạp xong" in s.value] == [
+        "Đã nạp xong. nhiem_vu.csv: đã nạp; 2 dòng đọc, 2 hợp lệ, 0 lỗi; nhiệm vụ mới: 2; 5 dòng ghi vào kho (nhiệm "
+        "vụ và diễn biến), 0 đã có"
+    ]
+    wh = Warehouse(app_url)
+    try:
+        batch = wh.execute(table("load_batch").filter(table("load_batch").file_name == "nhiem_vu.csv"))
+        trail = wh.execute(table("audit").filter(table("audit").what == "nhiem_vu.csv"))
+    finally:
+        wh.close()
+    assert batch[["source", "loaded_by", "rows_in", "rows_written", "outcome"]].values.tolist() == [
+        ["tasks", MOC_STAFF, 2, 5, "loaded"]
+    ]
+    assert trail[["who", "action", "rows"]].values.tolist() == [[MOC_STAFF, "load", 5]]
+
+    at.switch_page("pages/tasks.py")
+    at.run()
+    at.date_input(key="tasks_as_of").set_value(date(2025, 12, 31)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    listed = next(df.value for df in at.dataframe if "Nội dung" in df.value.columns and "Văn bản" in df.value.columns)
+    mine = listed[listed["Văn bản"] == "15/CT-TTg (02/05/2025)"]
+    assert sorted(zip(mine["Nội dung"], mine["Thời hạn"], mine["Tình trạng"], strict=True)) == [
+        ("Bảo đảm an toàn giao thông", "Thường xuyên", "⚪ Chưa thực hiện"),
+        ("Đẩy nhanh giải ngân vốn đầu tư công", "30/09/2025", "🟢 Hoàn thành đúng hạn"),
+    ]

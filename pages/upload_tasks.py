@@ -1,0 +1,83 @@
+"""The upload page's parts: the problems table both kinds of file show, and the task-file branch — check (nothing
+written), read the problems or "all valid", confirm — through connectors.task_intake, the path of `python -m
+connectors tasks`, within the user's own scope."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from connectors.intake import LoadReport
+from connectors.task_intake import TaskReport, load_task_file
+from pages import ui
+from semantic.errors import SemanticError
+
+
+def problems_table(report: LoadReport) -> pd.DataFrame:
+    """One row per problem: where (file, row, column), the value, the rule and the message in the user's language."""
+    c = ui.ctx()
+    return pd.DataFrame(
+        [
+            (p.file, p.row, p.column, p.value, p.rule, p.message_vi if c.lang == "vi" else p.message_en)
+            for p in report.problems
+        ],
+        columns=["file", c.t("col_row"), c.t("col_column"), c.t("col_value"), c.t("col_rule"), c.t("col_message")],
+    )
+
+
+def show(c: ui.Context) -> None:
+    st.caption(c.t("upload_tasks_intro"))
+    if not c.scope.unrestricted:
+        st.info(c.t("upload_tasks_scope_note") + c.scope.describe(c.lang), icon="🔒")
+    upload = st.file_uploader(c.t("upload_tasks_file"), type=["csv", "txt", "xlsx"], key="upload_task_file")
+    if upload is None:
+        return
+    data = upload.getvalue()
+
+    def run(dry_run: bool, accept_valid: bool = False) -> TaskReport | None:
+        try:
+            return load_task_file(
+                ui.warehouse(),
+                data,
+                upload.name,
+                c.scope.who,
+                accept_valid=accept_valid,
+                dry_run=dry_run,
+                scope=c.scope,
+            )
+        except SemanticError as exc:
+            st.error(f"{c.t('error')}: {exc.message(c.lang)}")
+            return None
+
+    key = (upload.name, len(data))
+    checked = st.button(c.t("upload_check"), type="primary", key="upload_task_check")
+    if not checked and st.session_state.get("upload_task_key") != key:
+        return
+    report = run(dry_run=True)
+    if report is None:
+        return
+    st.session_state["upload_task_key"] = key
+    st.subheader(report.summary(c.lang))
+    if report.problems:
+        st.warning(c.t("upload_fix_first"), icon="⚠️")
+        st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
+        st.dataframe(problems_table(report), hide_index=True, use_container_width=True)
+    else:
+        st.success(c.t("upload_all_valid"), icon="✅")
+    if report.rows_valid:
+        st.markdown(f"**{c.t('upload_valid_preview')}**")
+        st.dataframe(report.valid.head(200), hide_index=True, use_container_width=True)
+    accept = False
+    if report.problems and report.rows_valid:
+        accept = st.checkbox(c.t("upload_accept_valid"), key="upload_task_accept")
+    ready = report.rows_valid > 0 and (accept or not report.problems)
+    if st.button(c.t("upload_confirm"), disabled=not ready, key="upload_task_confirm"):
+        done = run(dry_run=False, accept_valid=accept)
+        if done is not None:
+            st.session_state.pop("upload_task_key", None)
+            if done.outcome in ("loaded", "partial", "unchanged"):
+                st.success(f"{c.t('upload_done')} {done.summary(c.lang)}", icon="✅")
+            else:
+                st.error(done.summary(c.lang))
+    elif not report.rows_valid:
+        st.info(c.t("upload_tasks_nothing"))

@@ -29,7 +29,9 @@ class Usage(Exception):
 def _who_args(p: argparse.ArgumentParser, required: bool) -> None:
     g = p.add_mutually_exclusive_group(required=required)
     g.add_argument("--claims", help="a JSON file of OIDC claims, evaluated by semantic/access.yml")
-    g.add_argument("--persona", help="a demo persona: leader, analyst, mof, moc, hungyen, none")
+    from semantic.access import load_policy
+
+    g.add_argument("--persona", help="a demo persona: " + ", ".join(load_policy().personas))
 
 
 def build_parser() -> argparse.ArgumentParser:

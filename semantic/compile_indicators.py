@@ -12,7 +12,7 @@ import ibis.expr.types as ir
 from semantic.errors import QueryError, UnknownFieldError
 from semantic.periods import GRAINS, ORDER, parse_period, period_end, truncate
 from semantic.registry import Indicator, Registry
-from semantic.rollup import Rollup, answering_rollup, from_rollup
+from semantic.rollup import Rollup, answering_rollup, compared_rollup, from_rollup
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
 from warehouse.schema import table
@@ -120,13 +120,18 @@ def _compile_group(
         bases.append(compare)
     hi_end = period_end(hi, grain) if hi is not None else None
     pre = answering_rollup(spec, inds, scope, rollups)
-    if pre is not None:
-        level = from_rollup(pre, spec, inds, scope, bases, read, hi_end)
+    ready = compared_rollup(pre, compare, inds, rollups) if pre is not None and compare and not coarser else None
+    if ready is not None:
+        # the comparison kept ready (semantic/models/preaggregations.yml): the rows of the window, no look-back
+        out = from_rollup(ready, spec, inds, scope, [compare], lo, hi_end)
     else:
-        level = space_rows(spec, inds, scope, bases, read, hi_end, read_codes, shared)
-    if coarser:
-        level = _time(level.filter(level.base == "level"), inds[0], grain)
-    out = level if not compare else _compare(level, inds[0], compare, grain, coarser)
+        if pre is not None:
+            level = from_rollup(pre, spec, inds, scope, bases, read, hi_end)
+        else:
+            level = space_rows(spec, inds, scope, bases, read, hi_end, read_codes, shared)
+        if coarser:
+            level = _time(level.filter(level.base == "level"), inds[0], grain)
+        out = level if not compare else _compare(level, inds[0], compare, grain, coarser)
     if lo is not None:
         out = out.filter(out.period_start >= lo)
     if hi is not None:

@@ -179,6 +179,9 @@ class PreAggregation(Strict):
     name: str
     indicators: Literal["all"] | tuple[str, ...] = "all"
     grain: Literal["month", "quarter", "year"] = "month"
+    #: comparisons also kept ready (published where published, else computed: what the compiler answers), each
+    #: in its own rollup built from this one: a page's "vs same period last year" then reads a few rows
+    comparisons: tuple[Literal["yoy", "pop", "ytd", "ytd_yoy"], ...] = ()
     description: str = ""
 
 

@@ -9,10 +9,11 @@ from itertools import groupby
 import ibis
 import ibis.expr.types as ir
 
-from semantic.compile_indicators import _signature, space_rows
+from semantic.compile_indicators import _compare, _signature, space_rows
 from semantic.model import PreAggregation, SemanticModel, default_model
 from semantic.periods import GRAINS
 from semantic.registry import Registry
+from semantic.rollup import compared_name, rollup_table
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
 from warehouse import rollups
@@ -40,15 +41,36 @@ def definition(pre: PreAggregation, registry: Registry) -> ir.Table | None:
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
 
 
+def compared(pre: PreAggregation, compare: str, registry: Registry) -> ir.Table | None:
+    """Comparison `compare` for every row of rollup `pre`, read from that rollup's table (so it is built after
+    it, in the same transaction): the compiler's own `_compare`, published figures preferred, per group of
+    indicators that aggregate alike. Over all periods, it holds what any query window would compute: a
+    comparison looks back a year at most, and a query reads a year back for it."""
+    codes = indicators_of(pre, registry)
+    if not codes:
+        return None
+    inds = sorted((registry[c] for c in codes), key=_signature)
+    groups = [list(group) for _, group in groupby(inds, key=_signature)]
+    base = rollup_table(pre.name)
+    parts = [
+        _compare(base.filter(base.indicator_code.isin([i.code for i in g])), g[0], compare, GRAINS[pre.grain], False)
+        for g in groups
+    ]
+    return parts[0] if len(parts) == 1 else ibis.union(*parts)
+
+
 def definitions(model: SemanticModel, dialect: str) -> dict[str, rollups.Definition]:
+    """Every declared rollup and its comparisons, in build order (a comparison after the rollup it reads)."""
     out = {}
     for pre in model.pre_aggregations:
-        expr = definition(pre, model.registry)
-        if expr is None:
-            continue
-        expr = expr.select(*rollups.ROLLUP_SCHEMA.names).cast(rollups.ROLLUP_SCHEMA).order_by(list(rollups.ORDER))
-        sql = str(ibis.to_sql(expr, dialect=dialect))
-        out[pre.name] = rollups.Definition(sql, frozenset(indicators_of(pre, model.registry)))
+        codes = frozenset(indicators_of(pre, model.registry))
+        exprs = [(pre.name, definition(pre, model.registry))]
+        exprs += [(compared_name(pre.name, c), compared(pre, c, model.registry)) for c in pre.comparisons]
+        for name, expr in exprs:
+            if expr is None:
+                continue
+            expr = expr.select(*rollups.ROLLUP_SCHEMA.names).cast(rollups.ROLLUP_SCHEMA).order_by(list(rollups.ORDER))
+            out[name] = rollups.Definition(str(ibis.to_sql(expr, dialect=dialect)), codes)
     return out
 
 

@@ -12,7 +12,7 @@ from semantic.compile_cube import compile_cube
 from semantic.compile_indicators import compile_indicators
 from semantic.model import SemanticModel
 from semantic.periods import GRAINS
-from semantic.rollup import Rollup
+from semantic.rollup import Rollup, compared_name
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
 from warehouse import audit, fastsql
@@ -34,9 +34,16 @@ def compile(  # noqa: A001 - the design's name
 def _usable(model: SemanticModel, fresh: stored.Fresh) -> tuple[Rollup, ...]:
     """The model's declared pre-aggregations that the warehouse holds fresh, with the indicators each was built
     with (a rollup the model no longer declares is never read)."""
-    return tuple(
-        Rollup(p.name, GRAINS[p.grain], fresh.codes[p.name]) for p in model.pre_aggregations if p.name in fresh.codes
-    )
+    out = []
+    for p in model.pre_aggregations:
+        if p.name not in fresh.codes:
+            continue
+        out.append(Rollup(p.name, GRAINS[p.grain], fresh.codes[p.name]))
+        for c in p.comparisons:
+            name = compared_name(p.name, c)
+            if name in fresh.codes:
+                out.append(Rollup(name, GRAINS[p.grain], fresh.codes[name], c))
+    return tuple(out)
 
 
 def to_sql(expr: ir.Table, dialect: str = "duckdb") -> str:

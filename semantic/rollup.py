@@ -24,6 +24,12 @@ class Rollup:
     name: str
     freq: str
     codes: frozenset[str]
+    compare: str | None = None  # a comparison rollup: the compiled comparison, base = its name
+
+
+def compared_name(name: str, compare: str) -> str:
+    """The rollup holding comparison `compare` of rollup `name` (sorted after it: it is built from it)."""
+    return f"{name}__{compare}"
 
 
 def answering_rollup(
@@ -40,8 +46,19 @@ def answering_rollup(
         return None
     codes = {i.code for i in inds}
     for pre in rollups:
-        if pre.freq == inds[0].frequency and codes <= pre.codes:
+        if pre.compare is None and pre.freq == inds[0].frequency and codes <= pre.codes:
             return pre
+    return None
+
+
+def compared_rollup(pre: Rollup, compare: str, inds: list[Indicator], rollups: tuple[Rollup, ...]) -> Rollup | None:
+    """The fresh rollup of `compare` built from `pre` (which answers the group), if it holds the group's
+    indicators. Its rows are what the compiler's comparison gives for every period: a query's window only
+    selects among them, since a comparison looks back at most a year."""
+    codes = {i.code for i in inds}
+    for r in rollups:
+        if r.name == compared_name(pre.name, compare) and r.compare == compare and codes <= r.codes:
+            return r
     return None
 
 

@@ -43,7 +43,12 @@ def answers(wh, model, persona: str, use_rollups: bool) -> dict[tuple[str, int],
 def test_the_synthetic_warehouse_has_what_the_suite_needs(synthetic):
     wh, model, n = synthetic
     assert n == 104_193  # deterministic: the same size always gives the same rows
-    assert rollups.fresh(wh).codes.keys() == {"monthly_current", "yearly_current"}
+    assert set(rollups.fresh(wh).codes) == {
+        "monthly_current",
+        "monthly_current__yoy",
+        "monthly_current__ytd",
+        "yearly_current",
+    }  # no quarterly indicator in the synthetic registry
     overview = run(CASES[0].specs[0], model, persona_scope("leader"), wh)
     assert sorted(set(overview["indicator_code"])) == sorted(suite.kpis(SIZE))
     assert len(overview) == 30 * 36  # 30 KPIs x 36 months (2023-2025) at VN
@@ -69,6 +74,13 @@ def test_the_compiler_reads_a_rollup_only_where_it_answers_exactly(synthetic):
     assert uses_rollup(by_name["persona_overview"], "hungyen")  # an area scope only picks output units
     assert not uses_rollup(by_name["overview"], "mof")  # a ministry sums its own breakdown rows: raw facts
     assert not uses_rollup(by_name["explore_3d_2f"], "analyst")  # filters on raw rows and an agency breakdown
+    # the overview's comparisons are read ready-made from their own rollups (preaggregations.yml: comparisons)
+    level, yoy, ytd = (to_sql(compile(s, model, persona_scope("leader"), fresh)) for s in by_name["overview"].specs)
+    assert "rollup_monthly_current__" not in level
+    assert "rollup_monthly_current__yoy" in yoy and "ROW_NUMBER" not in yoy.upper()
+    assert "rollup_monthly_current__ytd" in ytd
+    mof_yoy = to_sql(compile(by_name["overview"].specs[1], model, persona_scope("mof"), fresh))
+    assert "rollup_" not in mof_yoy
 
 
 def test_a_load_rebuilds_the_rollups_in_its_own_transaction(synthetic, tmp_path):
@@ -104,6 +116,12 @@ def test_a_load_rebuilds_the_rollups_in_its_own_transaction(synthetic, tmp_path)
     after = run(spec, model, persona_scope("leader"), wh)
     assert after[after["indicator_code"] == "M0000"]["value"].tolist() == [12345.0]
     assert suite.rows(after) == suite.rows(run(spec, model, persona_scope("leader"), wh, use_rollups=False))
+    # the comparison rollups are rebuilt after the rollup they read: the new value is in this year's change too
+    for compare in ("yoy", "ytd"):
+        changed = spec.with_(compare=compare)
+        rolled = run(changed, model, persona_scope("leader"), wh)
+        assert suite.rows(rolled) == suite.rows(run(changed, model, persona_scope("leader"), wh, use_rollups=False))
+        assert not rolled[rolled["indicator_code"] == "M0000"].empty
 
 
 def test_hand_written_sql_agrees_with_the_semantic_layer(synthetic):

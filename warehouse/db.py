@@ -98,11 +98,12 @@ class Warehouse:
             return set(con.list_tables())
 
     def exists(self) -> bool:
-        try:
-            names = self.tables()
-        except Exception:  # noqa: BLE001 - an unreachable or empty database has no warehouse
+        """The warehouse's tables are there. A DuckDB file not created yet has none; a database that cannot be
+        reached (or a file that is busy past the lock timeout) raises rather than looking empty, so that the app
+        says what is wrong instead of seeding again."""
+        if self.path is not None and not self.path.exists():
             return False
-        return {"observation", "indicator", "area"} <= names
+        return {"observation", "indicator", "area"} <= self.tables()
 
     def data_version(self) -> str:
         """Bumped by every load; part of every cache key. '0' before the first load."""

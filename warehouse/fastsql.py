@@ -43,3 +43,16 @@ def run(wh: Warehouse, sql: str, schema: Schema) -> pd.DataFrame:
         df = pd.DataFrame.from_records(rows, columns=schema.names, coerce_float=True)
         return PostgresPandasData.convert_table(df, schema)
     raise ValueError(f"no direct SQL path for backend {wh.backend!r}; use Warehouse.execute")
+
+
+def tuples(wh: Warehouse, sql: str) -> list[tuple]:
+    """Rows of a small `sql` as Python tuples, without a DataFrame (a few rows read on every query)."""
+    if wh.backend == "duckdb":
+        with wh.lock:
+            return wh.con.con.execute(sql).fetchall()
+    if wh.backend in ("postgres", "postgresql"):
+        with wh.lock:
+            con = wh.con.con
+            with con.cursor() as cur, con.transaction():
+                return list(cur.execute(sql).fetchall())
+    raise ValueError(f"no direct SQL path for backend {wh.backend!r}; use Warehouse.execute")

@@ -34,7 +34,6 @@ ROLLUP_SCHEMA = ibis.schema(
 #: (DuckDB skips the others by their min/max; PostgreSQL reads them through the index below)
 ORDER = ("indicator_code", "area_code", "period_start", "base")
 _MARKER = "rollup:"
-_META = ibis.schema({"key": "string", "value": "string"})
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ def rebuild(wh: Warehouse, con) -> dict[str, float]:  # noqa: ANN001 - the trans
         return {}
     seconds: dict[str, float] = {}
     version = _version(wh)
-    for name, m in markers.items():
+    for name, m in sorted(markers.items()):  # a rollup built from another sorts after it (name + "__" + ...)
         start = time.perf_counter()
         _build(con, name, m["sql"])
         m["version"] = version
@@ -164,10 +163,9 @@ def fresh(wh: Warehouse) -> Fresh:
         sql = _FRESH_SQL.get(wh.dialect)
         if sql is None:
             sql = _FRESH_SQL.setdefault(wh.dialect, str(ibis.to_sql(expr, dialect=wh.dialect)))
-        df = fastsql.run(wh, sql, _META)
+        values = dict(fastsql.tuples(wh, sql))  # key, value
     except Exception:  # noqa: BLE001 - no warehouse (or no meta table) yet: no rollup is fresh
         return NONE
-    values = dict(zip(df["key"], df["value"], strict=True))
     version = values.get("data_version", "0")
     codes: dict[str, frozenset[str]] = {}
     keys = []

@@ -182,14 +182,18 @@ def print_problems(problems: list, lang: str, stream: Any = None) -> None:
             print(f"error: {p.text('en')}", file=stream)
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise Usage(f"cannot read {path}: {exc.strerror}", f"không đọc được {path}: {exc.strerror}") from exc
+
+
 def run_load(args: argparse.Namespace) -> int:
     from connectors.intake import connector_for, load
 
     path = Path(args.path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Usage(f"cannot read {path}: {exc.strerror}", f"không đọc được {path}: {exc.strerror}") from exc
+    data = _read(path)
     published = _date(args.published_at, "--published-at") if args.published_at else None
     wh = _warehouse()
     scope = _scope(args, wh)
@@ -231,10 +235,7 @@ def run_tasks(args: argparse.Namespace) -> int:
     from connectors.task_intake import load_task_file
 
     path = Path(args.path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Usage(f"cannot read {path}: {exc.strerror}", f"không đọc được {path}: {exc.strerror}") from exc
+    data = _read(path)
     wh = _warehouse()
     scope = _scope(args, wh)
     who = args.who or (scope.who if scope else f"cli:{getpass.getuser()}")

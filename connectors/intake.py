@@ -24,6 +24,13 @@ from warehouse.load import BatchInfo, LoadResult, write_observations
 from warehouse.schema import OBSERVATION_KEY, table
 
 FORMATS = ("auto", "csv", "xlsx", "gso-xlsx", "sdmx-csv", "json")
+OUTCOME_VI = {
+    "loaded": "đã nạp",
+    "unchanged": "không thay đổi",
+    "partial": "đã nạp một phần",
+    "rejected": "bị từ chối",
+    "checked": "đã kiểm tra (chưa nạp)",
+}
 
 
 @dataclass
@@ -44,26 +51,26 @@ class LoadReport:
         return len({(p.file, p.row) for p in self.problems})
 
     def summary(self, lang: str = "en") -> str:
-        r = self.result
+        """One line: the outcome, rows read, valid and rejected, then what was written (`written`)."""
         if lang == "vi":
-            verb = {
-                "loaded": "đã nạp",
-                "unchanged": "không thay đổi",
-                "partial": "đã nạp một phần",
-                "rejected": "bị từ chối",
-                "checked": "đã kiểm tra (chưa nạp)",
-            }[self.outcome]
-            text = f"{self.file}: {verb}; {self.rows_in} dòng đọc, {self.rows_valid} hợp lệ, {self.rejected_rows} lỗi"
-            if r:
-                text += f"; {r.rows_written} dòng mới, {r.rows_unchanged} đã có"
-            return text
-        text = (
-            f"{self.file}: {self.outcome}; {self.rows_in} rows read, {self.rows_valid} valid, "
-            f"{self.rejected_rows} rejected"
-        )
-        if r:
-            text += f"; {r.rows_written} new, {r.rows_unchanged} unchanged"
-        return text
+            text = (
+                f"{self.file}: {OUTCOME_VI[self.outcome]}; {self.rows_in} dòng đọc, {self.rows_valid} hợp lệ, "
+                f"{self.rejected_rows} lỗi"
+            )
+        else:
+            text = (
+                f"{self.file}: {self.outcome}; {self.rows_in} rows read, {self.rows_valid} valid, "
+                f"{self.rejected_rows} rejected"
+            )
+        return text + self.written(lang)
+
+    def written(self, lang: str) -> str:
+        r = self.result
+        if not r:
+            return ""
+        if lang == "vi":
+            return f"; {r.rows_written} dòng mới, {r.rows_unchanged} đã có"
+        return f"; {r.rows_written} new, {r.rows_unchanged} unchanged"
 
 
 def detect_format(name: str, data: bytes) -> str:

@@ -40,29 +40,15 @@ class TaskReport(LoadReport):
 
     tasks_new: int = 0
 
-    def summary(self, lang: str = "en") -> str:
+    def written(self, lang: str) -> str:
         r = self.result
-        if lang == "vi":
-            verb = {
-                "loaded": "đã nạp",
-                "unchanged": "không thay đổi",
-                "partial": "đã nạp một phần",
-                "rejected": "bị từ chối",
-                "checked": "đã kiểm tra (chưa nạp)",
-            }[self.outcome]
-            text = f"{self.file}: {verb}; {self.rows_in} dòng đọc, {self.rows_valid} hợp lệ, {self.rejected_rows} lỗi"
-            if self.outcome != "rejected":
-                text += f"; nhiệm vụ mới: {self.tasks_new}"
-            if r:
-                text += f"; {r.rows_written} dòng ghi vào kho (nhiệm vụ và diễn biến), {r.rows_unchanged} đã có"
-            return text
-        text = (
-            f"{self.file}: {self.outcome}; {self.rows_in} rows read, {self.rows_valid} valid, "
-            f"{self.rejected_rows} rejected"
-        )
+        vi = lang == "vi"
+        text = ""
         if self.outcome != "rejected":
-            text += f"; new tasks: {self.tasks_new}"
-        if r:
+            text += f"; nhiệm vụ mới: {self.tasks_new}" if vi else f"; new tasks: {self.tasks_new}"
+        if r and vi:
+            text += f"; {r.rows_written} dòng ghi vào kho (nhiệm vụ và diễn biến), {r.rows_unchanged} đã có"
+        elif r:
             text += f"; {r.rows_written} rows written (tasks and their events), {r.rows_unchanged} unchanged"
         return text
 

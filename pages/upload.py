@@ -14,7 +14,7 @@ from pages import (
     ui,
     upload_tasks,
 )
-from pages.upload_tasks import problems_table
+from pages.upload_tasks import confirm, problems_table
 from semantic.errors import SemanticError
 
 c = ui.ctx()
@@ -98,17 +98,4 @@ if st.button(c.t("upload_check"), type="primary", key="upload_check") or st.sess
         st.markdown(f"**{c.t('upload_valid_preview')}**")
         preview = report.valid.drop(columns=[col for col in report.valid.columns if col.startswith("_")])
         st.dataframe(preview.head(200), hide_index=True, use_container_width=True)
-    accept = False
-    if report.problems and report.rows_valid:
-        accept = st.checkbox(c.t("upload_accept_valid"), key="upload_accept")
-    ready = report.rows_valid > 0 and (accept or not report.problems)
-    if st.button(c.t("upload_confirm"), disabled=not ready, key="upload_confirm"):
-        done = run(dry_run=False, accept_valid=accept)
-        if done is not None:
-            st.session_state.pop("upload_key", None)
-            if done.outcome in ("loaded", "partial", "unchanged"):
-                st.success(f"{c.t('upload_done')} {done.summary(c.lang)}", icon="✅")
-            else:
-                st.error(done.summary(c.lang))
-    elif not report.rows_valid:
-        st.info(c.t("upload_nothing"))
+    confirm(c, report, run, "upload", "upload_nothing")

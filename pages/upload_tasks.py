@@ -4,6 +4,8 @@ connectors tasks`, within the user's own scope."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +25,26 @@ def problems_table(report: LoadReport) -> pd.DataFrame:
         ],
         columns=["file", c.t("col_row"), c.t("col_column"), c.t("col_value"), c.t("col_rule"), c.t("col_message")],
     )
+
+
+def confirm(
+    c: ui.Context, report: LoadReport, run: Callable[..., LoadReport | None], prefix: str, nothing: str
+) -> None:
+    """The load after a check: all valid rows, or (when some rows are bad) the valid ones once the user ticks it."""
+    accept = False
+    if report.problems and report.rows_valid:
+        accept = st.checkbox(c.t("upload_accept_valid"), key=f"{prefix}_accept")
+    ready = report.rows_valid > 0 and (accept or not report.problems)
+    if st.button(c.t("upload_confirm"), disabled=not ready, key=f"{prefix}_confirm"):
+        done = run(dry_run=False, accept_valid=accept)
+        if done is not None:
+            st.session_state.pop(f"{prefix}_key", None)
+            if done.outcome in ("loaded", "partial", "unchanged"):
+                st.success(f"{c.t('upload_done')} {done.summary(c.lang)}", icon="✅")
+            else:
+                st.error(done.summary(c.lang))
+    elif not report.rows_valid:
+        st.info(c.t(nothing))
 
 
 def show(c: ui.Context) -> None:
@@ -67,17 +89,4 @@ def show(c: ui.Context) -> None:
     if report.rows_valid:
         st.markdown(f"**{c.t('upload_valid_preview')}**")
         st.dataframe(report.valid.head(200), hide_index=True, use_container_width=True)
-    accept = False
-    if report.problems and report.rows_valid:
-        accept = st.checkbox(c.t("upload_accept_valid"), key="upload_task_accept")
-    ready = report.rows_valid > 0 and (accept or not report.problems)
-    if st.button(c.t("upload_confirm"), disabled=not ready, key="upload_task_confirm"):
-        done = run(dry_run=False, accept_valid=accept)
-        if done is not None:
-            st.session_state.pop("upload_task_key", None)
-            if done.outcome in ("loaded", "partial", "unchanged"):
-                st.success(f"{c.t('upload_done')} {done.summary(c.lang)}", icon="✅")
-            else:
-                st.error(done.summary(c.lang))
-    elif not report.rows_valid:
-        st.info(c.t("upload_tasks_nothing"))
+    confirm(c, report, run, "upload_task", "upload_tasks_nothing")

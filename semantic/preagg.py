@@ -64,13 +64,19 @@ def definitions(model: SemanticModel, dialect: str) -> dict[str, rollups.Definit
     out = {}
     for pre in model.pre_aggregations:
         codes = frozenset(indicators_of(pre, model.registry))
+        depends: dict[str, set[str]] = {}
+        for code in codes:
+            weight = model.registry[code].weight
+            if weight:
+                depends.setdefault(weight, set()).add(code)
         exprs = [(pre.name, definition(pre, model.registry))]
         exprs += [(compared_name(pre.name, c), compared(pre, c, model.registry)) for c in pre.comparisons]
         for name, expr in exprs:
             if expr is None:
                 continue
             expr = expr.select(*rollups.ROLLUP_SCHEMA.names).cast(rollups.ROLLUP_SCHEMA).order_by(list(rollups.ORDER))
-            out[name] = rollups.Definition(str(ibis.to_sql(expr, dialect=dialect)), codes)
+            sql = str(ibis.to_sql(expr, dialect=dialect))
+            out[name] = rollups.Definition(sql, codes, {k: frozenset(v) for k, v in depends.items()})
     return out
 
 
@@ -88,7 +94,7 @@ def ensure(wh: Warehouse, model: SemanticModel | None = None) -> dict[str, float
     wanted = definitions(model, wh.dialect)
     held = rollups.stored(wh)
     fresh = rollups.fresh(wh).codes
-    if held == {n: d.sql for n, d in wanted.items()} and set(fresh) == set(wanted):
+    if held == rollups.current(wanted) and set(fresh) == set(wanted):
         return {}
     return rollups.materialise(wh, wanted)
 

@@ -160,7 +160,8 @@ def write_observations(
             wh.insert("rejected_row", pa.Table.from_pandas(rej[list(REJECTED_ROW.names)], preserve_index=False))
         if len(new_rows):
             wh.bump_version()
-            rollups.rebuild(wh, con)  # in the same transaction: no reader sees facts and rollups disagree
+            # in the same transaction: no reader sees facts and rollups disagree; only the indicators loaded
+            rollups.rebuild(wh, con, set(new_rows["indicator_code"]))
     return result
 
 

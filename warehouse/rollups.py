@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
 import ibis
 import pyarrow as pa
@@ -42,6 +42,9 @@ class Definition:
 
     sql: str
     codes: frozenset[str]
+    #: indicator -> the rollup's indicators whose rows read it too (a rate weighted by population reads the
+    #: population): a load of the first rebuilds those rows as well
+    depends: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,16 +102,38 @@ def materialise(wh: Warehouse, definitions: Mapping[str, Definition]) -> dict[st
             start = time.perf_counter()
             _build(con, name, d.sql)
             seconds[name] = time.perf_counter() - start
-        _write_markers(
-            wh, con, {n: {"version": version, "codes": sorted(d.codes), "sql": d.sql} for n, d in definitions.items()}
-        )
+        _write_markers(wh, con, {n: _marker(d, version) for n, d in definitions.items()})
     return seconds
 
 
-def rebuild(wh: Warehouse, con) -> dict[str, float]:  # noqa: ANN001 - the transaction's connection
+def _marker(d: Definition, version: str) -> dict:
+    depends = {k: sorted(v) for k, v in sorted(d.depends.items())}
+    return {"version": version, "codes": sorted(d.codes), "sql": d.sql, "depends": depends}
+
+
+def _literals(codes: Collection[str]) -> str:
+    return ", ".join("'" + c.replace("'", "''") + "'" for c in sorted(codes))
+
+
+def _rebuild_codes(con, name: str, sql: str, codes: Collection[str]) -> None:  # noqa: ANN001 - an Ibis backend
+    """Replace only the rows of `codes`: the definition filtered on its indicator column, which the engine pushes
+    down through the latest-vintage grouping, the area join and the comparison windows (all keyed by indicator)."""
+    target, inlist = table_name(name), _literals(codes)
+    con.raw_sql(f'DELETE FROM "{target}" WHERE "indicator_code" IN ({inlist})')
+    con.raw_sql(f'INSERT INTO "{target}" SELECT * FROM ({sql}) AS "d" WHERE "d"."indicator_code" IN ({inlist})')
+
+
+def rebuild(
+    wh: Warehouse,
+    con,
+    touched: Collection[str] | None = None,  # noqa: ANN001 - the transaction's connection
+) -> dict[str, float]:
     """Rebuild the rollups the warehouse holds from their stored SQL, for the current data version. The write path
     calls it inside each load's transaction (`con`), after the data version is bumped: no reader ever sees a stale
-    rollup, and a warehouse without rollups pays nothing."""
+    rollup, and a warehouse without rollups pays nothing. `touched`: the indicators whose facts the load changed;
+    only their rows (and those of indicators that read them) are rebuilt. None (reference tables changed, or
+    unknown): everything. Returns seconds per rollup rebuilt (a rollup none of whose rows change is only
+    re-stamped with the data version)."""
     markers = _markers(wh)
     if not markers:
         return {}
@@ -116,7 +141,16 @@ def rebuild(wh: Warehouse, con) -> dict[str, float]:  # noqa: ANN001 - the trans
     version = _version(wh)
     for name, m in sorted(markers.items()):  # a rollup built from another sorts after it (name + "__" + ...)
         start = time.perf_counter()
-        _build(con, name, m["sql"])
+        if touched is None or "depends" not in m:  # a marker written before dependencies were recorded: all
+            _build(con, name, m["sql"])
+        else:
+            codes = set(touched) & set(m["codes"])
+            for code in touched:
+                codes |= set(m.get("depends", {}).get(code, ()))
+            if not codes:
+                m["version"] = version
+                continue
+            _rebuild_codes(con, name, m["sql"], codes)
         m["version"] = version
         seconds[name] = time.perf_counter() - start
     _write_markers(wh, con, markers)
@@ -129,12 +163,17 @@ def _markers(wh: Warehouse) -> dict[str, dict]:
     return {k[len(_MARKER) :]: json.loads(v) for k, v in zip(df["key"], df["value"], strict=True)}
 
 
-def stored(wh: Warehouse) -> dict[str, str]:
-    """The SQL of each rollup the warehouse holds (whatever its data version)."""
+def stored(wh: Warehouse) -> dict[str, tuple[str, dict | None]]:
+    """The SQL and recorded dependencies of each rollup the warehouse holds (whatever its data version)."""
     try:
-        return {name: m["sql"] for name, m in _markers(wh).items()}
+        return {name: (m["sql"], m.get("depends")) for name, m in _markers(wh).items()}
     except Exception:  # noqa: BLE001 - no warehouse yet
         return {}
+
+
+def current(definitions: Mapping[str, Definition]) -> dict[str, tuple[str, dict | None]]:
+    """What `stored` gives once `definitions` are materialised: compared to it, tells whether to rebuild."""
+    return {n: (d.sql, _marker(d, "")["depends"]) for n, d in definitions.items()}
 
 
 _FRESH_SQL: dict[str, str] = {}

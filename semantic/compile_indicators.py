@@ -121,7 +121,7 @@ def _compile_group(
     hi_end = period_end(hi, grain) if hi is not None else None
     pre = answering_rollup(spec, inds, scope, rollups)
     ready = compared_rollup(pre, compare, inds, rollups) if pre is not None and compare and not coarser else None
-    if ready is not None:
+    if ready is not None and compare:
         # the comparison kept ready (semantic/models/preaggregations.yml): the rows of the window, no look-back
         out = from_rollup(ready, spec, inds, scope, [compare], lo, hi_end)
     else:
@@ -380,7 +380,7 @@ def _prev(level: ir.Table, step: object) -> ir.Table:
         p_area=prev.area_code,
         p_agency=prev.agency_code,
         p_cat=prev.category,
-        p_next=(prev.period_start + step).cast("date"),  # type: ignore[operator]
+        p_next=(prev.period_start + step).cast("date"),
         p_value=prev.value,
         p_vintage=prev.vintage,
     )

@@ -302,9 +302,9 @@ def rule_joins_resolve(model: SemanticModel) -> list[str]:
         if access.join and access.join not in joins:
             problems.append(f"cube {cube.name}: access names unknown join '{access.join}'")
         where = _join_columns(joins[access.join]) if access.join in joins else cols
-        for col in (access.area, access.agency):
-            if col and col not in where:
-                problems.append(f"cube {cube.name}: access column '{col}' does not exist")
+        for access_col in (access.area, access.agency):
+            if access_col and access_col not in where:
+                problems.append(f"cube {cube.name}: access column '{access_col}' does not exist")
         for via in (access.area_via, access.agency_via):
             if via and (via.table not in TABLES or not {via.key, via.column} <= set(TABLES[via.table].names)):
                 problems.append(f"cube {cube.name}: access via {via.table}.{via.key}/{via.column} does not resolve")
@@ -326,7 +326,8 @@ def _join_columns(join: Join) -> set[str]:
 def rule_labels(model: SemanticModel) -> list[str]:
     problems = []
     for cube in model.cubes.values():
-        for item in (*cube.dimensions, *cube.measures, *cube.segments):
+        labelled: list[Dimension | Measure | Segment] = [*cube.dimensions, *cube.measures, *cube.segments]
+        for item in labelled:
             if not item.label_vi.strip() or not item.label_en.strip():
                 problems.append(f"cube {cube.name}: '{item.name}' lacks a vi or en label")
     return problems

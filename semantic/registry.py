@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -101,7 +102,7 @@ class Registry:
     def __contains__(self, code: object) -> bool:
         return code in self.indicators
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Indicator]:
         return iter(self.indicators.values())
 
     def __len__(self) -> int:

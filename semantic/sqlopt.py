@@ -48,7 +48,7 @@ def _allowed(col: sge.Column) -> bool:
     return isinstance(parent, sge.Star)
 
 
-def _hoist_shared(tree: sge.Expression, dialect: str) -> sge.Expression | None:
+def _hoist_shared(tree: sge.Expr, dialect: str) -> sge.Expr | None:
     """The query with its repeated subqueries as materialised CTEs; None when nothing repeats. Rounds: a repeated
     subquery inside one hoisted in an earlier round (the latest-vintage rows inside each aggregation rule's
     self-joined rows) is hoisted in the next, ahead of the CTEs that read it."""
@@ -61,7 +61,7 @@ def _hoist_shared(tree: sge.Expression, dialect: str) -> sge.Expression | None:
     return out
 
 
-def _hoist_once(tree: sge.Expression, dialect: str, prefix: str) -> sge.Expression | None:
+def _hoist_once(tree: sge.Expr, dialect: str, prefix: str) -> sge.Expr | None:
     existing = tree.args.get(WITH_ARG)
     ctes_named = {cte.alias for cte in existing.expressions} if existing is not None else set()
     counts: dict[str, int] = {}

@@ -191,7 +191,8 @@ def _report_days(ev: DemoEvent) -> list[date]:
 
 def _figures(ev: DemoEvent) -> list[dict[str, Any]]:
     gen = random.Random(f"figures:{ev.event_id}")
-    rows = []
+    # event_figure.value is float64 for every figure (relief is in bn VND, fractional); counts are whole numbers
+    rows: list[tuple[str, date, str, float]] = []
     days = _report_days(ev)
     for area in ev.provinces:
         weight = gen.uniform(0.5, 1.5)

@@ -266,7 +266,8 @@ def _provinces(wh: Warehouse) -> list[str]:
 
 
 def projects(provinces: list[str]) -> pd.DataFrame:
-    rows = []
+    # area_code is None on a program's central component: the owner ministry's share belongs to no province
+    rows: list[tuple[str, str, str, str, str, str | None, float, date, date]] = []
     for pid, name_vi, name_en, agency, area, capital, start, end in KEY_PROJECTS:
         rows.append((pid, "DAQT-GT", name_vi, name_en, agency, area, float(capital), D(start), D(end)))
     ntp = {p[0]: p for p in PROGRAMS if p[1] == "ntp"}

@@ -7,6 +7,7 @@ skips rows already known, so a second run adds no row.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 import pandas as pd
 
@@ -17,8 +18,15 @@ from warehouse.load import BatchInfo, LoadResult, write_observations, write_refe
 #: (fraction done 0..1, what is being done) — the terminal bar and st.progress both take this.
 Progress = Callable[[float, str], None]
 
-#: A source of observation batches: yields (batch info, canonical frame) pairs.
-BatchSource = Callable[[Registry], Iterator[tuple[BatchInfo, pd.DataFrame]]]
+
+class SelfWriting(Protocol):
+    """A seed item for tables other than observations (tasks, programs, events): it writes them itself."""
+
+    def write(self, wh: Warehouse) -> list[LoadResult]: ...
+
+
+#: A seed source: yields (batch info, canonical frame) pairs of observations, or items that write themselves.
+BatchSource = Callable[[Registry], Iterator[tuple[BatchInfo, pd.DataFrame] | SelfWriting]]
 
 
 def _sources() -> list[tuple[str, BatchSource]]:
@@ -48,11 +56,11 @@ def seed(wh: Warehouse, progress: Progress | None = None, registry: Registry | N
     for i, (name, source) in enumerate(sources):
         report(0.1 + 0.85 * i / len(sources), name)
         for item in source(registry):
-            if hasattr(item, "write"):  # a source of other tables (tasks, programs, events) writes itself
-                results.extend(item.write(wh))
-            else:
+            if isinstance(item, tuple):
                 info, frame = item
                 results.append(write_observations(wh, frame, info))
+            else:  # a source of other tables (tasks, programs, events) writes itself
+                results.extend(item.write(wh))
     if default_registry:
         # the model's pre-aggregations, declared once here; every later load rebuilds them in its transaction
         from semantic import preagg

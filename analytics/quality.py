@@ -26,6 +26,23 @@ Run = Callable[[QuerySpec], pd.DataFrame]
 
 #: the plan's goal (Decision 1012/QĐ-TTg): share of national statistical indicators delivered as digital data
 GOALS = ((2025, 80.0), (2030, 100.0))
+#: the columns of `summary`, in order: one line per indicator x reporter
+SUMMARY_COLUMNS = (
+    "indicator_code",
+    "name_vi",
+    "name_en",
+    "reporter",
+    "area_code",
+    "agency_code",
+    "expected",
+    "received",
+    "completeness_pct",
+    "on_time_pct",
+    "revisions",
+    "rejected",
+    "outliers",
+    "demo",
+)
 COLUMNS = (
     "indicator_code",
     "name_vi",
@@ -234,24 +251,7 @@ def _agencies(detail: pd.DataFrame) -> list[str | None]:
 def summary(detail: pd.DataFrame) -> pd.DataFrame:
     """Per indicator x reporter: expected, received, completeness %, on time %, revisions, failures, outliers."""
     if detail.empty:
-        return pd.DataFrame(
-            columns=[
-                "indicator_code",
-                "name_vi",
-                "name_en",
-                "reporter",
-                "area_code",
-                "agency_code",
-                "expected",
-                "received",
-                "completeness_pct",
-                "on_time_pct",
-                "revisions",
-                "rejected",
-                "outliers",
-                "demo",
-            ]
-        )
+        return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
     g = detail.assign(agency_code=detail["agency_code"].fillna("")).groupby(
         ["indicator_code", "name_vi", "name_en", "reporter", "area_code", "agency_code", "demo"], sort=True
     )
@@ -268,24 +268,7 @@ def summary(detail: pd.DataFrame) -> pd.DataFrame:
         out["received"] > 0, (100.0 * out["on_time"] / out["received"].clip(lower=1)).round(1), np.nan
     )
     out["agency_code"] = out["agency_code"].replace("", None)
-    return out[
-        [
-            "indicator_code",
-            "name_vi",
-            "name_en",
-            "reporter",
-            "area_code",
-            "agency_code",
-            "expected",
-            "received",
-            "completeness_pct",
-            "on_time_pct",
-            "revisions",
-            "rejected",
-            "outliers",
-            "demo",
-        ]
-    ]
+    return out[list(SUMMARY_COLUMNS)]
 
 
 def coverage(run: Run, registry: Registry, today: date | None = None) -> pd.DataFrame:

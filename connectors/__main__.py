@@ -189,6 +189,18 @@ def _read(path: Path) -> bytes:
         raise Usage(f"cannot read {path}: {exc.strerror}", f"không đọc được {path}: {exc.strerror}") from exc
 
 
+def _outcome(report: Any, lang: str) -> int:
+    """Print a load report's problems and summary line in `lang`; exit 1 when something was refused."""
+    print_problems(report.problems, lang)
+    if lang in ("vi", "both"):
+        print(report.summary("vi"))
+    if lang in ("en", "both"):
+        print(report.summary("en"))
+    if report.outcome == "rejected" or (report.outcome == "checked" and report.problems):
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
 def run_load(args: argparse.Namespace) -> int:
     from connectors.intake import connector_for, load
 
@@ -221,14 +233,7 @@ def run_load(args: argparse.Namespace) -> int:
     )
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
-    print_problems(report.problems, args.lang)
-    if args.lang in ("vi", "both"):
-        print(report.summary("vi"))
-    if args.lang in ("en", "both"):
-        print(report.summary("en"))
-    if report.outcome == "rejected" or (report.outcome == "checked" and report.problems):
-        return EXIT_REJECTED
-    return EXIT_OK
+    return _outcome(report, args.lang)
 
 
 def run_tasks(args: argparse.Namespace) -> int:
@@ -240,14 +245,7 @@ def run_tasks(args: argparse.Namespace) -> int:
     scope = _scope(args, wh)
     who = args.who or (scope.who if scope else f"cli:{getpass.getuser()}")
     report = load_task_file(wh, data, path.name, who, accept_valid=args.accept_valid, dry_run=args.dry_run, scope=scope)
-    print_problems(report.problems, args.lang)
-    if args.lang in ("vi", "both"):
-        print(report.summary("vi"))
-    if args.lang in ("en", "both"):
-        print(report.summary("en"))
-    if report.outcome == "rejected" or (report.outcome == "checked" and report.problems):
-        return EXIT_REJECTED
-    return EXIT_OK
+    return _outcome(report, args.lang)
 
 
 def _registry(folder: str | None):  # noqa: ANN202 - Registry

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics.quality import GOALS, coverage, quality_report, summary
+from analytics.quality import GOALS, SUMMARY_COLUMNS, coverage, quality_report, summary
 from pages import (
     i18n_intake,  # noqa: F401 - registers this page's strings
     ui,
@@ -88,23 +88,8 @@ if only:
     )
     table = table[issues]
 name_col = "name_vi" if c.lang == "vi" else "name_en"
-shown = table[
-    [
-        "indicator_code",
-        name_col,
-        "reporter",
-        "area_code",
-        "agency_code",
-        "expected",
-        "received",
-        "completeness_pct",
-        "on_time_pct",
-        "revisions",
-        "rejected",
-        "outliers",
-        "demo",
-    ]
-].rename(
+other_name = "name_en" if name_col == "name_vi" else "name_vi"
+shown = table[[col for col in SUMMARY_COLUMNS if col != other_name]].rename(
     columns={
         "reporter": c.t("q_reporter"),
         "expected": c.t("q_expected"),

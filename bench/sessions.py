@@ -175,8 +175,15 @@ async def user(
     query = urlencode({"persona": persona})
     hashes: dict[str, str] = {}
     try:
+        # A browser's own cookie: behind nginx (deploy/) it decides which process holds the session.
+        cookie = {"Cookie": f"_streamlit_xsrf=bench-{uid}-{rng.random():.12f}"}
         async with websockets.connect(
-            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None
+            ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,
+            additional_headers=cookie,
         ) as ws:
             stats.sessions["/"].add(uid)
             await _rerun(ws, stats, "/", query, "", "", hashes)

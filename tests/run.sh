@@ -3,7 +3,7 @@
 #
 #   bash tests/run.sh [pytest args...]      e.g. bash tests/run.sh -x -k warehouse
 #
-# Installs, only when missing: Debian's postgresql, chromium, fonts and a Java 17 runtime for Spark (apt-get update
+# Installs, only when missing: Debian's postgresql, chromium, fonts, nginx-light (deploy/) and a Java 17 runtime for Spark (apt-get update
 # runs only then), the pip packages of requirements.txt + requirements-dev.txt, and tests/e2e's npm packages (npm ci,
 # from package-lock.json).
 # DIEUHANH_TEST_PG set in the environment: that server is used and none is started.
@@ -44,15 +44,24 @@ apt_install() {
     local lock=(-o DPkg::Lock::Timeout=600)
     "${SUDO[@]}" apt-get "${lock[@]}" update -qq || die "apt-get update failed (need root or sudo for: $*)"
     # With recommends: that is how chromium was proven to run headless here (mesa, fonts-liberation come along).
+    # No service may start on install (nginx's package would listen on port 80 of every interface): a policy-rc.d
+    # that refuses, unless the machine has one already.
+    local policy=/usr/sbin/policy-rc.d own_policy=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null && "${SUDO[@]}" chmod +x "$policy" && own_policy=1
+    fi
     "${SUDO[@]}" apt-get "${lock[@]}" install -y -qq "$@" >/dev/null \
-        || die "apt-get install $* failed"
+        || { [ "$own_policy" = 1 ] && "${SUDO[@]}" rm -f "$policy"; die "apt-get install $* failed"; }
+    [ "$own_policy" = 1 ] && "${SUDO[@]}" rm -f "$policy"
+    return 0
 }
 
 install_debian() {
     command -v dpkg-query >/dev/null || die "not a Debian machine: install PostgreSQL, Chromium and Node.js yourself"
     # postgresql gives initdb/pg_ctl; chromium + fonts for Playwright screenshots with Vietnamese glyphs
     # (fonts-noto-core covers Vietnamese; fonts-liberation is what pages fall back to for Arial/Helvetica).
-    local wanted=(postgresql chromium fonts-noto-core fonts-liberation) missing=() p
+    # nginx-light: the scale-out example (deploy/, python -m deploy) runs nginx in front of several app processes.
+    local wanted=(postgresql chromium fonts-noto-core fonts-liberation nginx-light) missing=() p
     for p in "${wanted[@]}"; do pkg_installed "$p" || missing+=("$p"); done
     # Node.js 20 ships with the machine; Debian's own node is the fallback where it is absent.
     command -v node >/dev/null || missing+=(nodejs)

@@ -1,0 +1,1 @@
+"""Deployment examples: several app processes behind nginx on loopback (`python -m deploy`)."""

@@ -96,24 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _claims(args: argparse.Namespace) -> dict[str, Any] | None:
-    from semantic.access import persona_claims
+    from semantic.access import persona_claims, read_claims_file
 
     if getattr(args, "persona", None):
         return persona_claims(args.persona)
     if getattr(args, "claims", None):
-        try:
-            data = json.loads(Path(args.claims).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise Usage(
-                f"--claims {args.claims}: cannot read a JSON object: {exc}",
-                f"--claims {args.claims}: không đọc được đối tượng JSON: {exc}",
-            ) from exc
-        if not isinstance(data, dict):
-            raise Usage(
-                f"--claims {args.claims}: the claims must be a JSON object",
-                f"--claims {args.claims}: claims phải là một đối tượng JSON",
-            )
-        return data
+        return read_claims_file(args.claims)  # a SemanticError (exit 2) for anything but one small JSON object
     return None
 
 
@@ -387,4 +375,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from semantic.cli_exit import run_cli
+
+    sys.exit(run_cli(main))

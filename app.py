@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,17 +22,25 @@ REQUIRE_AUTH_ENV = "DIEUHANH_REQUIRE_AUTH"
 st.set_page_config(page_title="Điều hành số", page_icon="🇻🇳", layout="wide")
 
 
+#: what st.login() needs in [auth] (Streamlit's default provider); a section without one of them is not a login
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
 def auth_mode() -> Literal["demo", "oidc", "broken"]:
-    """oidc when [auth] exists in secrets (then demo mode does not exist); demo only when no secrets file exists at
-    all. A secrets file that exists but cannot be read is `broken`: fail closed — a typo in a deployment's
-    secrets.toml must not turn it into a public demo (Streamlit reports both cases as FileNotFoundError)."""
+    """demo only when no secrets file exists at all; oidc when one does and its [auth] section holds every key
+    st.login() needs. Any other secrets file — empty, `[Auth]`, `[oidc]`, an [auth] missing a key, unparseable —
+    is `broken`: fail closed, so a typo in a deployment's secrets.toml cannot turn it into a public demo."""
+    files = st.get_option("secrets.files") or []
+    if not any(Path(f).exists() for f in files):
+        return "demo"
     try:
-        return "oidc" if "auth" in st.secrets else "demo"
-    except FileNotFoundError:
-        files = st.get_option("secrets.files") or []
-        return "broken" if any(Path(f).exists() for f in files) else "demo"
-    except Exception:  # noqa: BLE001 - whatever else goes wrong reading secrets, never fall back to demo mode
+        section = st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - whatever goes wrong reading an existing secrets file, never demo mode
         return "broken"
+    if not isinstance(section, Mapping):
+        return "broken"
+    ok = all(isinstance(section.get(k), str) and section.get(k, "").strip() for k in AUTH_KEYS)
+    return "oidc" if ok else "broken"
 
 
 def ensure_warehouse(lang: str) -> None:
@@ -77,7 +86,7 @@ def identity(lang: str, demo: bool) -> dict[str, Any]:
         return oidc_claims(lang)
     policy = load_policy()
     ids = list(policy.personas)
-    wanted = st.query_params.get("persona", "leader")
+    wanted = st.query_params.get("persona", "none")  # no persona named: nobody, never the leader
     persona = st.sidebar.selectbox(
         text("persona", lang),
         ids,
@@ -115,7 +124,9 @@ def main() -> None:
     claims = identity(lang, demo)
     agencies, areas = _codes(warehouse().data_version())
     scope = scope_from_claims(claims, known_agencies=agencies, known_areas=areas)
-    st.sidebar.caption(f"{text('user', lang)}: **{scope.who}**  \n{text('scope', lang)}: {scope.describe(lang)}")
+    st.sidebar.caption(f"{text('user', lang)}:")
+    st.sidebar.text(scope.who)  # a claim, not trusted text: shown as it is, never read as markdown or HTML
+    st.sidebar.caption(f"{text('scope', lang)}: {scope.describe(lang)}")
     if not demo and st.sidebar.button(text("logout", lang)):
         st.logout()
     st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area="VN", boundaries="2025")

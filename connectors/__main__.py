@@ -26,6 +26,25 @@ class Usage(Exception):
         self.en, self.vi = en, vi
 
 
+#: --registry/--models replace the access declarations a scope is judged by: only where no scope is
+_UNSCOPED = "not with --claims/--persona"
+
+
+def require_installed_policy(args: argparse.Namespace) -> None:
+    """A command run with claims (or a demo persona) is judged by the installed model and policy, never by
+    declarations the caller brings: a custom --registry/--models only where no scope decides anything (checking a
+    draft model, an operator's load). One rule for every subcommand, checked before any of them runs."""
+    custom = [flag for flag, name in (("--registry", "registry"), ("--models", "models")) if getattr(args, name, None)]
+    scoped = [flag for flag, name in (("--claims", "claims"), ("--persona", "persona")) if getattr(args, name, None)]
+    if custom and scoped:
+        raise Usage(
+            f"{' '.join(custom)} cannot be used with {' '.join(scoped)}: a scoped command uses the installed model "
+            "and access policy (semantic/models, semantic/indicators, semantic/access.yml)",
+            f"không dùng {' '.join(custom)} cùng {' '.join(scoped)}: lệnh có phạm vi truy cập dùng mô hình và chính "
+            "sách truy cập đã cài đặt (semantic/models, semantic/indicators, semantic/access.yml)",
+        )
+
+
 def _who_args(p: argparse.ArgumentParser, required: bool) -> None:
     g = p.add_mutually_exclusive_group(required=required)
     g.add_argument("--claims", help="a JSON file of OIDC claims, evaluated by semantic/access.yml")
@@ -51,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--published-at", help="vintage of rows without published_at (YYYY-MM-DD); default: load time")
     ld.add_argument("--mapping", help="GSO workbook mapping (default connectors/mappings/gso_monthly.yml)")
     ld.add_argument("--who", help="the loader's name for load_batch (default: the claims' name, else the OS user)")
-    ld.add_argument("--registry", help="the indicator registry folder (default semantic/indicators)")
+    ld.add_argument("--registry", help=f"the indicator registry folder (default semantic/indicators); {_UNSCOPED}")
     ld.add_argument("--lang", choices=("vi", "en", "both"), default="both", help="language of the problem list")
     _who_args(ld, required=False)
 
@@ -75,8 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--coverage", action="store_true", help="print only the plan's coverage figures")
     q.add_argument("--summary", action="store_true", help="one line per indicator x reporter, not per period")
     q.add_argument("--today", help="judge due dates on this day YYYY-MM-DD (default: today)")
-    q.add_argument("--registry", help="the indicator registry folder (default semantic/indicators)")
-    q.add_argument("--models", help="the model folder (default semantic/models)")
+    q.add_argument("--registry", help=f"the indicator registry folder (default semantic/indicators); {_UNSCOPED}")
+    q.add_argument("--models", help=f"the model folder (default semantic/models); {_UNSCOPED}")
     _who_args(q, required=False)
 
     ex = sub.add_parser("export", help="SDMX-CSV or CSV for a spec and scope (two-way sharing)")
@@ -90,30 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--boundaries", choices=("2025", "as-was"), default="as-was")
     ex.add_argument("--format", choices=("sdmx-csv", "csv"), default="sdmx-csv")
     ex.add_argument("--output", help="write to this file (default: standard output)")
-    ex.add_argument("--registry", help="the indicator registry folder (default semantic/indicators)")
-    _who_args(ex, required=True)
+    _who_args(ex, required=True)  # always scoped: so always the installed model and policy (no --registry)
     return parser
 
 
 def _claims(args: argparse.Namespace) -> dict[str, Any] | None:
-    from semantic.access import persona_claims
+    from semantic.access import persona_claims, read_claims_file
 
     if getattr(args, "persona", None):
         return persona_claims(args.persona)
     if getattr(args, "claims", None):
-        try:
-            data = json.loads(Path(args.claims).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise Usage(
-                f"--claims {args.claims}: cannot read a JSON object: {exc}",
-                f"--claims {args.claims}: không đọc được đối tượng JSON: {exc}",
-            ) from exc
-        if not isinstance(data, dict):
-            raise Usage(
-                f"--claims {args.claims}: the claims must be a JSON object",
-                f"--claims {args.claims}: claims phải là một đối tượng JSON",
-            )
-        return data
+        return read_claims_file(args.claims)  # a SemanticError (exit 2) for anything but one small JSON object
     return None
 
 
@@ -340,7 +346,7 @@ def run_export(args: argparse.Namespace) -> int:
         as_of=_date(args.as_of, "--as-of").date() if args.as_of else None,
         boundaries=args.boundaries,
         fmt=args.format,
-        model=_model(args.registry),
+        model=_model(None),
     )
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -374,6 +380,7 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        require_installed_policy(args)
         return COMMANDS[args.command](args)
     except AccessDenied as exc:
         print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
@@ -387,4 +394,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from semantic.cli_exit import run_cli
+
+    sys.exit(run_cli(main))

@@ -6,12 +6,11 @@ import argparse
 import json
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from semantic.access import load_policy, persona_claims, scope_from_claims
+from semantic.access import load_policy, persona_claims, read_claims_file, scope_from_claims
 from semantic.catalog import catalog_frame, reference_codes
 from semantic.errors import AccessDenied, SemanticError
 from semantic.model import default_model
@@ -63,15 +62,7 @@ def _emit(frame: pd.DataFrame, fmt: str) -> None:
 
 
 def _claims(args: argparse.Namespace) -> dict[str, Any]:
-    if args.persona:
-        return persona_claims(args.persona)
-    try:
-        data = json.loads(Path(args.claims).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SemanticError(f"--claims {args.claims}: cannot read a JSON object: {exc}") from exc
-    if not isinstance(data, dict):
-        raise SemanticError(f"--claims {args.claims}: the claims must be a JSON object")
-    return data
+    return persona_claims(args.persona) if args.persona else read_claims_file(args.claims)
 
 
 def _filters(items: list[str]) -> tuple[Filter, ...]:
@@ -155,4 +146,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from semantic.cli_exit import run_cli
+
+    sys.exit(run_cli(main))

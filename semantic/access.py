@@ -6,12 +6,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import unicodedata
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from semantic.errors import UnknownFieldError
+from semantic.errors import SemanticError, UnknownFieldError
 from semantic.scope import Scope
 from semantic.strict import Strict, parse, read_yaml
 
@@ -68,24 +69,42 @@ def _claim(claims: Mapping[str, Any], name: str) -> Any:
     return current
 
 
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v for v in value.replace(",", " ").split() if v]
-    if isinstance(value, list | tuple | set | frozenset):
-        return [v for v in value if isinstance(v, str)]
-    return []
+# -- the one normalisation of claims ---------------------------------------------------------------------------------
+# Every text a claim carries (a role, an agency or province code, a name) is read the same way, whether the claim
+# is a string or a list of strings: Unicode-normalised (NFC), trimmed of white space at both ends — any Unicode white
+# space, so a no-break space too — and nothing else changed. A role string or list item may hold several role names
+# separated by white space or commas. Role names stay exact (no case folding); agency codes are compared in upper
+# case; a one-digit province code gains its leading zero. What is not white space (a zero-width space, a control
+# character) stays, so such a value matches nothing and grants nothing.
+
+
+def claim_text(value: Any) -> str | None:
+    """The normalised text of a claim value (a string or a whole number), None when absent, empty or another type."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return text or None
+
+
+def _names(value: Any) -> list[str]:
+    """Role names of a roles claim: a string, or a list of strings, each split on white space and commas."""
+    items = value if isinstance(value, list | tuple | set | frozenset) else [value]
+    out: list[str] = []
+    for item in items:
+        text = claim_text(item) if isinstance(item, str) else None
+        if text:
+            out += text.replace(",", " ").split()
+    return out
 
 
 def _code(value: Any, known: Collection[str] | None, province: bool) -> tuple[str | None, bool]:
     """(normalised code or None, whether the claim is acceptable). Absent is acceptable; a value that is not one
     real code (a list, a bool, an area or agency the warehouse does not know) is not."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and claim_text(value) is None):
         return None, True
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    code = claim_text(value)
+    if code is None:
         return None, False
-    code = str(value).strip()
     if province:
         code = "0" + code if code.isdigit() and len(code) == 1 else code
     else:
@@ -96,10 +115,15 @@ def _code(value: Any, known: Collection[str] | None, province: bool) -> tuple[st
 
 
 def _who(claims: Mapping[str, Any], names: ClaimNames) -> str:
+    """The caller's name for the header and the audit trail: plain text of one line — control and format
+    characters dropped, runs of white space one space (pages still render it as text, never as markup)."""
     for name in (names.name, names.subject):
-        value = _claim(claims, name)
-        if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
-            return str(value).strip()[:_WHO_MAX]
+        text = claim_text(_claim(claims, name))
+        if text:
+            text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch.isspace())
+            text = " ".join(text.split())
+            if text:
+                return text[:_WHO_MAX]
     return "anonymous"
 
 
@@ -119,7 +143,7 @@ def scope_from_claims(
     claims = claims if isinstance(claims, Mapping) else {}
     names = policy.claims
     who = _who(claims, names)
-    roles = [r for r in dict.fromkeys(_as_list(_claim(claims, names.roles))) if r in policy.roles]
+    roles = [r for r in dict.fromkeys(_names(_claim(claims, names.roles))) if r in policy.roles]
     agency, agency_ok = _code(_claim(claims, names.agency), known_agencies, province=False)
     province, province_ok = _code(_claim(claims, names.province), known_areas, province=True)
     for ok, claim, kind_en, kind_vi in (
@@ -182,6 +206,69 @@ def scope_from_claims(
         can_see_sql=any(r.sql for r in rules),
         who=who,
     )
+
+
+#: a claims file is a handful of short values: anything bigger or deeper is not one (and must not cost a traceback)
+CLAIMS_FILE_MAX_BYTES = 64 * 1024
+CLAIMS_MAX_DEPTH = 16
+
+
+def read_claims_file(path: str | Path) -> dict[str, Any]:
+    """The claims of a command line's `--claims FILE`: one JSON object in UTF-8 (a UTF-8 byte-order mark allowed),
+    at most 64 KiB and 16 levels deep. Anything else is a SemanticError naming the file (exit 2), never a traceback."""
+
+    def refuse(en: str, vi: str) -> SemanticError:
+        return SemanticError(f"--claims {path}: {en}", f"--claims {path}: {vi}")
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise refuse(f"cannot read the file ({exc.strerror})", f"không đọc được tệp ({exc.strerror})") from exc
+    if len(raw) > CLAIMS_FILE_MAX_BYTES:
+        raise refuse(
+            f"the file is larger than {CLAIMS_FILE_MAX_BYTES} bytes", f"tệp lớn hơn {CLAIMS_FILE_MAX_BYTES} byte"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise refuse(
+            f"the file is not UTF-8 text (save the JSON as UTF-8): {exc.reason} at byte {exc.start}",
+            f"tệp không phải văn bản UTF-8 (hãy lưu JSON dạng UTF-8): {exc.reason} tại byte {exc.start}",
+        ) from exc
+    if _depth(text) > CLAIMS_MAX_DEPTH:
+        raise refuse(
+            f"the JSON is nested deeper than {CLAIMS_MAX_DEPTH} levels",
+            f"JSON lồng nhau sâu hơn {CLAIMS_MAX_DEPTH} cấp",
+        )
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise refuse(f"cannot read a JSON object: {exc}", f"không đọc được đối tượng JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise refuse("the claims must be a JSON object", "claims phải là một đối tượng JSON")
+    return data
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of brackets outside strings, counted without parsing (so without recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
 
 
 def persona_claims(persona: str, policy: Policy | None = None) -> dict[str, Any]:

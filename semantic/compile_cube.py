@@ -10,7 +10,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis.common.exceptions import IbisTypeError
 
-from semantic.errors import AccessDenied, QueryError
+from semantic.errors import AccessDenied, QueryError, UnknownFieldError
 from semantic.model import Condition, Cube, Dimension, Measure, Rollup, Via
 from semantic.periods import GRAINS, parse_period, period_end
 from semantic.scope import Scope
@@ -34,7 +34,8 @@ def compile_cube(spec: QuerySpec, cube: Cube, scope: Scope) -> ir.Table:
         cols[d.name] = _dim(base, d, as_of, cols)
     cond: list[ir.BooleanValue] = []
     for f in spec.filters:
-        cond.append(_spec_filter(cols[f.dimension], f, cube.dimension(f.dimension)))
+        d = cube.dimension(f.dimension)  # an unknown name is an UnknownFieldError naming the choices, not a KeyError
+        cond.append(_spec_filter(cols[d.name], f, d))
     for name in spec.segments:
         cond += [_condition(c, cols, as_of) for c in cube.segment(name).filters]
     if cube.time_dimension and (spec.time_from or spec.time_to):
@@ -70,6 +71,9 @@ def compile_cube(spec: QuerySpec, cube: Cube, scope: Scope) -> ir.Table:
     expr = base.group_by(groups).aggregate(**aggs) if groups else base.aggregate(**aggs)
     expr = expr.select(*spec.dimensions, *measures)
     if spec.order:
+        for o in spec.order:
+            if o.removeprefix("-") not in (*spec.dimensions, *measures):
+                raise UnknownFieldError("order column", o.removeprefix("-"), (*spec.dimensions, *measures))
         keys = [ibis.desc(o[1:]) if o.startswith("-") else ibis.asc(o) for o in spec.order]
         expr = expr.order_by(keys)
     elif spec.dimensions:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
 
 import pandas as pd
 
@@ -29,23 +28,15 @@ def spec_from_param(value: str | None) -> QuerySpec | None:
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         return QuerySpec.from_dict(data)
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
         raise QueryError(
             f"the link's view (?q=) cannot be read: {exc}", f"không đọc được truy vấn trong đường dẫn (?q=): {exc}"
         ) from exc
 
 
-def _typed(text: str) -> Any:
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
-
-
 def parse_filters(text: str) -> tuple[Filter, ...]:
-    """'status = official' / 'year >= 2024' / 'agency != MOF, MOC', one per line -> filters (values are data)."""
+    """'status = official' / 'year >= 2024' / 'agency != MOF, MOC', one per line -> filters. Values stay text, as
+    written ("01" is province 01, never the number 1): the compiler reads them by the dimension's declared type."""
     out = []
     for n, raw in enumerate((text or "").splitlines()):
         line = raw.strip()
@@ -53,7 +44,7 @@ def parse_filters(text: str) -> tuple[Filter, ...]:
             continue
         for sign, op in _OPS:
             dim, found, rest = line.partition(sign)
-            values = tuple(_typed(v.strip()) for v in rest.split(",") if v.strip())
+            values = tuple(v.strip() for v in rest.split(",") if v.strip())
             if found and dim.strip() and values and (op in ("in", "not_in") or len(values) == 1):
                 out.append(Filter(dim.strip(), op, values))
                 break

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import numbers
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
 from semantic.errors import QueryError
+from semantic.periods import parse_period
 
 Compare = Literal["yoy", "pop", "ytd", "ytd_yoy"]
 COMPARES: tuple[str, ...] = ("yoy", "pop", "ytd", "ytd_yoy")
@@ -25,6 +27,24 @@ def _no_nul(where: str, value: Any) -> None:
             raise QueryError(f"{where}: a value holds a NUL character", f"{where}: giá trị chứa ký tự NUL")
 
 
+#: a filter value is one scalar: text (what every person-written form gives), a number, a truth value or a date
+_SCALARS = (str, numbers.Number, date)
+_TEXT_LISTS = ("indicators", "measures", "dimensions", "areas", "agencies", "order", "segments")
+
+
+def _bad(where: str, en: str, vi: str) -> QueryError:
+    return QueryError(f"{where}: {en}", f"{where}: {vi}")
+
+
+def _texts(where: str, value: Any) -> tuple[str, ...]:
+    """A list of texts (one text alone is a list of one); anything else — a number, a nested list — is refused."""
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, tuple | list | set | frozenset) or not all(isinstance(v, str) for v in value):
+        raise _bad(where, "must be a list of texts", "phải là danh sách các chuỗi văn bản")
+    return tuple(value)
+
+
 @dataclass(frozen=True)
 class Filter:
     """`dimension op values`: values are data (bound as literals by Ibis), never SQL text."""
@@ -34,10 +54,20 @@ class Filter:
     values: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.op not in OPS:
+        if not isinstance(self.dimension, str) or not self.dimension:
+            raise _bad("filter", "the dimension must be a name (text)", "chiều lọc phải là một tên (văn bản)")
+        if not isinstance(self.op, str) or self.op not in OPS:
             raise QueryError(
                 f"filter on '{self.dimension}': unknown operator '{self.op}'; valid choices: {', '.join(OPS)}",
                 f"bộ lọc '{self.dimension}': toán tử '{self.op}' không hợp lệ; hợp lệ: {', '.join(OPS)}",
+            )
+        if not isinstance(self.values, tuple | list) or not all(
+            v is None or isinstance(v, _SCALARS) for v in self.values
+        ):
+            raise _bad(
+                f"filter on '{self.dimension}'",
+                "values must be a list of single values (text, number, true/false, date)",
+                "giá trị phải là danh sách các giá trị đơn (văn bản, số, đúng/sai, ngày)",
             )
         object.__setattr__(self, "values", tuple(self.values))
         if self.op in _ONE_VALUE and len(self.values) != 1:
@@ -71,11 +101,25 @@ class QuerySpec:
     segments: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        for name in ("indicators", "measures", "dimensions", "filters", "areas", "agencies", "order", "segments"):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                value = (value,)
-            object.__setattr__(self, name, tuple(value))
+        """Every field is checked against its declared type here, so a spec from any source — a shared link (?q=),
+        the CLI, a page — is either valid or a QueryError naming the field; never a crash further down."""
+        for name in _TEXT_LISTS:
+            object.__setattr__(self, name, _texts(name, getattr(self, name)))
+        if not isinstance(self.filters, tuple | list) or not all(isinstance(f, Filter) for f in self.filters):
+            raise _bad("filters", "must be a list of filters", "phải là danh sách các bộ lọc")
+        object.__setattr__(self, "filters", tuple(self.filters))
+        for name in ("view", "boundaries"):
+            if not isinstance(getattr(self, name), str):
+                raise _bad(name, "must be a text", "phải là một chuỗi văn bản")
+        for name in ("time_from", "time_to", "grain", "compare"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise _bad(name, "must be a text", "phải là một chuỗi văn bản")
+        if self.as_of is not None and not isinstance(self.as_of, date):
+            raise _bad("as_of", "must be a date YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD")
+        if self.limit is not None and (
+            isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 0
+        ):
+            raise _bad("limit", "must be a whole number, 0 or more", "phải là số nguyên không âm")
         for name in (
             "view",
             "indicators",
@@ -89,6 +133,9 @@ class QuerySpec:
             "time_to",
         ):
             _no_nul(name, getattr(self, name))
+        for name in ("time_from", "time_to"):
+            if getattr(self, name) is not None:
+                parse_period(getattr(self, name))  # the one period grammar: a QueryError naming the bad period
         if self.compare is not None and self.compare not in COMPARES:
             raise QueryError(
                 f"unknown comparison '{self.compare}'; valid choices: {', '.join(COMPARES)}",
@@ -118,14 +165,20 @@ class QuerySpec:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QuerySpec:
+        """A spec from its dict form (a shared link's JSON): the same checks as any spec, plus the text forms of a
+        date and a filter ({"dimension", "op", "values"} and no other key)."""
         data = dict(data)
-        if data.get("as_of"):
-            data["as_of"] = date.fromisoformat(str(data["as_of"]))
+        if data.get("as_of") is not None:
+            if not isinstance(data["as_of"], str):
+                raise _bad("as_of", "must be a date YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD")
+            try:
+                data["as_of"] = date.fromisoformat(data["as_of"])
+            except ValueError:
+                raise _bad("as_of", "must be a date YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD") from None
         if "filters" in data:
-            data["filters"] = tuple(
-                f if isinstance(f, Filter) else Filter(f["dimension"], f.get("op", "in"), tuple(f.get("values", ())))
-                for f in data["filters"]
-            )
+            if not isinstance(data["filters"], list | tuple):
+                raise _bad("filters", "must be a list of filters", "phải là danh sách các bộ lọc")
+            data["filters"] = tuple(_filter_from(f) for f in data["filters"])
         known = set(cls.__dataclass_fields__)
         unknown = set(data) - known
         if unknown:
@@ -134,3 +187,18 @@ class QuerySpec:
                 f"khóa không hợp lệ {sorted(unknown)}; khóa hợp lệ: {', '.join(sorted(known))}",
             )
         return cls(**data)
+
+
+_FILTER_KEYS = ("dimension", "op", "values")
+
+
+def _filter_from(item: Any) -> Filter:
+    if isinstance(item, Filter):
+        return item
+    if not isinstance(item, dict) or "dimension" not in item or set(item) - set(_FILTER_KEYS):
+        raise _bad(
+            "filters",
+            f"each filter is an object with the keys {', '.join(_FILTER_KEYS)} (dimension required)",
+            f"mỗi bộ lọc là một đối tượng với các khóa {', '.join(_FILTER_KEYS)} (bắt buộc có dimension)",
+        )
+    return Filter(item["dimension"], item.get("op", "in"), item.get("values", ()))

@@ -171,6 +171,22 @@ def test_national_aggregates_for_province_staff_is_a_policy_line():
     assert not scope({"roles": ["province_staff"], "province": "33"}, strict).national
 
 
+def test_one_normalisation_for_every_text_claim():
+    """Roles, codes and names are trimmed of Unicode white space (a no-break space too) whether a claim is a
+    string or a list; a role string or list item may hold several names; role names stay exact."""
+    for roles in (" leader ", [" leader"], ["leader\u00a0"], "\u2003leader", ["analyst leader"], ["x, leader"]):
+        assert scope({"roles": roles}).unrestricted, roles
+    for province in (" 33", "\u00a033", ["33"][0] + "\u00a0", "\t33\n"):
+        assert scope({"roles": [" province_staff\u00a0"], "province": province}).areas == {"33"}, province
+    assert scope({"roles": "ministry_staff", "agency": "\u00a0moc "}).agencies == {"MOC"}
+    # what is not white space is not trimmed: a zero-width space or a letter's case makes it another value
+    assert scope({"roles": ["province_staff"], "province": "\u200b33"}).denied
+    assert scope({"roles": ["\u200bleader"]}).denied
+    assert scope({"roles": [" Leader "]}).denied
+    assert scope({"roles": ["leader"], "name": "\u00a0Nguyễn\u00a0Văn\tA \n"}).who == "Nguyễn Văn A"
+    assert scope({"roles": ["leader"], "name": "Mallory\x1b[31m\x00"}).who == "Mallory[31m"
+
+
 # -- configurable claim names ----------------------------------------------------------------------------------------
 
 

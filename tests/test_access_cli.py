@@ -92,6 +92,56 @@ def test_unreadable_claims_are_a_usage_error(tmp_path, text):
     assert done.returncode == 2 and "--claims" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (json.dumps({"roles": ["leader"]}).encode("utf-16"), "UTF-8"),
+        (b"\xff\xfe\x00[", "UTF-8"),
+        (b'{"roles": ' + b"[" * 20_000 + b"]" * 20_000 + b"}", "nested"),
+        (b'{"a": ' + b"[" * 50 + b"]" * 50 + b', "roles": ["leader"]}', "nested"),
+    ],
+    ids=["utf16", "utf16_broken", "nested_20000", "nested_50"],
+)
+def test_hostile_claims_files_are_a_usage_error_not_a_traceback(tmp_path, content, reason):
+    for module, command in (("semantic", ("query", *DISB)), ("connectors", ("quality", "--coverage"))):
+        path = tmp_path / "claims.json"
+        path.write_bytes(content)
+        done = subprocess.run(
+            [sys.executable, "-m", module, *command, "--claims", str(path)],
+            cwd=ROOT,
+            env={**os.environ, "DIEUHANH_DB": real_warehouse_url()},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 2, (module, done.stderr)
+        assert "Traceback" not in done.stderr and "--claims" in done.stderr and reason in done.stderr
+        assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("semantic", "catalog"),
+        ("semantic", "catalog", "--format", "json"),
+        ("connectors", "quality", "--persona", "leader"),
+    ],
+)
+def test_a_reader_that_stops_early_ends_no_command_in_a_traceback(command):
+    """`python -m semantic catalog | head -1`: the pipe closes; the command stops quietly."""
+    done = subprocess.run(
+        f"{sys.executable} -m {' '.join(command)} | head -c 1",
+        shell=True,
+        cwd=ROOT,
+        env={**os.environ, "DIEUHANH_DB": real_warehouse_url()},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert len(done.stdout) == 1
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+
+
 def test_cli_queries_are_in_the_audit_trail(tmp_path):
     name = f"cli-audit-{uuid.uuid4().hex}"
     shown = rows(cli(tmp_path, {"roles": ["province_staff"], "province": "33", "name": name}, *DISB))

@@ -98,7 +98,7 @@ def logged_in(**claims) -> dict:
 
 
 def sidebar_text(at: AppTest) -> str:
-    return " ".join(c.value for c in at.sidebar.caption)
+    return " ".join([*(c.value for c in at.sidebar.caption), *(t.value for t in at.sidebar.text)])
 
 
 def shows_data(at: AppTest) -> bool:
@@ -190,6 +190,13 @@ def test_province_user_gets_the_province_and_a_forged_persona_changes_nothing(au
     assert [b.label for b in at.sidebar.button] == ["Đăng xuất"]
 
 
+def test_a_name_with_markup_is_shown_as_plain_text(auth):
+    name = "**Sếp** [bấm](http://evil.example) :red[đỏ] <b>x</b> $x^2$"
+    at = app(None, logged_in(name=name, roles=["leader"]))
+    assert [t.value for t in at.sidebar.text] == [name]  # st.text: never parsed as markdown or HTML
+    assert not any("Sếp" in m.value for m in [*at.sidebar.caption, *at.sidebar.markdown])
+
+
 @pytest.mark.parametrize(
     "claims",
     [
@@ -238,6 +245,38 @@ def test_an_unreadable_secrets_file_fails_closed(tmp_path, monkeypatch):
         at = app("leader")
         assert at.error and "[auth]" in at.error[0].value
         assert not at.warning and not at.sidebar.selectbox and not shows_data(at)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "",  # an empty file
+        "[Auth]\n" + AUTH.split("\n", 1)[1],  # the table misspelt
+        "[oidc]\n" + AUTH.split("\n", 1)[1],  # another name for it
+        'db_password = "x"\n',  # secrets for something else
+        AUTH.replace('client_secret = "test-secret"\n', ""),  # [auth] without a key st.login needs
+        "auth = 1\n",  # not a table
+    ],
+)
+def test_a_secrets_file_without_a_valid_auth_table_fails_closed(tmp_path, monkeypatch, content):
+    """Demo mode only without any secrets file: an existing one that lacks a usable [auth] stops the app."""
+    folder = tmp_path / ".streamlit"
+    folder.mkdir()
+    (folder / "secrets.toml").write_text(content, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DIEUHANH_REQUIRE_AUTH", raising=False)
+    for _ in _secrets_files([str(folder / "secrets.toml")]):
+        for persona in (None, "leader"):
+            at = app(persona)
+            assert at.error and "[auth]" in at.error[0].value
+            assert not at.warning and not at.sidebar.selectbox and not shows_data(at)
+
+
+def test_demo_without_a_persona_is_nobody_not_the_leader(demo):
+    at = app()
+    assert at.sidebar.selectbox(key="persona").value == "none"
+    assert at.error and NO_ACCESS in at.error[0].value.lower()
+    assert not shows_data(at)
 
 
 def test_every_page_view_is_audited_even_when_served_from_the_cache(auth):

@@ -35,9 +35,11 @@ def state(url: str) -> tuple:
 def run(url, monkeypatch, capsys, name: str, *extra: str) -> tuple[int, str, str]:
     monkeypatch.setenv("DIEUHANH_DB", url)
     spec = EXPECTED.get(name, {})
-    args = ["load", str(s.BAD / name), "--source", "GSO", "--registry", str(s.REGISTRY_DIR), *extra]
-    if "claims" in spec:
+    args = ["load", str(s.BAD / name), "--source", "GSO", *extra]
+    if "claims" in spec:  # scoped: judged by the installed registry and policy, never a caller's
         args += ["--claims", str(s.BAD / spec["claims"])]
+    else:
+        args += ["--registry", str(s.REGISTRY_DIR)]
     rc = main(args)
     out = capsys.readouterr()
     return rc, out.out, out.err

@@ -149,7 +149,7 @@ def test_export_is_scoped(wh, model):
 def test_cli_export_with_a_persona(tmp_path, monkeypatch, capsys, wh):
     load(connector_for(V1.encode(), "v1.csv", "GSO"), wh, "a", registry=s.registry())
     monkeypatch.setenv("DIEUHANH_DB", wh.url)
-    args = ["export", "--indicator", "PUBINV_DISB", "--registry", str(s.REGISTRY_DIR)]
+    args = ["export", "--indicator", "PUBINV_DISB"]  # scoped: the installed model, never a caller's registry
     assert main([*args, "--persona", "hungyen", "--format", "csv", "--area", "33,34"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "indicator_code,area_code,period,value,agency_code,category,base,unit,status,published_at"

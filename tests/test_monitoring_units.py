@@ -91,11 +91,69 @@ def test_a_spec_round_trips_through_the_link():
         spec_from_param('{"indicatorz": ["CPI"]}')
 
 
+def test_filter_values_are_text_so_codes_keep_their_leading_zeros():
+    assert parse_filters("area = 01, 09\ntask = 007\nvalue > 1e3") == (
+        Filter("area", "in", ("01", "09")),
+        Filter("task", "in", ("007",)),
+        Filter("value", "gt", ("1e3",)),
+    )
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        {"indicators": ["CPI"], "areas": [["01"]]},  # a nested list of areas
+        {"indicators": ["CPI"], "time_from": 2024},  # a number as a period
+        {"indicators": ["CPI"], "time_to": "2025-13"},
+        {"indicators": [["CPI"]]},
+        {"indicators": "CPI", "dimensions": [{"a": 1}]},
+        {"view": ["tasks"], "measures": ["assigned"]},
+        {"indicators": ["CPI"], "filters": "area = 01"},
+        {"indicators": ["CPI"], "filters": [["area", "in", ["01"]]]},
+        {"indicators": ["CPI"], "filters": [{"dimension": "area", "values": [["01"]]}]},
+        {"indicators": ["CPI"], "filters": [{"dimension": "area", "values": "01"}]},
+        {"indicators": ["CPI"], "filters": [{"dimension": 5, "values": ["01"]}]},
+        {"indicators": ["CPI"], "filters": [{"dimension": "area", "vals": ["01"]}]},
+        {"indicators": ["CPI"], "filters": [{"dimension": "area", "op": "between", "values": ["01"]}]},
+        {"indicators": ["CPI"], "limit": "10"},
+        {"indicators": ["CPI"], "limit": -1},
+        {"indicators": ["CPI"], "limit": True},
+        {"indicators": ["CPI"], "as_of": 20250301},
+        {"indicators": ["CPI"], "as_of": "01/03/2025"},
+        {"indicators": ["CPI"], "grain": ["month"]},
+        {"indicators": ["CPI"], "boundaries": 2025},
+        {"indicators": ["CPI"], "compare": {"yoy": 1}},
+    ],
+)
+def test_every_field_of_a_shared_link_is_checked_by_the_specs_rules(link):
+    with pytest.raises(QueryError):
+        spec_from_param(json.dumps(link))
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        QuerySpec(view="tasks", measures=("assigned",), filters=(Filter("nope", "in", ("x",)),)),
+        QuerySpec(view="tasks", measures=("assigned",), dimensions=("status",), order=("-nope",)),
+        QuerySpec(indicators=("CPI",), filters=(Filter("nope", "in", ("x",)),)),
+    ],
+    ids=["cube_filter", "cube_order", "indicator_filter"],
+)
+def test_an_unknown_name_in_a_valid_spec_is_a_typed_error_naming_the_choices(spec):
+    from semantic.access import persona_scope
+    from semantic.errors import UnknownFieldError
+    from semantic.model import default_model
+    from semantic.query import compile
+
+    with pytest.raises(UnknownFieldError, match="nope.*valid choices"):
+        compile(spec, default_model(), persona_scope("leader"))
+
+
 def test_filters_are_written_one_per_line():
     filters = parse_filters("status = official\nyear >= 2024\n\nagency != MOF, MOC")
     assert filters == (
         Filter("status", "in", ("official",)),
-        Filter("year", "gte", (2024,)),
+        Filter("year", "gte", ("2024",)),  # text: the dimension's declared type decides, in the compiler
         Filter("agency", "not_in", ("MOF", "MOC")),
     )
     assert parse_filters(filters_text(filters)) == filters

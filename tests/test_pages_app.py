@@ -259,6 +259,42 @@ def test_explore_runs_the_spec_in_the_link_and_shows_sql_only_to_analysts(person
     assert sql_shown == (persona == "analyst")
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        {"view": "tasks", "measures": ["assigned"], "filters": [{"dimension": "nope", "values": ["x"]}]},
+        {"indicators": ["CPI"], "filters": [{"dimension": "nope", "values": ["x"]}]},
+        {"indicators": ["CPI"], "areas": [["01"]]},
+        {"indicators": ["CPI"], "time_from": 2024},
+        {"indicators": ["CPI"], "filters": [{"dimension": "area", "values": [{"a": 1}]}]},
+        "[" * 5000,
+    ],
+    ids=["cube_filter", "indicator_filter", "nested_areas", "number_period", "nested_value", "deep"],
+)
+def test_a_tampered_link_shows_an_error_never_a_traceback(link):
+    at = open_page("explore", "analyst", query={"q": link if isinstance(link, str) else json.dumps(link)})
+    assert not at.exception
+    assert at.error and at.error[0].value.startswith("Đã có lỗi")
+
+
+def test_no_page_shows_error_details_to_a_user():
+    """The backstop behind validation: whatever slips through shows no traceback, server path or code."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] is False
+
+
+def test_a_code_typed_in_the_filter_box_stays_a_code():
+    """'area = 01' is province 01 (Hà Nội), not the number 1 that matches nothing."""
+    spec = QuerySpec(indicators=("PUBINV_DISB",), time_from="2024-12", time_to="2024-12")
+    at = open_page("explore", "leader", query={"q": spec_param(spec)})
+    at.text_area(key="ex_filters").set_value("area = 01").run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert list(table["area_code"]) == ["01"] and list(table["value"].round(3)) == [9822.916]
+
+
 def test_explore_queries_a_cube_and_pivots_and_charts_it():
     at = open_page("explore", "analyst")
     at.selectbox(key="ex_view").set_value("plan_targets").run()

@@ -157,8 +157,6 @@ def test_cli_quality(wh, models, monkeypatch, capsys):
                 str(models),
                 "--today",
                 "2025-04-30",
-                "--persona",
-                "leader",
             ]
         )
         == 0
@@ -168,12 +166,36 @@ def test_cli_quality(wh, models, monkeypatch, capsys):
     assert [(r["period"], r["received"], r["on_time"]) for r in retail] == [("2025-01", True, False)]
     assert main(["quality", "--period", "January", "--registry", str(s.REGISTRY_DIR)]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
-    assert (
-        main(
-            ["quality", "--coverage", "--registry", str(s.REGISTRY_DIR), "--models", str(models), "--persona", "leader"]
-        )
-        == 0
-    )
+    assert main(["quality", "--coverage", "--registry", str(s.REGISTRY_DIR), "--models", str(models)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("goal_year,goal_pct,coverage_pct") and out[1].startswith("2025,80.0,33.3,2,6,False")
-    assert main(["quality", "--registry", str(s.REGISTRY_DIR), "--models", str(models), "--persona", "none"]) == 3
+    assert main(["quality", "--persona", "none"]) == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["quality", "--models", "{models}", "--persona", "leader"],
+        ["quality", "--registry", "{registry}", "--persona", "hungyen"],
+        ["quality", "--registry", "{registry}", "--models", "{models}", "--claims", "{claims}"],
+        ["load", "{csv}", "--source", "33", "--registry", "{registry}", "--persona", "hungyen", "--dry-run"],
+        ["load", "{csv}", "--source", "33", "--registry", "{registry}", "--claims", "{claims}", "--dry-run"],
+    ],
+)
+def test_cli_custom_model_or_registry_never_with_a_scope(wh, models, monkeypatch, capsys, tmp_path, args):
+    """A caller-supplied model or registry would replace the access declarations the scope is judged by."""
+    monkeypatch.setenv("DIEUHANH_DB", wh.url)
+    claims = tmp_path / "claims.json"
+    claims.write_text('{"roles": ["province_staff"], "province": "33"}', encoding="utf-8")
+    csv = tmp_path / "f.csv"
+    csv.write_text(retail_csv(), encoding="utf-8")
+    where = {"models": str(models), "registry": str(s.REGISTRY_DIR), "claims": str(claims), "csv": str(csv)}
+    assert main([a.format(**where) for a in args]) == 2
+    captured = capsys.readouterr()
+    assert "installed model" in captured.err and captured.out == ""
+
+
+def test_cli_export_has_no_registry_of_its_own(capsys):
+    with pytest.raises(SystemExit) as usage:
+        main(["export", "--indicator", "CPI", "--registry", "x", "--persona", "leader"])
+    assert usage.value.code == 2 and "--registry" in capsys.readouterr().err

@@ -30,6 +30,7 @@ from connectors.rules_codes import (
 from connectors.rules_form import (
     rule_action,
     rule_base,
+    rule_control_characters,
     rule_frequency,
     rule_future_period,
     rule_known_indicator,
@@ -46,6 +47,7 @@ from semantic.scope import Scope
 Rule = Callable[[Check], None]
 DEFAULT_RULES: tuple[Rule, ...] = (
     rule_required,
+    rule_control_characters,
     rule_action,
     rule_known_indicator,
     rule_period_form,

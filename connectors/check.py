@@ -16,6 +16,7 @@ from connectors.codes import KnownCodes
 from connectors.units import Units, load_units
 from semantic.registry import Registry
 from semantic.scope import Scope
+from warehouse.db import Warehouse
 
 BASES = ("level", "yoy", "pop", "ytd", "ytd_yoy", "base_year")
 STATUSES = {
@@ -54,6 +55,7 @@ class Check:
     codes: KnownCodes
     today: date
     scope: Scope | None = None
+    wh: Warehouse | None = None  # what is stored already (vintage rules); None: checked against the batch alone
     units: Units = field(default_factory=load_units)
     f: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: list[Problem] = field(default_factory=list)

@@ -15,12 +15,12 @@ import pandas as pd
 from connectors.base import ACTION, ROW, Batch, Connector, Problem
 from connectors.codes import KnownCodes
 from connectors.validate import rejected_rows, validate
-from semantic.errors import AccessDenied
+from semantic.errors import AccessDenied, LoadRejected
 from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
 from warehouse import audit
 from warehouse.db import Warehouse
-from warehouse.load import BatchInfo, LoadResult, write_observations
+from warehouse.load import BatchInfo, LoadResult, SecondValue, write_observations
 from warehouse.schema import OBSERVATION_KEY, table
 
 FORMATS = ("auto", "csv", "xlsx", "gso-xlsx", "sdmx-csv", "json")
@@ -144,7 +144,7 @@ def load(
     for batch in batches:
         if published_at is not None and batch.published_at is None:
             batch.published_at = published_at
-        checked = validate(batch, registry, codes, today, scope)
+        checked = validate(batch, registry, codes, today, scope, wh=wh)
         report.rows_in += len(batch.records)
         report.problems += checked.problems
         report.notes += batch.notes
@@ -167,9 +167,12 @@ def load(
     info = BatchInfo(
         source=report.source, file_name=report.file, file_hash=first.file_hash if first else "", loaded_by=who
     )
-    result = write_observations(
-        wh, frame.drop(columns=[ACTION, ROW], errors="ignore"), info, rejected, rows_in=report.rows_in
-    )
+    try:
+        result = write_observations(
+            wh, frame.drop(columns=[ACTION, ROW], errors="ignore"), info, rejected, rows_in=report.rows_in
+        )
+    except SecondValue as exc:  # another load stored these keys and vintages since the check: nothing written
+        raise LoadRejected(str(exc), exc.message_vi) from None
     audit.record(wh, who, "load", report.file, "", scope.key() if scope else "", result.rows_written)
     report.result = result
     report.outcome = result.outcome

@@ -41,8 +41,10 @@ from connectors.rules_form import (
     rule_status,
     rule_unit,
 )
+from connectors.rules_vintage import rule_vintage
 from semantic.registry import Registry
 from semantic.scope import Scope
+from warehouse.db import Warehouse
 
 Rule = Callable[[Check], None]
 DEFAULT_RULES: tuple[Rule, ...] = (
@@ -64,6 +66,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     rule_plausible,
     rule_duplicates,
     rule_scope,
+    rule_vintage,  # after the scope: what is stored is compared only for rows the sender may write
 )
 
 
@@ -84,6 +87,7 @@ def validate(
     today: date | None = None,
     scope: Scope | None = None,
     rules: tuple[Rule, ...] = DEFAULT_RULES,
+    wh: Warehouse | None = None,
 ) -> Checked:
     f = batch.records.copy()
     for col in CANONICAL:
@@ -94,7 +98,7 @@ def validate(
         f["value"] = pd.Series(
             [v if has(v) and str(v).strip() else None for v in batch.records["value"]], index=f.index, dtype=object
         )
-    check = Check(batch, registry, codes, today or date.today(), scope, f=f, problems=list(batch.problems))
+    check = Check(batch, registry, codes, today or date.today(), scope, wh, f=f, problems=list(batch.problems))
     if not batch.problems:
         for rule in rules:
             rule(check)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from connectors.base import ACTION, ROW, Batch, Connector, Problem
 from connectors.codes import KnownCodes
+from connectors.limits import check_file, check_rows
 from connectors.validate import rejected_rows, validate
 from semantic.errors import AccessDenied, LoadRejected
 from semantic.registry import Registry, load_registry
@@ -101,6 +102,7 @@ def connector_for(
     from connectors.gso_xlsx import GsoWorkbookConnector
     from connectors.sdmx import SdmxCsvConnector
 
+    check_file(data, name)  # before anything looks inside (detecting a GSO workbook opens it)
     fmt = detect_format(name, data) if fmt == "auto" else fmt
     if fmt == "csv":
         return CsvConnector(data, name, source, encoding, sep, decimal)
@@ -131,6 +133,9 @@ def load(
     `accept_valid`, which keeps the rejected rows with their reasons). Nothing is written on `dry_run`."""
     if scope is not None and (scope.denied or not scope.can_upload):
         raise AccessDenied("your account may not load data", "tài khoản của bạn không có quyền tải dữ liệu lên")
+    data = getattr(connector, "data", None)
+    if isinstance(data, bytes):  # files; a pull's rows are bounded below
+        check_file(data, getattr(connector, "file_name", "") or "file")
     registry = registry or load_registry()
     codes = KnownCodes.load(wh)
     bind = getattr(connector, "bind", None)
@@ -138,6 +143,7 @@ def load(
         bind(codes)  # connectors that resolve names (a GSO workbook's provinces) read the known codes
     batches: list[Batch] = list(connector.batches())
     first = batches[0] if batches else None
+    check_rows(sum(len(b.records) for b in batches), _file_of(first) or "file")
     report = LoadReport(file=_file_of(first), source=first.source if first else "", who=who)
     valid_parts, rejected_parts = [], []
     fatal = False
@@ -148,7 +154,7 @@ def load(
         report.rows_in += len(batch.records)
         report.problems += checked.problems
         report.notes += batch.notes
-        fatal = fatal or bool(batch.problems)
+        fatal = fatal or bool(batch.problems) or checked.stopped
         valid_parts.append(checked.valid)
         if checked.problems and accept_valid and not dry_run:  # kept only when the valid rows are loaded
             rejected_parts.append(rejected_rows(batch, checked))

@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from connectors.intake import LoadReport
+from connectors.limits import check_file, check_rows
 from connectors.tasks import frames, load_refs, read_task_file, rejected_frame, validate
 from semantic.errors import AccessDenied
 from semantic.scope import Scope
@@ -74,7 +75,9 @@ def load_task_file(
     the valid rows in one transaction unless anything is wrong (or `accept_valid`, which keeps the rejected rows with
     their reasons). Nothing is written on `dry_run`, nor when a required column is missing. A write is audited."""
     require_upload(scope)
+    check_file(data, file_name)
     batch = read_task_file(data, file_name)
+    check_rows(len(batch.records), file_name)
     refs = load_refs(wh)
     rows, problems = validate(batch, refs, today or date.today(), scope)
     good = [] if batch.problems else [r for r in rows if not r.problems]

@@ -120,3 +120,14 @@ def test_the_upload_pages_call_the_worker_not_the_check():
         text = (ROOT / "pages" / page).read_text(encoding="utf-8")
         assert "connectors.worker" in text, page
         assert "import connector_for, load" not in text and "load_task_file(" not in text, page
+
+
+def test_a_damaged_workbook_is_a_problem_not_a_traceback(wh):
+    """A ZIP within the limits that holds no workbook: the file's problem, named, for observations and tasks."""
+    data = _bomb(1_000)
+    report = _load(wh, data, "hong.xlsx")
+    assert report.outcome == "rejected"
+    assert [(p.row, p.rule) for p in report.problems] == [(0, "workbook")]
+    tasks = load_task_file(wh, data, "hong.xlsx", "t")
+    assert tasks.outcome == "rejected" and [p.rule for p in tasks.problems] == ["workbook"]
+    assert _nothing_written(wh)

@@ -127,6 +127,10 @@ def _scope(args: argparse.Namespace, wh: Any):  # noqa: ANN202 - Scope | None
         return None
     agencies, areas = reference_codes(wh)
     scope = scope_from_claims(claims, known_agencies=agencies, known_areas=areas)
+    if scope.denied:  # exit 3, and in the trail
+        from warehouse import audit
+
+        audit.refused(wh, scope.who, f"cli {args.command}", scope.why[0] or "no access", scope=scope.key())
     scope.require()
     return scope
 

@@ -5,6 +5,7 @@ Used by `python -m connectors load`, the upload page and the REST/SQL pulls: one
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -79,7 +80,11 @@ def detect_format(name: str, data: bytes) -> str:
     if suffix in (".xlsx", ".xlsm"):
         from connectors.gso_xlsx import looks_like_gso
 
-        return "gso-xlsx" if looks_like_gso(data) else "xlsx"
+        try:  # looking opens the workbook: only within the limits, and a damaged one is the reader's to report
+            check_file(data, name)
+            return "gso-xlsx" if looks_like_gso(data) else "xlsx"
+        except (LoadRejected, OSError, KeyError, ValueError, zipfile.BadZipFile):
+            return "xlsx"
     if suffix == ".json":
         return "json"
     head = data[:400].decode("utf-8", errors="ignore").lstrip("\ufeff").lstrip().upper()
@@ -102,7 +107,6 @@ def connector_for(
     from connectors.gso_xlsx import GsoWorkbookConnector
     from connectors.sdmx import SdmxCsvConnector
 
-    check_file(data, name)  # before anything looks inside (detecting a GSO workbook opens it)
     fmt = detect_format(name, data) if fmt == "auto" else fmt
     if fmt == "csv":
         return CsvConnector(data, name, source, encoding, sep, decimal)
@@ -130,9 +134,40 @@ def load(
     published_at: object = None,
 ) -> LoadReport:
     """Check every batch of `connector`; write the valid rows in one transaction unless anything is wrong (or
-    `accept_valid`, which keeps the rejected rows with their reasons). Nothing is written on `dry_run`."""
+    `accept_valid`, which keeps the rejected rows with their reasons). Nothing is written on `dry_run`. Refusals
+    (no upload rights, a limit) and rejected loads are written to the audit trail like loads."""
+    name = getattr(connector, "file_name", "") or ""
     if scope is not None and (scope.denied or not scope.can_upload):
+        audit.refused(wh, who, f"load {name}".strip(), "no upload rights", scope=scope.key())
         raise AccessDenied("your account may not load data", "tài khoản của bạn không có quyền tải dữ liệu lên")
+    try:
+        report = _load(connector, wh, who, accept_valid, dry_run, scope, registry, today, published_at)
+    except LoadRejected as exc:
+        audit.record(wh, who, "load_rejected", name, exc.message_en, scope.key() if scope else "")
+        raise
+    if report.outcome == "rejected" and not dry_run:
+        key = scope.key() if scope else ""
+        audit.record(wh, who, "load_rejected", report.file, rejection(report.problems), key, report.rows_in)
+    return report
+
+
+def rejection(problems: list[Problem]) -> str:
+    """What the trail keeps of a rejected load: how many problems and the first few, in English."""
+    head = "; ".join(p.text("en") for p in problems[:3])
+    return f"{len(problems)} problem(s): {head}"[:2000]
+
+
+def _load(
+    connector: Connector,
+    wh: Warehouse,
+    who: str,
+    accept_valid: bool,
+    dry_run: bool,
+    scope: Scope | None,
+    registry: Registry | None,
+    today: date | None,
+    published_at: object,
+) -> LoadReport:
     data = getattr(connector, "data", None)
     if isinstance(data, bytes):  # files; a pull's rows are bounded below
         check_file(data, getattr(connector, "file_name", "") or "file")

@@ -23,6 +23,7 @@ from semantic.query import record, run
 from semantic.registry import Indicator
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
+from warehouse import audit
 from warehouse.db import Warehouse, shared
 
 #: rows a table shows in the browser; the download always holds every row (and says how many)
@@ -49,6 +50,19 @@ def model() -> SemanticModel:
 
 def warehouse() -> Warehouse:
     return shared()
+
+
+def audit_login(scope: Scope, demo: bool) -> None:
+    """A session's login to the trail, once per identity (a demo persona switch is a new one); a login whose claims
+    give no scope is written as a refusal naming the claim."""
+    seen = (scope.who, scope.key())
+    if st.session_state.get("_audited_login") == seen:
+        return
+    st.session_state["_audited_login"] = seen
+    if scope.denied:
+        audit.refused(warehouse(), scope.who, "login", scope.why[0] or "no matching role", scope=scope.key())
+    else:
+        audit.record(warehouse(), scope.who, "login", "demo" if demo else "oidc", "", scope.key(), 0)
 
 
 def ctx() -> Context:

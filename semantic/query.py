@@ -10,6 +10,7 @@ import pandas as pd
 from semantic import compiled
 from semantic.compile_cube import compile_cube
 from semantic.compile_indicators import compile_indicators
+from semantic.errors import AccessDenied
 from semantic.model import SemanticModel
 from semantic.periods import GRAINS
 from semantic.rollup import Rollup, compared_name
@@ -52,7 +53,15 @@ def to_sql(expr: ir.Table, dialect: str = "duckdb") -> str:
 
 def run(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_rollups: bool = True) -> pd.DataFrame:
     """The rows of `spec` (not audited: `execute` is the audited entry point). On DuckDB and PostgreSQL the SQL
-    comes from the compile cache; other backends run the Ibis expression."""
+    comes from the compile cache; other backends run the Ibis expression. A refusal is written to the trail."""
+    try:
+        return _run(spec, model, scope, wh, use_rollups)
+    except AccessDenied as exc:
+        audit.refused(wh, scope.who, spec.view, exc.message_en, spec.to_json(), scope.key())
+        raise
+
+
+def _run(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_rollups: bool) -> pd.DataFrame:
     scope.require()
     if spec.view != "observations" and model.cube(spec.view).table == "audit":
         audit.flush(wh)  # the trail as it is, deferred rows included

@@ -122,7 +122,8 @@ def test_connectors_export_writes_no_live_formula(wh, fmt):
     _stored(wh)
     model = load_model(s.DATA / "no-models", s.REGISTRY_DIR)
     scope = Scope.all("leader")
-    text = export(wh, scope, fmt, indicators=("CPI_GROUP",), time_from="2025-02", time_to="2025-02", dimensions=("category",), model=model)
+    spec = {"indicators": ("CPI_GROUP",), "time_from": "2025-02", "time_to": "2025-02", "dimensions": ("category",)}
+    text = export(wh, scope, fmt, model=model, **spec)
     rows = list(csv.reader(io.StringIO(text)))
     col = rows[0].index("category" if fmt == "csv" else "CATEGORY")
     assert {r[col] for r in rows[1:]} == {w for _, w in CASES}

@@ -17,9 +17,9 @@ from pages.i18n import FREQ_NAMES, STATUS_NAMES, pick, text
 from semantic import extract, fmt
 from semantic.areas import provinces_on, visible
 from semantic.areas import provincial_indicators as _provincial
-from semantic.errors import SemanticError
+from semantic.errors import AccessDenied, SemanticError
 from semantic.model import SemanticModel, default_model
-from semantic.query import record, run
+from semantic.query import record, refused, run
 from semantic.registry import Indicator
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
@@ -83,6 +83,8 @@ def query(spec: QuerySpec) -> pd.DataFrame | None:
     try:
         frame = _cached(spec.to_json(), c.scope.key(), data_version(), spec, c.scope)
     except SemanticError as exc:
+        if isinstance(exc, AccessDenied):
+            refused(spec, c.scope, warehouse(), exc)
         st.error(f"{c.t('error')}: {exc.message(c.lang)}")
         return None
     record(spec, c.scope, warehouse(), len(frame), "query", "page")

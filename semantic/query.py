@@ -53,15 +53,7 @@ def to_sql(expr: ir.Table, dialect: str = "duckdb") -> str:
 
 def run(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_rollups: bool = True) -> pd.DataFrame:
     """The rows of `spec` (not audited: `execute` is the audited entry point). On DuckDB and PostgreSQL the SQL
-    comes from the compile cache; other backends run the Ibis expression. A refusal is written to the trail."""
-    try:
-        return _run(spec, model, scope, wh, use_rollups)
-    except AccessDenied as exc:
-        audit.refused(wh, scope.who, spec.view, exc.message_en, spec.to_json(), scope.key())
-        raise
-
-
-def _run(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_rollups: bool) -> pd.DataFrame:
+    comes from the compile cache; other backends run the Ibis expression."""
     scope.require()
     if spec.view != "observations" and model.cube(spec.view).table == "audit":
         audit.flush(wh)  # the trail as it is, deferred rows included
@@ -83,10 +75,19 @@ def execute(
     what: str = "",
     use_rollups: bool = True,
 ) -> pd.DataFrame:
-    """Run `spec` and write it to the audit trail (who, spec, scope, rows)."""
-    frame = run(spec, model, scope, wh, use_rollups)
+    """Run `spec` and write it to the audit trail (who, spec, scope, rows) — a refusal too."""
+    try:
+        frame = run(spec, model, scope, wh, use_rollups)
+    except AccessDenied as exc:
+        refused(spec, scope, wh, exc)
+        raise
     record(spec, scope, wh, len(frame), action, what)
     return frame
+
+
+def refused(spec: QuerySpec, scope: Scope, wh: Warehouse, exc: AccessDenied) -> None:
+    """Write a refused use of `spec` (no scope, a permission missing) to the audit trail, at once."""
+    audit.refused(wh, scope.who, spec.view, exc.message_en, spec.to_json(), scope.key())
 
 
 def record(spec: QuerySpec, scope: Scope, wh: Warehouse, rows: int, action: str = "query", what: str = "") -> None:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from pages.i18n import pick, text
-from pages.ui import Context, model, sidebar, warehouse
+from pages.ui import Context, audit_login, model, sidebar, warehouse
 from semantic.access import load_policy, persona_claims, scope_from_claims, session_problem, user_claims
 from semantic.catalog import reference_codes
 
@@ -130,6 +130,7 @@ def main() -> None:
     if not demo and st.sidebar.button(text("logout", lang)):
         st.logout()
     st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area="VN", boundaries="2025")
+    audit_login(scope, demo)  # once per session and identity: a login, or a login without access, in the trail
     if scope.denied:
         st.title(text("app_title", lang))
         st.error(text("no_access", lang))

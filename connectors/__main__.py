@@ -15,7 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from semantic.errors import AccessDenied, SemanticError
+from connectors.limits import SettingError
+from semantic.errors import AccessDenied, LoadRejected, SemanticError
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_NO_SCOPE = 0, 1, 2, 3
 
@@ -132,6 +133,10 @@ def _scope(args: argparse.Namespace, wh: Any):  # noqa: ANN202 - Scope | None
         return None
     agencies, areas = reference_codes(wh)
     scope = scope_from_claims(claims, known_agencies=agencies, known_areas=areas)
+    if scope.denied:  # exit 3, and in the trail
+        from warehouse import audit
+
+        audit.refused(wh, scope.who, f"cli {args.command}", scope.why[0] or "no access", scope=scope.key())
     scope.require()
     return scope
 
@@ -189,7 +194,10 @@ def print_problems(problems: list, lang: str, stream: Any = None) -> None:
 
 
 def _read(path: Path) -> bytes:
+    from connectors.limits import check_size
+
     try:
+        check_size(path.stat().st_size, path.name)  # before a byte is read
         return path.read_bytes()
     except OSError as exc:
         raise Usage(f"cannot read {path}: {exc.strerror}", f"không đọc được {path}: {exc.strerror}") from exc
@@ -387,6 +395,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_NO_SCOPE
     except Usage as exc:
         print(f"lỗi: {exc.vi}\nerror: {exc.en}", file=sys.stderr)
+        return EXIT_USAGE
+    except LoadRejected as exc:  # refused whole before any row was checked (a limit): data rejected
+        print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
+        return EXIT_REJECTED
+    except SettingError as exc:  # a setting in the environment is not a number
+        print(f"lỗi: thiết lập không hợp lệ: {exc}\nerror: bad setting: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SemanticError as exc:
         print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)

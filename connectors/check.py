@@ -16,6 +16,7 @@ from connectors.codes import KnownCodes
 from connectors.units import Units, load_units
 from semantic.registry import Registry
 from semantic.scope import Scope
+from warehouse.db import Warehouse
 
 BASES = ("level", "yoy", "pop", "ytd", "ytd_yoy", "base_year")
 STATUSES = {
@@ -54,13 +55,23 @@ class Check:
     codes: KnownCodes
     today: date
     scope: Scope | None = None
+    wh: Warehouse | None = None  # what is stored already (vintage rules); None: checked against the batch alone
     units: Units = field(default_factory=load_units)
     f: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: list[Problem] = field(default_factory=list)
+    #: problems kept at most; past it rows are still marked bad, no message is built, and the check stops
+    max_problems: int = 1_000
+    bad: set[Any] = field(default_factory=set)
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems) >= self.max_problems
 
     def flag(self, mask: Any, column: str, rule: str, en: Callable[[Any], str], vi: Callable[[Any], str]) -> None:
-        """One problem per row in `mask`; en/vi build the message from the row."""
+        """One problem per row in `mask` (up to `max_problems` in all); en/vi build the message from the row."""
         rows = self.f[mask] if not isinstance(mask, pd.Index) else self.f.loc[mask]
+        self.bad.update(rows.index)
+        rows = rows.head(max(0, self.max_problems - len(self.problems)))
         for idx, values in rows.to_dict("index").items():  # plain dicts: iterrows is 10x slower on big files
             r = _Row(values, idx)
             override = r.get(f"_col_{column}")  # a spreadsheet connector names the cell's column itself
@@ -80,8 +91,7 @@ class Check:
 
     def live(self) -> pd.Series:
         """Rows with no problem so far (later rules skip what earlier ones already rejected)."""
-        bad = {p.record["index"] for p in self.problems if "index" in p.record}
-        return ~self.f.index.isin(list(bad))
+        return ~self.f.index.isin(list(self.bad))
 
 
 class _Row(dict):

@@ -12,6 +12,7 @@ from connectors.sdmx import to_sdmx_csv
 from semantic.model import SemanticModel, default_model
 from semantic.periods import period_key
 from semantic.query import execute
+from semantic.safetext import cell
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
 from warehouse.db import Warehouse
@@ -75,6 +76,8 @@ def to_canonical_csv(frame: pd.DataFrame) -> str:
         },
         columns=list(CANONICAL_OUT),
     )
+    # the file goes to spreadsheets: text cells by the one rule (control characters out, formula leads neutralised)
+    out = out.apply(lambda col: col.map(cell) if col.dtype == object or pd.api.types.is_string_dtype(col) else col)
     buf = io.StringIO()
     out.to_csv(buf, index=False, float_format="%.12g")
     return buf.getvalue()

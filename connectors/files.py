@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from connectors.base import CANONICAL, REQUIRED, ROW, Batch, Connector, Problem, file_problem
+from connectors.base import CANONICAL, REQUIRED, ROW, Batch, Connector, Problem, empty_records, file_problem
 from connectors.textio import DecodeError, decode, read_rows, sniff_separator
 from warehouse.load import file_sha256
 
@@ -160,7 +161,17 @@ class XlsxConnector(Connector):
         import openpyxl
 
         digest = file_sha256(self.data)
-        wb = openpyxl.load_workbook(BytesIO(self.data), data_only=True, read_only=True)
+        try:
+            wb = openpyxl.load_workbook(BytesIO(self.data), data_only=True, read_only=True)
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            problem = file_problem(
+                self.file_name,
+                "workbook",
+                f"not a readable XLSX workbook ({exc})",
+                f"không đọc được tệp XLSX ({exc})",
+            )
+            yield Batch(self.source, self.file_name, digest, empty_records(), problems=[problem])
+            return
         sheets = wb.worksheets
         ws = next((s for s in sheets if s.title.strip().lower() in DATA_SHEETS), sheets[0])
         rows = [

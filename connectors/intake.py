@@ -5,6 +5,7 @@ Used by `python -m connectors load`, the upload page and the REST/SQL pulls: one
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,13 +15,14 @@ import pandas as pd
 
 from connectors.base import ACTION, ROW, Batch, Connector, Problem
 from connectors.codes import KnownCodes
+from connectors.limits import check_file, check_rows
 from connectors.validate import rejected_rows, validate
-from semantic.errors import AccessDenied
+from semantic.errors import AccessDenied, LoadRejected
 from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
 from warehouse import audit
 from warehouse.db import Warehouse
-from warehouse.load import BatchInfo, LoadResult, write_observations
+from warehouse.load import BatchInfo, LoadResult, SecondValue, write_observations
 from warehouse.schema import OBSERVATION_KEY, table
 
 FORMATS = ("auto", "csv", "xlsx", "gso-xlsx", "sdmx-csv", "json")
@@ -78,7 +80,11 @@ def detect_format(name: str, data: bytes) -> str:
     if suffix in (".xlsx", ".xlsm"):
         from connectors.gso_xlsx import looks_like_gso
 
-        return "gso-xlsx" if looks_like_gso(data) else "xlsx"
+        try:  # looking opens the workbook: only within the limits, and a damaged one is the reader's to report
+            check_file(data, name)
+            return "gso-xlsx" if looks_like_gso(data) else "xlsx"
+        except (LoadRejected, OSError, KeyError, ValueError, zipfile.BadZipFile):
+            return "xlsx"
     if suffix == ".json":
         return "json"
     head = data[:400].decode("utf-8", errors="ignore").lstrip("\ufeff").lstrip().upper()
@@ -128,9 +134,43 @@ def load(
     published_at: object = None,
 ) -> LoadReport:
     """Check every batch of `connector`; write the valid rows in one transaction unless anything is wrong (or
-    `accept_valid`, which keeps the rejected rows with their reasons). Nothing is written on `dry_run`."""
+    `accept_valid`, which keeps the rejected rows with their reasons). Nothing is written on `dry_run`. Refusals
+    (no upload rights, a limit) and rejected loads are written to the audit trail like loads."""
+    name = getattr(connector, "file_name", "") or ""
     if scope is not None and (scope.denied or not scope.can_upload):
+        audit.refused(wh, who, f"load {name}".strip(), "no upload rights", scope=scope.key())
         raise AccessDenied("your account may not load data", "tài khoản của bạn không có quyền tải dữ liệu lên")
+    try:
+        report = _load(connector, wh, who, accept_valid, dry_run, scope, registry, today, published_at)
+    except LoadRejected as exc:
+        audit.record(wh, who, "load_rejected", name, exc.message_en, scope.key() if scope else "")
+        raise
+    if report.outcome == "rejected" and not dry_run:
+        key = scope.key() if scope else ""
+        audit.record(wh, who, "load_rejected", report.file, rejection(report.problems), key, report.rows_in)
+    return report
+
+
+def rejection(problems: list[Problem]) -> str:
+    """What the trail keeps of a rejected load: how many problems and the first few, in English."""
+    head = "; ".join(p.text("en") for p in problems[:3])
+    return f"{len(problems)} problem(s): {head}"[:2000]
+
+
+def _load(
+    connector: Connector,
+    wh: Warehouse,
+    who: str,
+    accept_valid: bool,
+    dry_run: bool,
+    scope: Scope | None,
+    registry: Registry | None,
+    today: date | None,
+    published_at: object,
+) -> LoadReport:
+    data = getattr(connector, "data", None)
+    if isinstance(data, bytes):  # files; a pull's rows are bounded below
+        check_file(data, getattr(connector, "file_name", "") or "file")
     registry = registry or load_registry()
     codes = KnownCodes.load(wh)
     bind = getattr(connector, "bind", None)
@@ -138,17 +178,18 @@ def load(
         bind(codes)  # connectors that resolve names (a GSO workbook's provinces) read the known codes
     batches: list[Batch] = list(connector.batches())
     first = batches[0] if batches else None
+    check_rows(sum(len(b.records) for b in batches), _file_of(first) or "file")
     report = LoadReport(file=_file_of(first), source=first.source if first else "", who=who)
     valid_parts, rejected_parts = [], []
     fatal = False
     for batch in batches:
         if published_at is not None and batch.published_at is None:
             batch.published_at = published_at
-        checked = validate(batch, registry, codes, today, scope)
+        checked = validate(batch, registry, codes, today, scope, wh=wh)
         report.rows_in += len(batch.records)
         report.problems += checked.problems
         report.notes += batch.notes
-        fatal = fatal or bool(batch.problems)
+        fatal = fatal or bool(batch.problems) or checked.stopped
         valid_parts.append(checked.valid)
         if checked.problems and accept_valid and not dry_run:  # kept only when the valid rows are loaded
             rejected_parts.append(rejected_rows(batch, checked))
@@ -167,9 +208,12 @@ def load(
     info = BatchInfo(
         source=report.source, file_name=report.file, file_hash=first.file_hash if first else "", loaded_by=who
     )
-    result = write_observations(
-        wh, frame.drop(columns=[ACTION, ROW], errors="ignore"), info, rejected, rows_in=report.rows_in
-    )
+    try:
+        result = write_observations(
+            wh, frame.drop(columns=[ACTION, ROW], errors="ignore"), info, rejected, rows_in=report.rows_in
+        )
+    except SecondValue as exc:  # another load stored these keys and vintages since the check: nothing written
+        raise LoadRejected(str(exc), exc.message_vi) from None
     audit.record(wh, who, "load", report.file, "", scope.key() if scope else "", result.rows_written)
     report.result = result
     report.outcome = result.outcome

@@ -7,10 +7,12 @@ from typing import Any
 
 import pandas as pd
 
+from connectors.agencies import committee_code
 from connectors.base import ROW
 from connectors.check import Check, by_key, has
+from connectors.codes import KnownCodes
 from connectors.units import RATE_BASES
-from semantic.registry import Indicator
+from semantic.scope import Scope
 from warehouse.lineage import period_end
 
 
@@ -170,15 +172,28 @@ def rule_duplicates(c: Check) -> None:
     c.flag(pd.Index(list(flags_en)), "period", "duplicate", lambda r: flags_en[r.name], lambda r: flags_vi[r.name])
 
 
+def writes_as(scope: Scope, codes: KnownCodes) -> tuple[set[str], set[str]] | None:
+    """(agency codes a sender may name in a row's agency_code, today's among them) — its ministries, or for a
+    province's staff its people's committee (UBND-33), each with its pre-2025 predecessors; None: any agency.
+    Seeing a row is not speaking for it: a province sees its rows of every ministry, but writes as itself."""
+    if scope.agencies is not None:
+        own = set(scope.agencies)
+    elif scope.areas is not None:
+        own = {committee_code(a) for a in scope.areas}
+    else:
+        return None
+    return codes.agencies_within(frozenset(own)), own
+
+
 def rule_scope(c: Check) -> None:
-    """A ministry loads only its own rows and the indicators it owns; a province only its own areas."""
+    """The sender's scope bounds every scoped column of every row: a ministry loads only its own rows and the
+    indicators it owns, a province only its own areas; the agency a row names is the sender's own."""
     s = c.scope
     if s is None or s.unrestricted:
         return
     live = c.live() & c.f["_ind"].notna() & c.f["_start"].notna()
     bad: list[Any] = []
     prov = c.codes.area_provinces()
-    mine_agencies = c.codes.agencies_within(s.agencies) if s.agencies is not None else set()
     if s.areas is not None:
 
         def in_area(code: str, start: Any, freq: str) -> bool:
@@ -189,22 +204,33 @@ def rule_scope(c: Check) -> None:
         inside = by_key(c.f, live, ["area_code", "_start", "_freq"], in_area)
         bad += [(i, "area_code") for i in inside.index[~inside.astype(bool)]]
         live = live & ~c.f.index.isin([i for i, _ in bad])
+    speaks = writes_as(s, c.codes)
+    own_now: set[str] = set()
+    if speaks is not None:
+        allowed, own_now = speaks
+        named = live & c.f["agency_code"].notna()
+        foreign = named & ~c.f["agency_code"].isin(allowed)
+        bad += [(i, "agency_code") for i in c.f.index[foreign]]
+        live = live & ~foreign
     if s.agencies is not None:
-
-        def mine(ind: Indicator, agency: Any) -> bool:
-            return ind.owner in mine_agencies or (has(agency) and agency in mine_agencies)
-
-        allowed = by_key(c.f, live, ["_ind", "agency_code"], mine)
-        for i in allowed.index[~allowed.astype(bool)]:
-            bad.append((i, "agency_code" if has(c.f.at[i, "agency_code"]) else "indicator_code"))
+        mine_agencies = c.codes.agencies_within(s.agencies)
+        unnamed = live & c.f["agency_code"].isna()
+        owned = by_key(c.f, unnamed, ["_ind"], lambda ind: ind.owner in mine_agencies)
+        bad += [(i, "indicator_code") for i in owned.index[~owned.astype(bool)]]
     who = s.describe("en")
     who_vi = s.describe("vi")
+    own = ", ".join(sorted(own_now))
+    messages = {
+        "agency_code": (
+            f"outside your scope ({who}): a row you load names your own agency ({own}) or none",
+            f"ngoài phạm vi của bạn ({who_vi}): dòng bạn tải chỉ được ghi cơ quan của mình ({own}) hoặc để trống",
+        ),
+    }
+    plain = (
+        f"outside your scope ({who}): you may load only your own data",
+        f"ngoài phạm vi của bạn ({who_vi}): chỉ được tải dữ liệu của đơn vị mình",
+    )
     for col in ("area_code", "agency_code", "indicator_code"):
         idxs = pd.Index([i for i, cc in bad if cc == col])
-        c.flag(
-            idxs,
-            col,
-            "scope",
-            lambda r: f"outside your scope ({who}): you may load only your own data",
-            lambda r: f"ngoài phạm vi của bạn ({who_vi}): chỉ được tải dữ liệu của đơn vị mình",
-        )
+        en, vi = messages.get(col, plain)
+        c.flag(idxs, col, "scope", lambda r, en=en: en, lambda r, vi=vi: vi)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from connectors.base import ACTION
+from connectors.base import ACTION, CANONICAL
 from connectors.check import (
     ACTIONS,
     BASES,
@@ -29,6 +29,7 @@ from connectors.check import (
 )
 from connectors.units import RATE_BASES, norm
 from semantic.registry import Indicator
+from semantic.safetext import describe, has_control
 
 
 def _says(text: str) -> Callable[[Any], str]:
@@ -43,6 +44,24 @@ def rule_required(c: Check) -> None:
         if col == "value":
             mask &= ~deleting
         c.flag(mask, col, "required", _says(f"'{col}' is empty"), _says(f"'{col}' bị bỏ trống"))
+
+
+def rule_control_characters(c: Check) -> None:
+    """No text cell holds a control character (they hide a formula from the eye and from a spreadsheet's check).
+    Read from the cells as the file gave them: trimming would silently drop some (\\x1c-\\x1f count as blanks)."""
+    raw = c.batch.records
+    for col in CANONICAL:
+        if col not in raw or col not in c.f:
+            continue
+        found = pd.Series([has_control(v) if isinstance(v, str) else None for v in raw[col]], index=raw.index)
+        shown = dict(zip(raw.index, found, strict=True))
+        c.flag(
+            found.notna() & c.live(),
+            col,
+            "control_character",
+            lambda r, shown=shown: f"a control character ({describe(shown[r.name])}) in the text: remove it",
+            lambda r, shown=shown: f"văn bản chứa ký tự điều khiển ({describe(shown[r.name])}): hãy xóa ký tự này",
+        )
 
 
 def rule_action(c: Check) -> None:

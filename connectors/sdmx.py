@@ -19,6 +19,7 @@ import pandas as pd
 from connectors.base import ACTION, ROW, Batch, Connector, Problem
 from connectors.files import pad_area
 from connectors.textio import DecodeError, decode, read_rows
+from semantic.safetext import cell
 from warehouse.load import file_sha256
 
 DATAFLOW = "DIEUHANH:DF_OBS(1.0)"
@@ -142,8 +143,8 @@ def to_sdmx_csv(frame: pd.DataFrame, action: str = "I") -> str:
                 DATAFLOW,
                 action,
                 FREQ_OUT.get(r.freq, r.freq),
-                r.indicator_code,
-                r.area_code,
+                _cell(r.indicator_code),
+                _cell(r.area_code),
                 _cell(getattr(r, "agency_code", None)),
                 _cell(getattr(r, "category", None)),
                 getattr(r, "base", "level"),
@@ -158,4 +159,5 @@ def to_sdmx_csv(frame: pd.DataFrame, action: str = "I") -> str:
 
 
 def _cell(v: object) -> str:
-    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+    """A text cell by the one rule for spreadsheet-bound text (control characters out, formula leads neutralised)."""
+    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else cell(str(v))

@@ -8,9 +8,10 @@ from datetime import date
 
 import pandas as pd
 
-from connectors.intake import LoadReport
+from connectors.intake import LoadReport, rejection
+from connectors.limits import check_file, check_rows
 from connectors.tasks import frames, load_refs, read_task_file, rejected_frame, validate
-from semantic.errors import AccessDenied
+from semantic.errors import AccessDenied, LoadRejected
 from semantic.scope import Scope
 from warehouse import audit
 from warehouse.db import Warehouse
@@ -73,8 +74,16 @@ def load_task_file(
     """Check every row of a task file (the scope rule keeps staff to their own ministry's or province's tasks); write
     the valid rows in one transaction unless anything is wrong (or `accept_valid`, which keeps the rejected rows with
     their reasons). Nothing is written on `dry_run`, nor when a required column is missing. A write is audited."""
+    if scope is not None and (scope.denied or not scope.can_upload):
+        audit.refused(wh, who, f"tasks {file_name}", "no upload rights", scope=scope.key())
     require_upload(scope)
-    batch = read_task_file(data, file_name)
+    try:
+        check_file(data, file_name)
+        batch = read_task_file(data, file_name)
+        check_rows(len(batch.records), file_name)
+    except LoadRejected as exc:
+        audit.record(wh, who, "load_rejected", file_name, exc.message_en, scope.key() if scope else "")
+        raise
     refs = load_refs(wh)
     rows, problems = validate(batch, refs, today or date.today(), scope)
     good = [] if batch.problems else [r for r in rows if not r.problems]
@@ -88,6 +97,8 @@ def load_task_file(
         return report
     if batch.problems or (problems and not accept_valid):
         report.outcome = "rejected"
+        key = scope.key() if scope else ""
+        audit.record(wh, who, "load_rejected", file_name, rejection(report.problems), key, report.rows_in)
         return report
     info = BatchInfo(source=SOURCE, file_name=file_name, file_hash=batch.file_hash, loaded_by=who)
     result = write_direction(wh, out, info, rejected_frame(rows, problems), rows_in=len(rows))

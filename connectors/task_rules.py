@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from connectors.base import Problem
+from semantic.safetext import describe, has_control
 from semantic.scope import Scope
 from warehouse.lineage import OPEN_END
 
@@ -135,6 +136,20 @@ class RuleContext:
 
 
 Rule = Callable[[Row, RuleContext], None]
+
+
+def rule_control_characters(row: Row, c: RuleContext) -> None:
+    """No cell holds a control character (they hide a formula from the eye and from a spreadsheet's check)."""
+    for col, value in row.raw.items():
+        ch = has_control(value) if isinstance(value, str) else None
+        if ch is not None:
+            c.problem(
+                row,
+                col,
+                "control_character",
+                f"a control character ({describe(ch)}) in the text: remove it",
+                f"văn bản chứa ký tự điều khiển ({describe(ch)}): hãy xóa ký tự này",
+            )
 
 
 def rule_required(row: Row, c: RuleContext) -> None:
@@ -401,6 +416,7 @@ def rule_scope(row: Row, c: RuleContext) -> None:
 
 
 DEFAULT_RULES: tuple[Rule, ...] = (
+    rule_control_characters,
     rule_required,
     rule_document,
     rule_dates,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -125,7 +126,13 @@ def read_task_file(data: bytes, file_name: str) -> TaskBatch:
     """CSV (any common encoding and separator) or XLSX (first sheet, headers on its first row)."""
     digest = file_sha256(data)
     if file_name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        sheet = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object)
+        try:
+            sheet = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object)
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            bad = file_problem(
+                file_name, "workbook", f"not a readable XLSX workbook ({exc})", f"không đọc được tệp XLSX ({exc})"
+            )
+            return TaskBatch(file_name, digest, [], {}, [bad])
         rows = [list(r) for r in sheet.itertuples(index=False)]
         if not rows:
             return TaskBatch(

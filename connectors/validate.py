@@ -19,6 +19,7 @@ import pandas as pd
 from connectors.base import ACTION, CANONICAL, ROW, Batch, Problem
 from connectors.check import Check, has, text
 from connectors.codes import KnownCodes
+from connectors.limits import limits
 from connectors.rules_codes import (
     rule_breakdown,
     rule_duplicates,
@@ -30,6 +31,7 @@ from connectors.rules_codes import (
 from connectors.rules_form import (
     rule_action,
     rule_base,
+    rule_control_characters,
     rule_frequency,
     rule_future_period,
     rule_known_indicator,
@@ -40,12 +42,15 @@ from connectors.rules_form import (
     rule_status,
     rule_unit,
 )
+from connectors.rules_vintage import rule_vintage
 from semantic.registry import Registry
 from semantic.scope import Scope
+from warehouse.db import Warehouse
 
 Rule = Callable[[Check], None]
 DEFAULT_RULES: tuple[Rule, ...] = (
     rule_required,
+    rule_control_characters,
     rule_action,
     rule_known_indicator,
     rule_period_form,
@@ -62,6 +67,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     rule_plausible,
     rule_duplicates,
     rule_scope,
+    rule_vintage,  # after the scope: what is stored is compared only for rows the sender may write
 )
 
 
@@ -73,6 +79,7 @@ class Checked:
     problems: list[Problem]
     rejected_index: set[Any]
     frame: pd.DataFrame
+    stopped: bool = False  # the problem limit was reached: nothing of the batch may be loaded
 
 
 def validate(
@@ -82,6 +89,7 @@ def validate(
     today: date | None = None,
     scope: Scope | None = None,
     rules: tuple[Rule, ...] = DEFAULT_RULES,
+    wh: Warehouse | None = None,
 ) -> Checked:
     f = batch.records.copy()
     for col in CANONICAL:
@@ -92,13 +100,37 @@ def validate(
         f["value"] = pd.Series(
             [v if has(v) and str(v).strip() else None for v in batch.records["value"]], index=f.index, dtype=object
         )
-    check = Check(batch, registry, codes, today or date.today(), scope, f=f, problems=list(batch.problems))
+    most = limits().problems
+    check = Check(batch, registry, codes, today or date.today(), scope, wh, f=f, problems=list(batch.problems))
+    check.max_problems = most
+    stopped = False
     if not batch.problems:
         for rule in rules:
             rule(check)
-    bad = {p.record["index"] for p in check.problems if "index" in p.record}
-    keep = check.f[~check.f.index.isin(list(bad))] if not batch.problems else check.f.iloc[0:0]
-    return Checked(_canonical(keep, batch), check.problems, bad, check.f)
+            if check.full:
+                stopped = True
+                break
+    bad = check.bad
+    keep = check.f[~check.f.index.isin(list(bad))] if not (batch.problems or stopped) else check.f.iloc[0:0]
+    problems = check.problems
+    if stopped:
+        # a file this wrong is refused whole, even with --accept-valid: its rejected rows were not all named
+        problems = [*problems, _stopped(batch, most)]
+    return Checked(_canonical(keep, batch), problems, bad, check.f, stopped)
+
+
+def _stopped(batch: Batch, most: int) -> Problem:
+    return Problem(
+        batch.file_name,
+        0,
+        "",
+        "",
+        "too_many_problems",
+        f"the check stopped after {most:,} problems (DIEUHANH_MAX_PROBLEMS): the file is refused whole; fix these "
+        "and check it again",
+        f"dừng kiểm tra sau {most:,} lỗi (DIEUHANH_MAX_PROBLEMS): cả tệp bị từ chối; hãy sửa các lỗi này và kiểm tra "
+        "lại",
+    )
 
 
 def _canonical(f: pd.DataFrame, batch: Batch) -> pd.DataFrame:

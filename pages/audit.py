@@ -12,10 +12,10 @@ from semantic import fmt
 from semantic.errors import SemanticError
 from semantic.query import execute
 from semantic.spec import Filter, QuerySpec
+from warehouse.audit import ACTIONS
 
 #: rows the table shows: the newest first
 SHOWN = 1_000
-ACTIONS = ("query", "cli", "download", "load", "login")
 COLUMNS = ("at", "who", "action", "what", "rows", "scope", "spec")
 
 c = ui.ctx()

@@ -17,12 +17,13 @@ from pages.i18n import FREQ_NAMES, STATUS_NAMES, pick, text
 from semantic import extract, fmt
 from semantic.areas import provinces_on, visible
 from semantic.areas import provincial_indicators as _provincial
-from semantic.errors import SemanticError
+from semantic.errors import AccessDenied, SemanticError
 from semantic.model import SemanticModel, default_model
-from semantic.query import record, run
+from semantic.query import record, refused, run
 from semantic.registry import Indicator
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
+from warehouse import audit
 from warehouse.db import Warehouse, shared
 
 #: rows a table shows in the browser; the download always holds every row (and says how many)
@@ -51,6 +52,19 @@ def warehouse() -> Warehouse:
     return shared()
 
 
+def audit_login(scope: Scope, demo: bool) -> None:
+    """A session's login to the trail, once per identity (a demo persona switch is a new one); a login whose claims
+    give no scope is written as a refusal naming the claim."""
+    seen = (scope.who, scope.key())
+    if st.session_state.get("_audited_login") == seen:
+        return
+    st.session_state["_audited_login"] = seen
+    if scope.denied:
+        audit.refused(warehouse(), scope.who, "login", scope.why[0] or "no matching role", scope=scope.key())
+    else:
+        audit.record(warehouse(), scope.who, "login", "demo" if demo else "oidc", "", scope.key(), 0)
+
+
 def ctx() -> Context:
     return st.session_state["ctx"]
 
@@ -69,6 +83,8 @@ def query(spec: QuerySpec) -> pd.DataFrame | None:
     try:
         frame = _cached(spec.to_json(), c.scope.key(), data_version(), spec, c.scope)
     except SemanticError as exc:
+        if isinstance(exc, AccessDenied):
+            refused(spec, c.scope, warehouse(), exc)
         st.error(f"{c.t('error')}: {exc.message(c.lang)}")
         return None
     record(spec, c.scope, warehouse(), len(frame), "query", "page")

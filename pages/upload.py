@@ -8,7 +8,8 @@ from datetime import datetime, time
 
 import streamlit as st
 
-from connectors.intake import FORMATS, LoadReport, connector_for, load
+from connectors.intake import FORMATS, LoadReport
+from connectors.worker import check_upload
 from pages import (
     i18n_intake,  # noqa: F401 - registers this page's strings
     ui,
@@ -62,29 +63,38 @@ data = upload.getvalue()
 
 
 def run(dry_run: bool, accept_valid: bool = False) -> LoadReport | None:
-    conn = connector_for(data, upload.name, source, fmt_choice, None if encoding == "auto" else encoding, None, decimal)
+    # in a worker process: a check of a large file must not hold this server's interpreter (other sessions)
     try:
-        return load(
-            conn,
-            ui.warehouse(),
-            c.scope.who,
-            accept_valid=accept_valid,
-            dry_run=dry_run,
+        report, _ = check_upload(
+            ui.warehouse().url,
+            data,
+            upload.name,
+            source,
             scope=c.scope,
-            registry=ui.model().registry,
+            who=c.scope.who,
+            fmt=fmt_choice,
+            encoding=None if encoding == "auto" else encoding,
+            decimal=decimal,
+            dry_run=dry_run,
+            accept_valid=accept_valid,
             published_at=datetime.combine(published, time()) if published else None,
         )
+        return report
     except SemanticError as exc:
         st.error(f"{c.t('error')}: {exc.message(c.lang)}")
         return None
 
 
 key = (upload.name, len(data), source, fmt_choice, decimal, encoding, str(published))
-if st.button(c.t("upload_check"), type="primary", key="upload_check") or st.session_state.get("upload_key") == key:
-    report = run(dry_run=True)
+pressed = st.button(c.t("upload_check"), type="primary", key="upload_check")
+if pressed or st.session_state.get("upload_key") == key:
+    kept = st.session_state.get("upload_report")
+    # a rerun (any widget) shows the check of this very file again without sending it to a worker again
+    report = kept[1] if not pressed and kept and kept[0] == key else run(dry_run=True)
     if report is None:
         st.stop()
     st.session_state["upload_key"] = key
+    st.session_state["upload_report"] = (key, report)
     st.subheader(report.summary(c.lang))
     for note in report.notes:
         st.caption(note)

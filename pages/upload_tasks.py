@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from connectors.intake import LoadReport
-from connectors.task_intake import TaskReport, load_task_file
+from connectors.task_intake import TaskReport
+from connectors.worker import check_tasks
 from pages import ui
 from semantic.errors import SemanticError
 
@@ -57,16 +58,17 @@ def show(c: ui.Context) -> None:
     data = upload.getvalue()
 
     def run(dry_run: bool, accept_valid: bool = False) -> TaskReport | None:
-        try:
-            return load_task_file(
-                ui.warehouse(),
+        try:  # in a worker process, as the observation upload (connectors/worker.py)
+            report, _ = check_tasks(
+                ui.warehouse().url,
                 data,
                 upload.name,
-                c.scope.who,
+                who=c.scope.who,
                 accept_valid=accept_valid,
                 dry_run=dry_run,
                 scope=c.scope,
             )
+            return report
         except SemanticError as exc:
             st.error(f"{c.t('error')}: {exc.message(c.lang)}")
             return None

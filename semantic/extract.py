@@ -11,19 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, BinaryIO
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from semantic import fmt
 from semantic.model import SemanticModel
 from semantic.query import compile
+from semantic.safetext import cell, cells
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
 from warehouse import audit, rollups
@@ -31,8 +29,6 @@ from warehouse import extract as physical
 from warehouse.db import Warehouse
 
 BOM = "\ufeff".encode()
-#: a spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: above this many rows the reader is told the size and asked to confirm before the file is made
 LARGE_ROWS = 100_000
 #: Excel's sheet limit is 1,048,576 rows: one header row + this many data rows per sheet
@@ -73,24 +69,6 @@ class ExtractInfo:
     @property
     def large(self) -> bool:
         return self.rows > LARGE_ROWS
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def safe_expr(expr: ir.Table) -> ir.Table:
-    """The same rows with every text column neutralised, computed by the database (so the extract still streams)."""
-    changes = {}
-    for name, dtype in expr.schema().items():
-        if dtype.is_string():
-            col = expr[name]
-            risky = col.substr(0, 1).isin(list(FORMULA_START))
-            changes[name] = ibis.ifelse(risky, ibis.literal("'").concat(col), col)
-    return expr.mutate(**changes) if changes else expr
 
 
 def prepare(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, lang: str = "vi") -> ExtractInfo:
@@ -150,7 +128,7 @@ def _finish(lines: list[tuple[str, str]], rows: int, scope: Scope, lang: str, wh
         (label("rows", lang), fmt.number(rows, 0, lang)),
         (label("query", lang), spec_json),
     ]
-    return ExtractInfo(rows, tuple((k, str(neutralise(v))) for k, v in lines), what, spec_json)
+    return ExtractInfo(rows, tuple((k, str(cell(v))) for k, v in lines), what, spec_json)
 
 
 def _header(info: ExtractInfo) -> bytes:
@@ -170,7 +148,7 @@ def write_csv(
     fresh = rollups.fresh(wh)
     rows = 0
     for i, part in enumerate(_parts(spec, wh)):
-        rows += physical.copy_csv(wh, safe_expr(compile(part, model, scope, fresh)), out, header=i == 0)
+        rows += physical.copy_csv(wh, cells(compile(part, model, scope, fresh)), out, header=i == 0)
     audit.record(wh, scope.who, "download", f"csv:{info.what}", info.spec_json, scope.key(), rows)
     return rows
 
@@ -207,7 +185,7 @@ def write_xlsx(
     lang: str = "vi",
 ) -> int:
     """A data sheet per `sheet_rows` rows (Excel's limit) and a metadata sheet; rows streamed in Arrow batches."""
-    expr = safe_expr(compile(spec, model, scope, rollups.fresh(wh)))
+    expr = cells(compile(spec, model, scope, rollups.fresh(wh)))
     rows = _xlsx(expr.columns, physical.record_batches(wh, expr), out, info, sheet_rows, lang)
     audit.record(wh, scope.who, "download", f"xlsx:{info.what}", info.spec_json, scope.key(), rows)
     return rows
@@ -218,9 +196,7 @@ def frame_csv(frame: pd.DataFrame, info: ExtractInfo, wh: Warehouse, scope: Scop
     buf = io.BytesIO()
     buf.write(BOM)
     buf.write(_header(info))
-    safe = frame.apply(
-        lambda col: col.map(neutralise) if col.dtype == object or pd.api.types.is_string_dtype(col) else col
-    )
+    safe = frame.apply(lambda col: col.map(cell) if col.dtype == object or pd.api.types.is_string_dtype(col) else col)
     buf.write(safe.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     audit.record(wh, scope.who, "download", f"csv:{info.what}", info.spec_json, scope.key(), len(frame))
     return buf.getvalue()
@@ -229,23 +205,21 @@ def frame_csv(frame: pd.DataFrame, info: ExtractInfo, wh: Warehouse, scope: Scop
 def frame_xlsx(frame: pd.DataFrame, info: ExtractInfo, wh: Warehouse, scope: Scope, lang: str = "vi") -> bytes:
     buf = io.BytesIO()
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    rows = _xlsx(list(frame.columns), table.to_batches(), buf, info, XLSX_SHEET_ROWS, lang, neutralise_text=True)
+    rows = _xlsx(list(frame.columns), table.to_batches(), buf, info, XLSX_SHEET_ROWS, lang)
     audit.record(wh, scope.who, "download", f"xlsx:{info.what}", info.spec_json, scope.key(), rows)
     return buf.getvalue()
 
 
-def _cells(batch: pa.RecordBatch, neutralise_text: bool) -> Iterator[tuple[Any, ...]]:
+def _cells(batch: pa.RecordBatch) -> Iterator[tuple[Any, ...]]:
     columns = []
     for col in batch.columns:
         if pa.types.is_floating(col.type):
             col = pc.if_else(pc.is_nan(col), pa.scalar(None, col.type), col)
         values = col.to_pylist()
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-            # control characters are not allowed in XLSX XML: drop them rather than fail the whole file
-            values = [
-                None if v is None else ILLEGAL_CHARACTERS_RE.sub("", neutralise(v) if neutralise_text else v)
-                for v in values
-            ]
+            # again here, whatever the batches came from: control characters are not allowed in XLSX XML, and a
+            # cell already made safe is unchanged by a second pass (its apostrophe is not a formula lead)
+            values = [cell(v) for v in values]
         elif pa.types.is_timestamp(col.type) and col.type.tz is not None:
             values = [None if v is None else v.replace(tzinfo=None) for v in values]
         columns.append(values)
@@ -259,7 +233,6 @@ def _xlsx(
     info: ExtractInfo,
     sheet_rows: int,
     lang: str,
-    neutralise_text: bool = False,
 ) -> int:
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -280,7 +253,7 @@ def _xlsx(
 
     sheet = new_sheet()
     for batch in batches:
-        for row in _cells(batch, neutralise_text):
+        for row in _cells(batch):
             if in_sheet == sheet_rows:
                 sheet, in_sheet = new_sheet(), 0
             sheet.append(row)

@@ -10,6 +10,7 @@ import pandas as pd
 from semantic import compiled
 from semantic.compile_cube import compile_cube
 from semantic.compile_indicators import compile_indicators
+from semantic.errors import AccessDenied
 from semantic.model import SemanticModel
 from semantic.periods import GRAINS
 from semantic.rollup import Rollup, compared_name
@@ -74,10 +75,19 @@ def execute(
     what: str = "",
     use_rollups: bool = True,
 ) -> pd.DataFrame:
-    """Run `spec` and write it to the audit trail (who, spec, scope, rows)."""
-    frame = run(spec, model, scope, wh, use_rollups)
+    """Run `spec` and write it to the audit trail (who, spec, scope, rows) — a refusal too."""
+    try:
+        frame = run(spec, model, scope, wh, use_rollups)
+    except AccessDenied as exc:
+        refused(spec, scope, wh, exc)
+        raise
     record(spec, scope, wh, len(frame), action, what)
     return frame
+
+
+def refused(spec: QuerySpec, scope: Scope, wh: Warehouse, exc: AccessDenied) -> None:
+    """Write a refused use of `spec` (no scope, a permission missing) to the audit trail, at once."""
+    audit.refused(wh, scope.who, spec.view, exc.message_en, spec.to_json(), scope.key())
 
 
 def record(spec: QuerySpec, scope: Scope, wh: Warehouse, rows: int, action: str = "query", what: str = "") -> None:

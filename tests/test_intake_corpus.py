@@ -26,10 +26,17 @@ def url(tmp_path_factory):
 
 
 def state(url: str) -> tuple:
+    """Rows of every table a load writes (audit: other than refusals of loads), and the data version."""
     from warehouse.db import Warehouse
 
     wh = Warehouse(url)
-    return tuple(s.count(wh, t) for t in TABLES) + (wh.data_version(),)
+    return tuple(s.count(wh, t) for t in TABLES) + (wh.data_version(),) + (rejections(wh),)
+
+
+def rejections(wh) -> list[str]:
+    """The files whose loads the audit trail says were refused (issue 11: a rejected load is recorded)."""
+    audit = table("audit")
+    return sorted(wh.execute(audit.filter(audit.action == "load_rejected").select("what"))["what"])
 
 
 def run(url, monkeypatch, capsys, name: str, *extra: str) -> tuple[int, str, str]:
@@ -70,7 +77,9 @@ def test_bad_file_is_rejected_naming_row_and_column(name, url, monkeypatch, caps
         assert f"value '{spec['value']}'" in line
     assert any(f"dòng {spec['row']}, cột {spec['column']}," in v for v in vi), err
     assert "rejected" in out and "bị từ chối" in out
-    assert state(url) == before  # not one row: no observation, no batch, no rejected row, no audit line
+    after = state(url)
+    # not one row: no observation, no batch, no rejected row; the audit trail holds the refusal, and only it
+    assert after[:-1] == (*before[:3], before[3] + 1, before[4]) and after[-1] == sorted([*before[-1], name])
 
 
 def test_accept_valid_loads_the_valid_rows_and_keeps_the_rejected_with_reasons(tmp_path, monkeypatch, capsys):

@@ -14,7 +14,7 @@ import ibis
 import pyarrow as pa
 
 from warehouse.gate import FileGate, gate_for
-from warehouse.schema import TABLES
+from warehouse.schema import INDEXES, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"duckdb://{ROOT / 'data' / 'warehouse.duckdb'}"
@@ -146,6 +146,10 @@ class Warehouse:
             for name, schema in TABLES.items():
                 if name not in existing:
                     con.create_table(name, schema=schema)
+            # also on a warehouse made before a constraint existed (IF NOT EXISTS: idempotent)
+            for statements in INDEXES.values():
+                for sql in statements:
+                    con.raw_sql(sql)
 
     def insert(self, name: str, data: pa.Table) -> None:
         """Append rows (call inside `transaction`). Columns are cast to the table's schema."""

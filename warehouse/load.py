@@ -22,6 +22,14 @@ _KEY = list(OBSERVATION_KEY)
 SNAPSHOT_ROWS = int(os.environ.get("DIEUHANH_SNAPSHOT_ROWS", "50000"))
 
 
+class SecondValue(ValueError):
+    """A batch gives a second value for a key and vintage already stored. `message_vi` beside the English text."""
+
+    def __init__(self, message_en: str, message_vi: str) -> None:
+        super().__init__(message_en)
+        self.message_vi = message_vi
+
+
 @dataclass(frozen=True)
 class BatchInfo:
     source: str
@@ -72,7 +80,7 @@ def _period_ends(starts: pd.Series, freqs: pd.Series) -> list:
     return [ends[(s, f)] for s, f in zip(starts, freqs, strict=True)]
 
 
-def _existing(wh: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
+def existing_rows(wh: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
     """Existing rows for the batch's indicators and periods: the only rows a new row can equal."""
     obs = table("observation")
     codes = sorted(set(frame["indicator_code"]))
@@ -115,8 +123,34 @@ def _diff(wh: Warehouse, rows: pd.DataFrame, stamped: pd.Series) -> pd.DataFrame
     """The rows of `rows` that are not already known (see split_unchanged)."""
     if not len(rows):
         return rows
-    known = split_unchanged(_existing(wh, rows), rows, stamped)
-    return rows[~pd.Series(known, index=rows.index)]
+    existing = existing_rows(wh, rows)
+    known = split_unchanged(existing, rows, stamped)
+    new = rows[~pd.Series(known, index=rows.index)]
+    _refuse_second_values(existing, new)
+    return new
+
+
+def _refuse_second_values(existing: pd.DataFrame, new: pd.DataFrame) -> None:
+    """A new row whose key and vintage are stored already carries a second value for them: refused (the check
+    refuses it earlier with the row named; this is the guard for a load that raced it, and the table's unique
+    index is the last one)."""
+    if existing.empty or new.empty:
+        return
+    ex = _key_frame(existing)
+    ex["vintage"] = pd.to_datetime(existing["vintage"]).values
+    inc = _key_frame(new)
+    inc["vintage"] = pd.to_datetime(new["vintage"]).values
+    clash = inc.merge(ex, on=[*_KEY, "vintage"], how="inner")
+    if len(clash):
+        first = clash.iloc[0]
+        raise SecondValue(
+            f"{len(clash)} row(s) give a second value for a key and vintage already stored (first: "
+            f"{first['indicator_code']} {first['area_code']} {first['period_start']} at {first['vintage']}); "
+            "a different value needs a later published_at",
+            f"{len(clash)} dòng ghi giá trị thứ hai cho cùng chỉ tiêu, địa bàn, kỳ và thời điểm công bố đã lưu "
+            f"(đầu tiên: {first['indicator_code']} {first['area_code']} {first['period_start']} lúc "
+            f"{first['vintage']}); giá trị khác cần published_at muộn hơn",
+        )
 
 
 def write_observations(

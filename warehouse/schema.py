@@ -188,6 +188,18 @@ TABLES: dict[str, Schema] = {
 OBSERVATION_KEY = ("indicator_code", "area_code", "agency_code", "category", "period_start", "freq", "base")
 
 
+#: Constraints the database keeps, whatever writes: one value per observation key and vintage (two values with the
+#: same vintage would make "current" a coin toss). NULL agency/category are one value here, hence the COALESCE (a
+#: plain UNIQUE treats every NULL as distinct). The same statement on DuckDB and PostgreSQL.
+INDEXES: dict[str, tuple[str, ...]] = {
+    "observation": (
+        'CREATE UNIQUE INDEX IF NOT EXISTS "observation_one_value_per_vintage" ON "observation" ('
+        '"indicator_code", "area_code", COALESCE("agency_code", \'\'), COALESCE("category", \'\'), "period_start", '
+        '"freq", "base", "vintage")',
+    ),
+}
+
+
 def table(name: str) -> ibis.Table:
     """An unbound Ibis table for `name`: expressions built on it touch no database until executed."""
     return ibis.table(TABLES[name], name=name)

@@ -1,0 +1,127 @@
+"""Checks and loads of an uploaded file in a worker process, for the app: a check is CPU-bound pandas work that
+holds Python's interpreter lock, so run on the Streamlit script thread it stalls every other session of the
+server. A worker process holds its own; the server thread only waits on a future. The worker opens the warehouse
+by its URL (DuckDB files: a reader or writer like any other process, see docs/concurrency.md)."""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+from connectors.intake import LoadReport
+from connectors.task_intake import TaskReport
+from semantic.scope import Scope
+
+#: two workers: two uploads are checked at once, a third waits for one of them (the app's sessions never do)
+WORKERS = 2
+_pool: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            # spawn, not fork: the server process has threads (Streamlit's, the audit timer) a fork would copy locked
+            _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
+            atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
+        return _pool
+
+
+def _observations(
+    url: str,
+    data: bytes,
+    name: str,
+    source: str,
+    fmt: str,
+    encoding: str | None,
+    decimal: str,
+    who: str,
+    scope: Scope | None,
+    dry_run: bool,
+    accept_valid: bool,
+    published_at: datetime | None,
+    registry_dir: str | None,
+) -> tuple[LoadReport, int]:
+    from connectors.intake import connector_for, load
+    from semantic.registry import load_registry
+    from warehouse.db import Warehouse
+
+    wh = Warehouse(url)
+    try:
+        report = load(
+            connector_for(data, name, source, fmt, encoding, None, decimal),
+            wh,
+            who,
+            accept_valid=accept_valid,
+            dry_run=dry_run,
+            scope=scope,
+            registry=load_registry(Path(registry_dir)) if registry_dir else load_registry(),
+            published_at=published_at,
+        )
+    finally:
+        _flush_and_close(wh)
+    return report, os.getpid()
+
+
+def _tasks(
+    url: str, data: bytes, name: str, who: str, scope: Scope | None, dry_run: bool, accept_valid: bool
+) -> tuple[TaskReport, int]:
+    from connectors.task_intake import load_task_file
+    from warehouse.db import Warehouse
+
+    wh = Warehouse(url)
+    try:
+        report = load_task_file(wh, data, name, who, accept_valid=accept_valid, dry_run=dry_run, scope=scope)
+    finally:
+        _flush_and_close(wh)
+    return report, os.getpid()
+
+
+def _flush_and_close(wh: object) -> None:
+    from warehouse import audit
+
+    audit.flush(wh)  # type: ignore[arg-type]
+    wh.close()  # type: ignore[attr-defined]
+
+
+def check_upload(
+    url: str,
+    data: bytes,
+    name: str,
+    source: str,
+    *,
+    scope: Scope | None,
+    who: str = "upload",
+    fmt: str = "auto",
+    encoding: str | None = None,
+    decimal: str = ".",
+    dry_run: bool = False,
+    accept_valid: bool = False,
+    published_at: datetime | None = None,
+    registry_dir: Path | str | None = None,
+) -> tuple[LoadReport, int]:
+    """`connectors.intake.load` of an uploaded observation file in a worker: (the report, the worker's pid).
+    Errors it raises (a refusal, a limit) come back raised here, as they were."""
+    args = (url, data, name, source, fmt, encoding, decimal, who, scope, dry_run, accept_valid, published_at)
+    future = _executor().submit(_observations, *args, str(registry_dir) if registry_dir else None)
+    return future.result()
+
+
+def check_tasks(
+    url: str,
+    data: bytes,
+    name: str,
+    *,
+    scope: Scope | None,
+    who: str,
+    dry_run: bool = False,
+    accept_valid: bool = False,
+) -> tuple[TaskReport, int]:
+    """`connectors.task_intake.load_task_file` in a worker: (the report, the worker's pid)."""
+    return _executor().submit(_tasks, url, data, name, who, scope, dry_run, accept_valid).result()

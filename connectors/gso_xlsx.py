@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from connectors.base import ROW, Batch, Connector, Problem, file_problem
 from connectors.codes import KnownCodes
 from connectors.gso_headers import Column, classify, fold, title_period
-from connectors.gso_names import tidy
+from connectors.gso_names import province_code, tidy
 from connectors.gso_read import RawSheet, Unreadable, read_sheets
 from semantic.strict import Strict, parse, read_yaml
 from warehouse.lineage import period_end
@@ -54,6 +54,10 @@ class SheetMap(Strict):
     require: str | None = None  # only columns whose header holds this word (XK: 'trị giá', not 'lượng')
     unit: str | None = None  # unit of the level columns as GSO prints it
     form: Literal["index100", "percent"] = "index100"  # how comparisons are printed (102.91 vs 2.91)
+    # a table whose columns name no period ('Số dự án', 'Vốn đăng ký') but whose title gives the year to date
+    # ('được cấp phép từ 01/01- 20/12/2023'): each column is the year-to-date level of the indicator its header
+    # names (first match of these header words, in order; a header matching none is not loaded)
+    measures: dict[str, str] = {}
     rows: tuple[RowRule, ...]
 
 
@@ -115,7 +119,8 @@ class Sheet:
             numbers = [v for v in grid[head] if _is_number(v)]
             if numbers:
                 break
-            if texts and not all(j <= 1 or _unit_like(t) for j, t in texts):
+            title_like = all(j <= 1 for j, _ in texts) or (len(texts) == 1 and _unit_like(texts[0][1]))
+            if texts and not title_like:
                 break
             title_parts += [t for j, t in texts if j <= 1]
             head += 1
@@ -239,6 +244,16 @@ class ColumnReading:
     column: Column | None
     loaded: bool
     why: str
+    indicator: str | None = None  # the column's own indicator (a `measures` table)
+
+
+_CUTOFF = re.compile(r"từ 0?1/0?1\s*-\s*(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def cutoff(title: str) -> tuple[int, int] | None:
+    """(year, month) of a year-to-date table's cut-off day: 'từ 01/01- 20/12/2023' -> (2023, 12)."""
+    m = _CUTOFF.search(re.sub(r"\s+", " ", title.lower()))
+    return (int(m.group(3)), int(m.group(2))) if m and 1 <= int(m.group(2)) <= 12 else None
 
 
 @dataclass
@@ -303,6 +318,8 @@ class GsoWorkbookConnector(Connector):
         width = len(sheet.grid[0]) if sheet.grid else 0
         allowed = {release, previous(release)} if release else set()
         out: list[ColumnReading] = []
+        if rule.measures:
+            return self._measure_columns(sheet, rule, allowed)
         for j in range(1, width):
             head = sheet.header(j)
             if not head:
@@ -322,6 +339,26 @@ class GsoWorkbookConnector(Connector):
                 out.append(ColumnReading(j, head, col, False, f"{col.what}: not '{rule.require}'"))
             else:
                 out.append(ColumnReading(j, head, col, True, f"{col.what} -> {rule.columns[col.kind]}"))
+        return out
+
+    def _measure_columns(self, sheet: Sheet, rule: SheetMap, allowed: set) -> list[ColumnReading]:
+        width = len(sheet.grid[0]) if sheet.grid else 0
+        ym = cutoff(sheet.title)
+        out: list[ColumnReading] = []
+        for j in range(1, width):
+            head = sheet.header(j)
+            if not head:
+                continue
+            code = next((code for words, code in rule.measures.items() if fold(words) in fold(head)), None)
+            if ym is None:
+                out.append(ColumnReading(j, head, None, False, "the title gives no cut-off day (từ 01/01- dd/mm/yyyy)"))
+            elif code is None or code == "-":
+                out.append(ColumnReading(j, head, None, False, "no indicator of the mapping (not loaded)"))
+            elif ym not in allowed:
+                out.append(ColumnReading(j, head, None, False, f"cut-off {ym}: not this release's month"))
+            else:
+                col = Column("ytd_level", ym[0], ym[1], "official", f"year to date {ym[0]}-{ym[1]:02d} (cut-off)")
+                out.append(ColumnReading(j, head, col, True, f"{col.what} -> {code} ytd", code))
         return out
 
     def batches(self) -> Iterator[Batch]:
@@ -353,7 +390,7 @@ class GsoWorkbookConnector(Connector):
         english = [
             r
             for r in readings
-            if re.match(r"\d+\.\s*(gross domestic|index of|some key|agricultural)", fold(r.sheet.title))
+            if re.match(r"\d+ (gross domestic|index of|some key|agricultural)", fold(r.sheet.title))
         ]
         if len(english) >= 2 and not matched_any(readings):
             yield self._fail(
@@ -477,22 +514,23 @@ class GsoWorkbookConnector(Connector):
             lines.append(f"  row {i + 1} '{label[:50]}': {what} ({len(values)} figure(s))")
             for c in values:
                 assert c.column is not None
-                out.append(
-                    self._record(
-                        sheet,
-                        rule,
-                        mapping,
-                        target,
-                        fixed is None,
-                        label,
-                        label_col,
-                        i,
-                        c.index,
-                        c.column,
-                        c.header,
-                        row[c.index],
-                    )
+                rec = self._record(
+                    sheet,
+                    rule,
+                    mapping,
+                    target,
+                    fixed is None,
+                    label,
+                    label_col,
+                    i,
+                    c.index,
+                    c.column,
+                    c.header,
+                    row[c.index],
                 )
+                if c.indicator:  # a `measures` column names its own indicator
+                    rec["indicator_code"] = c.indicator
+                out.append(rec)
         notes = []
         if unmatched:
             notes.append(
@@ -515,7 +553,7 @@ class GsoWorkbookConnector(Connector):
         head: str,
         value: Any,
     ) -> dict[str, Any]:
-        base = rule.columns[col.kind]
+        base = rule.columns.get(col.kind, "ytd")
         period = f"{col.year}-{col.month:02d}"
         area, agency, category = target.area, target.agency, target.category
         if by_section and target.each == "area":
@@ -555,12 +593,12 @@ class GsoWorkbookConnector(Connector):
             if key in {_strip_prefix(fold(n)) for n in names}:
                 return code
         if self.codes is None:
-            return label
+            return province_code(label) or label
         end = period_end(pd.Timestamp(col.year, col.month, 1).date(), "M")
         areas = self.codes.areas
         live = areas[(areas["valid_from"] <= end) & (areas["valid_to"] > end) & (areas["level"] != "commune")]
         hits = [c for c, n in zip(live["code"], live["name_vi"], strict=False) if _strip_prefix(fold(n)) == key]
-        return hits[0] if len(hits) == 1 else label
+        return hits[0] if len(hits) == 1 else province_code(label) or label
 
 
 def _agency(label: str, mapping: Mapping) -> str:

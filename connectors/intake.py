@@ -75,7 +75,7 @@ class LoadReport:
 
 def detect_format(name: str, data: bytes) -> str:
     suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         from connectors.gso_xlsx import looks_like_gso
 
         return "gso-xlsx" if looks_like_gso(data) else "xlsx"

@@ -16,6 +16,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
+
 from connectors.gso_xlsx import GsoWorkbookConnector, release_month
 from warehouse.db import Warehouse
 
@@ -78,3 +80,80 @@ def backfill(
             print_problems(report.problems, lang, out)
         print(f"{day:%Y-%m-%d} {report.summary('en')}", file=out)
     return 1 if refused else 0
+
+
+#: the derived history shipped in data/ (see data/SOURCES.md): every figure each workbook printed, at its vintage
+HISTORY = Path(__file__).resolve().parent.parent / "data" / "gso" / "gso_workbook_history.csv.gz"
+HISTORY_COLUMNS = (
+    "indicator_code",
+    "area_code",
+    "agency_code",
+    "category",
+    "period_start",
+    "freq",
+    "base",
+    "value",
+    "status",
+    "vintage",
+    "cell",
+)
+
+
+def history(wh: Warehouse, folder: Path, source: str = "GSO") -> tuple[pd.DataFrame, list[str]]:
+    """Every workbook of `folder` read and checked as `load` checks it (nothing written), in release order: the
+    valid rows with their vintage and cell, and one line per workbook refused or passed over. A figure a later
+    release prints unchanged is not repeated (it is no revision)."""
+    from connectors.codes import KnownCodes
+    from connectors.validate import validate
+    from semantic.registry import load_registry
+
+    registry = load_registry()
+    codes = KnownCodes.load(wh)
+    parts: list[pd.DataFrame] = []
+    lines: list[str] = []
+    for (year, month), path in releases(folder):
+        day = release_day(year, month)
+        conn = GsoWorkbookConnector(path.read_bytes(), path.name, source)
+        conn.bind(codes)
+        conn.published_at = day
+        batches = list(conn.batches())
+        problems = [p for b in batches for p in b.problems]
+        valid = []
+        for b in batches:
+            b.published_at = day
+            checked = validate(b, registry, codes, None, None)
+            problems += checked.problems
+            frame = checked.valid.copy()
+            if len(frame):  # validation keeps the records' index: the cell each figure was read from
+                frame["cell"] = f"{path.name}:" + b.records.loc[frame.index, "note"].astype(str)
+            valid.append(frame)
+        if problems:
+            lines.append(f"{path.name}: refused: {problems[0].rule}: {problems[0].message_en}")
+            continue
+        parts += [v for v in valid if len(v)]
+    frame = pd.concat(parts, ignore_index=True)
+    frame["vintage"] = pd.to_datetime(frame["vintage"])
+    frame = frame.sort_values(["vintage"], kind="stable")
+    key = ["indicator_code", "area_code", "agency_code", "category", "period_start", "freq", "base"]
+    previous_value = frame.groupby(key, dropna=False)["value"].shift()
+    frame = frame[previous_value.isna() | (previous_value - frame["value"]).abs().gt(1e-9)]
+    return frame[[c for c in HISTORY_COLUMNS if c in frame]].reset_index(drop=True), lines
+
+
+def write_history(folder: Path, out: Path = HISTORY, url: str | None = None) -> int:
+    """Build the shipped history from a folder of workbooks (`python -m connectors.gso_backfill DIR`)."""
+    from connectors.seed import seed
+
+    wh = Warehouse(url)
+    if not wh.exists():
+        seed(wh)
+    frame, lines = history(wh, folder)
+    for line in lines:
+        print(line)
+    frame.to_csv(out, index=False, compression="gzip", float_format="%.10g")
+    print(f"{out}: {len(frame)} rows, {frame['vintage'].nunique()} releases")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(write_history(Path(sys.argv[1])))

@@ -35,9 +35,16 @@ class Unreadable(Exception):
 
 def untcvn3(text: str) -> str:
     """A TCVN3 string decoded to Unicode; a Unicode (or plain ASCII) string unchanged."""
-    if not any(ch in _TCVN3_ONLY for ch in text) or any(ord(ch) > 0xFF for ch in text):
+    if not any(ch in _TCVN3_ONLY for ch in text):
         return text
-    return "".join(_TCVN3.get(ch, ch) for ch in text)
+    # word by word: a cell may mix both ('Tổng møc b¸n lÎ' — a title retyped in part)
+    return re.sub(r"\S+", lambda m: _word(m.group(0)), text)
+
+
+def _word(word: str) -> str:
+    if any(ord(ch) > 0xFF for ch in word):  # a Unicode word ('Tổng')
+        return word
+    return "".join(_TCVN3.get(ch, ch) for ch in word)
 
 
 def _cell(v: Any) -> Any:

@@ -58,6 +58,7 @@ class SheetMap(Strict):
     # ('được cấp phép từ 01/01- 20/12/2023'): each column is the year-to-date level of the indicator its header
     # names (first match of these header words, in order; a header matching none is not loaded)
     measures: dict[str, str] = {}
+    units: dict[str, str] = {}  # an indicator's own unit where it is not `unit` (FDI_PROJECTS: dự án)
     rows: tuple[RowRule, ...]
 
 
@@ -141,7 +142,7 @@ class Sheet:
             v = r[col]
             if isinstance(v, float) and v.is_integer():
                 v = int(v)
-            v = str(v).strip() if isinstance(v, str | int) and not isinstance(v, bool) else ""
+            v = " ".join(str(v).split()) if isinstance(v, str | int) and not isinstance(v, bool) else ""
             if v and (not parts or parts[-1] != v):  # a year row ('2025') is part of the header
                 parts.append(v)
         return " ".join(parts)
@@ -164,6 +165,8 @@ def _data_start(grid: list[list[Any]], head: int = 0) -> int:
     """The first row with a text label followed by a number that is not a header row."""
     for i in range(head, len(grid)):
         row = grid[i]
+        if not any(isinstance(x, str) and x.strip() for x in row[:2]):
+            continue  # a data row is labelled in its first columns; numbers elsewhere are scratch or years
         for j, v in enumerate(row):
             if _is_number(v) and any(isinstance(x, str) and x.strip() for x in row[:j]):
                 if _header_like(row, j):
@@ -275,7 +278,7 @@ class GsoWorkbookConnector(Connector):
     format = "gso-xlsx"
     notes: list[str] = field(default_factory=list)
     published_at: Any = None  # the release day when the caller knows it (--published-at, backfill)
-    explanation: list[str] = field(default_factory=list)
+    _names: dict[Any, dict[str, list[str]]] = field(default_factory=dict)
 
     def bind(self, codes: KnownCodes) -> None:
         """Area names resolve against the warehouse's areas (valid at each period's end)."""
@@ -388,9 +391,7 @@ class GsoWorkbookConnector(Connector):
             )
             return
         english = [
-            r
-            for r in readings
-            if re.match(r"\d+ (gross domestic|index of|some key|agricultural)", fold(r.sheet.title))
+            r for r in readings if re.match(r"\d+ (gross domestic|index of|some key|agricultural)", fold(r.sheet.title))
         ]
         if len(english) >= 2 and not matched_any(readings):
             yield self._fail(
@@ -528,8 +529,9 @@ class GsoWorkbookConnector(Connector):
                     c.header,
                     row[c.index],
                 )
-                if c.indicator:  # a `measures` column names its own indicator
+                if c.indicator:  # a `measures` column names its own indicator (and maybe its unit)
                     rec["indicator_code"] = c.indicator
+                    rec["unit"] = rule.units.get(c.indicator, rec["unit"])
                 out.append(rec)
         notes = []
         if unmatched:
@@ -595,9 +597,14 @@ class GsoWorkbookConnector(Connector):
         if self.codes is None:
             return province_code(label) or label
         end = period_end(pd.Timestamp(col.year, col.month, 1).date(), "M")
-        areas = self.codes.areas
-        live = areas[(areas["valid_from"] <= end) & (areas["valid_to"] > end) & (areas["level"] != "commune")]
-        hits = [c for c, n in zip(live["code"], live["name_vi"], strict=False) if _strip_prefix(fold(n)) == key]
+        if end not in self._names:  # folded name -> codes of the areas live at `end` (one table scan per month)
+            areas = self.codes.areas
+            live = areas[(areas["valid_from"] <= end) & (areas["valid_to"] > end) & (areas["level"] != "commune")]
+            names: dict[str, list[str]] = {}
+            for c, n in zip(live["code"], live["name_vi"], strict=False):
+                names.setdefault(_strip_prefix(fold(n)), []).append(c)
+            self._names[end] = names
+        hits = self._names[end].get(key, [])
         return hits[0] if len(hits) == 1 else province_code(label) or label
 
 

@@ -120,6 +120,8 @@ def history(wh: Warehouse, folder: Path, source: str = "GSO") -> tuple[pd.DataFr
         problems = [p for b in batches for p in b.problems]
         valid = []
         for b in batches:
+            if b.problems or not len(b.records):
+                continue
             b.published_at = day
             checked = validate(b, registry, codes, None, None)
             problems += checked.problems

@@ -289,7 +289,7 @@ class GsoWorkbookConnector(Connector):
             self.source or "GSO",
             self.file_name,
             digest,
-            pd.DataFrame(),
+            pd.DataFrame(columns=["indicator_code", "area_code", "period", "value", ROW]),
             notes=notes or [],
             problems=[file_problem(self.file_name, rule, en, vi)],
         )

@@ -73,7 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--who", help="the loader's name for load_batch (default: the claims' name, else the OS user)")
     ld.add_argument("--registry", help=f"the indicator registry folder (default semantic/indicators); {_UNSCOPED}")
     ld.add_argument("--lang", choices=("vi", "en", "both"), default="both", help="language of the problem list")
+    ld.add_argument(
+        "--explain", action="store_true", help="GSO workbook: print how every sheet, column and row was read, then load"
+    )
     _who_args(ld, required=False)
+
+    bf = sub.add_parser("backfill", help="load a folder of GSO workbooks in release order, each as its own vintage")
+    bf.add_argument("folder", help="a folder of GSO monthly workbooks (.xls, .xlsx), named …_YYYY-MM.ext")
+    bf.add_argument("--source", default="GSO", help="code of the sending agency (default GSO)")
+    bf.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    bf.add_argument("--mapping", help="GSO workbook mapping (default connectors/mappings/gso_monthly.yml)")
+    bf.add_argument("--lang", choices=("vi", "en", "both"), default="en", help="language of the problem list")
 
     tk = sub.add_parser("tasks", help="check a task file (tasks the Government/PM assigned) and load it")
     tk.add_argument("path", help="CSV or XLSX in the task layout (Vietnamese headers accepted)")
@@ -235,6 +245,17 @@ def run_load(args: argparse.Namespace) -> int:
         Path(args.mapping) if args.mapping else None,
     )
     registry = _registry(args.registry)
+    from connectors.gso_read import Unreadable
+    from connectors.gso_xlsx import GsoWorkbookConnector
+
+    if isinstance(conn, GsoWorkbookConnector):
+        conn.published_at = published
+        try:
+            conn.readings()
+        except Unreadable as exc:
+            raise Usage(exc.en, exc.vi) from exc
+        if args.explain:
+            print("\n".join(conn.explain()))
     report = load(
         conn,
         wh,
@@ -248,6 +269,24 @@ def run_load(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     return _outcome(report, args.lang)
+
+
+def run_backfill(args: argparse.Namespace) -> int:
+    from connectors.gso_backfill import backfill
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise Usage(f"{folder}: not a folder", f"{folder}: không phải thư mục")
+    wh = _warehouse()
+    return backfill(
+        wh,
+        folder,
+        args.source,
+        f"cli:{getpass.getuser()}",
+        dry_run=args.dry_run,
+        mapping=Path(args.mapping) if args.mapping else None,
+        lang=args.lang,
+    )
 
 
 def run_tasks(args: argparse.Namespace) -> int:
@@ -378,6 +417,7 @@ def _emit(frame: Any, fmt: str) -> None:
 COMMANDS = {
     "seed": run_seed,
     "load": run_load,
+    "backfill": run_backfill,
     "tasks": run_tasks,
     "pull": run_pull,
     "quality": run_quality,

@@ -77,7 +77,7 @@ class LoadReport:
 
 def detect_format(name: str, data: bytes) -> str:
     suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         from connectors.gso_xlsx import looks_like_gso
 
         try:  # looking opens the workbook: only within the limits, and a damaged one is the reader's to report

@@ -30,10 +30,11 @@ BatchSource = Callable[[Registry], Iterator[tuple[BatchInfo, pd.DataFrame] | Sel
 
 
 def _sources() -> list[tuple[str, BatchSource]]:
-    from connectors import demo, direction_demo, gso, population, worldbank
+    from connectors import demo, direction_demo, gso, gso_history, population, worldbank
 
     return [
         ("GSO", gso.batches),
+        ("GSO workbooks 2010-2025", gso_history.batches),
         ("GSO population", population.batches),
         ("World Bank", worldbank.batches),
         ("demo", demo.batches),

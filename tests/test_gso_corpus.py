@@ -1,0 +1,267 @@
+"""GSO's monthly workbooks 2010-2025 (../shared/data/gso/workbooks/, 173 releases, .xls until 2015, .xlsx after):
+every one is read whole or refused for a documented reason (docs/gso-workbooks.md); no release writes a figure into
+a month other than its own or the month before (which it revises); figures read from fixed cells — looked up by
+hand in the workbooks, written here — equal what the loader reads; the header grammar reads GSO's period words."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from python_calamine import CalamineWorkbook
+
+from connectors.__main__ import main
+from connectors.gso_headers import classify, title_period
+from connectors.gso_read import untcvn3
+from connectors.gso_xlsx import GsoWorkbookConnector, previous, release_month
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "data" / "gso" / "workbooks"
+#: refusals docs/gso-workbooks.md documents, by workbook: (rule, why)
+REFUSED = {"gso_bieu_kt-xh_2020-09.xlsx": "english_edition"}
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, tuple[list, pd.DataFrame]]:
+    """Every workbook of the corpus through the connector (no warehouse): its problems and its records."""
+    assert CORPUS.is_dir(), f"{CORPUS}: the GSO workbook corpus is missing"
+    out = {}
+    for path in sorted(CORPUS.iterdir()):
+        conn = GsoWorkbookConnector(path.read_bytes(), path.name, "GSO", published_at=date(2000, 1, 1))
+        problems, frames = [], []
+        for batch in conn.batches():
+            problems += batch.problems
+            if len(batch.records):
+                frames.append(batch.records)
+        out[path.name] = (problems, pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
+    return out
+
+
+def test_the_corpus_is_the_documented_one(corpus):
+    assert len(corpus) == 173
+    assert sum(n.endswith(".xls") for n in corpus) > 60 and sum(n.endswith(".xlsx") for n in corpus) > 100
+
+
+def test_every_workbook_is_read_whole_or_refused_for_a_documented_reason(corpus):
+    refused = {name: {p.rule for p in problems} for name, (problems, _) in corpus.items() if problems}
+    assert refused == {name: {rule} for name, rule in REFUSED.items()}
+    docs = (ROOT / "docs" / "gso-workbooks.md").read_text(encoding="utf-8")
+    for name, rule in REFUSED.items():
+        assert name in docs and rule in docs
+
+
+def test_no_release_writes_into_a_month_other_than_its_own_or_the_one_before(corpus):
+    for name, (_, records) in corpus.items():
+        if name in REFUSED:
+            continue
+        ym = release_month(name, [])
+        allowed = {f"{y}-{m:02d}" for y, m in (ym, previous(ym))}
+        assert set(records["period"]) <= allowed, name
+
+
+def test_a_december_release_revises_november_only_and_never_as_year_to_date(corpus):
+    """December workbooks print the year, the quarter and the month: the quarter goes nowhere, the year is the
+    December year to date, November is a revision of November's own figures (level and comparisons)."""
+    decembers = [n for n in corpus if n[15:22].endswith("-12") and n not in REFUSED]
+    assert len(decembers) == 11  # 2010-2018 and 2021-2023 (December 2019, 2020 and 2024 are not in the corpus)
+    for name in decembers:
+        _, r = corpus[name]
+        year = int(name[15:19])
+        november = r[r["period"] == f"{year}-11"]
+        # November's own figures only: its month ('tháng 11') or its 11 months to date ('11 tháng'), never a quarter
+        heads = november["_head"].str.lower()
+        assert heads.str.contains(r"tháng 11|11 tháng").all() and not heads.str.contains("quý").any(), name
+        assert (r["period"] == f"{year}-12").sum() > len(november), name
+
+
+def _record(corpus, name: str, cell: str) -> pd.Series:
+    _, r = corpus[name]
+    hit = r[r["note"] == cell]
+    assert len(hit) == 1, (name, cell, len(hit))
+    return hit.iloc[0]
+
+
+def _cell(name: str, sheet: str, row: int, col: int) -> float:
+    """A cell read straight from the file (0-based row and column), independent of the loader."""
+    wb = CalamineWorkbook.from_path(str(CORPUS / name))
+    return float(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)[row][col])
+
+
+# (workbook, sheet, 0-based row, 0-based column, printed value, indicator, period, base, area) — looked up by hand
+FIXED_CELLS = [
+    # 2010: TCVN3-encoded .xls
+    ("gso_bieu_kt-xh_2010-01.xls", "CPI (2)", 8, 4, 107.62216284086432, "CPI", "2010-01", "yoy", "VN"),
+    ("gso_bieu_kt-xh_2010-03.xls", "3DTNN (2)", 7, 2, 139.0, "FDI_PROJECTS", "2010-03", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2010-03.xls", "3DTNN (2)", 7, 3, 1924.3364609999999, "FDI_NEW", "2010-03", "ytd", "VN"),
+    # 2013: 'tháng Sáu' in words
+    ("gso_bieu_kt-xh_2013-06.xls", "CPI", 9, 4, 106.68612995964398, "CPI", "2013-06", "yoy", "VN"),
+    ("gso_bieu_kt-xh_2013-06.xls", "CPI", 9, 6, 100.05, "CPI", "2013-06", "pop", "VN"),
+    ("gso_bieu_kt-xh_2013-06.xls", "CPI", 9, 7, 106.73009459370121, "CPI", "2013-06", "ytd_yoy", "VN"),
+    # December 2023: year-end columns, a merged title over the IIP table, quarter columns beside the year's
+    ("gso_bieu_kt-xh_2023-12.xlsx", "33.CPI", 9, 3, 103.581010773179, "CPI", "2023-12", "yoy", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "33.CPI", 9, 4, 100.1158, "CPI", "2023-12", "pop", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "33.CPI", 9, 6, 103.253861092277, "CPI", "2023-12", "ytd_yoy", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "10.IIPthang", 8, 1, 104.97, "IIP", "2023-11", "yoy", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "10.IIPthang", 8, 2, 100.12, "IIP", "2023-12", "pop", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "10.IIPthang", 8, 3, 105.76, "IIP", "2023-12", "yoy", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "10.IIPthang", 8, 4, 101.46, "IIP", "2023-12", "ytd_yoy", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "26.Tongmuc", 9, 2, 551714.380208089, "RETAIL", "2023-11", "level", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "26.Tongmuc", 9, 3, 565786.311855363, "RETAIL", "2023-12", "level", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "26.Tongmuc", 9, 4, 6231828.06625934, "RETAIL", "2023-12", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "26.Tongmuc", 9, 7, 109.596577306342, "RETAIL", "2023-12", "ytd_yoy", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "28.XK tháng", 7, 3, 32910.0, "EXPORTS", "2023-12", "level", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "28.XK tháng", 7, 6, 355500.0, "EXPORTS", "2023-12", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "28.XK tháng", 7, 12, 95.6376911138629, "EXPORTS", "2023-12", "ytd_yoy", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "30.NK tháng", 8, 3, 30630.0, "IMPORTS", "2023-12", "level", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "30.NK tháng", 8, 6, 327500.0, "IMPORTS", "2023-12", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "23.VDT thực hiện", 8, 2, 69142.10825, "PUBINV_DISB", "2023-11", "level", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "23.VDT thực hiện", 8, 3, 77347.515, "PUBINV_DISB", "2023-12", "level", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "23.VDT thực hiện", 8, 4, 625318.90484, "PUBINV_DISB", "2023-12", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "25.FDI", 6, 2, 3188.0, "FDI_PROJECTS", "2023-12", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "25.FDI", 6, 3, 20185.62268022, "FDI_NEW", "2023-12", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2023-12.xlsx", "25.FDI", 7 + 1, 3, 3103.92572, "FDI_NEW", "2023-12", "ytd", "22"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet", "row", "col", "printed", "indicator", "period", "base", "area"),
+    FIXED_CELLS,
+    ids=[f"{c[0][15:22]}-{c[1]}-{c[5]}-{c[7]}-{c[6]}" for c in FIXED_CELLS],
+)
+def test_fixed_cells_read_independently_equal_the_loaded_figures(
+    corpus, name, sheet, row, col, printed, indicator, period, base, area
+):
+    from openpyxl.utils import get_column_letter
+
+    assert _cell(name, sheet, row, col) == pytest.approx(printed, rel=1e-12)
+    rec = _record(corpus, name, f"{sheet}!{get_column_letter(col + 1)}{row + 1}")
+    assert (rec["indicator_code"], rec["period"], rec["base"], rec["area_code"]) == (indicator, period, base, area)
+    assert rec["value"] == pytest.approx(printed, rel=1e-12)
+
+
+def test_a_quarter_is_never_read_as_the_year_to_date(corpus):
+    """2023-12 CPI prints 'Bình quân quý IV năm 2023 so với cùng kỳ' (103.54) beside the year's average (103.25):
+    only the year's is December's year to date; the quarterly tables load nothing."""
+    _, r = corpus["gso_bieu_kt-xh_2023-12.xlsx"]
+    assert not r["value"].round(6).eq(round(103.540205474667, 6)).any()
+    assert not r["note"].str.startswith(("29.XK quý", "27.TM_Quy", "11.IIPquy", "24.VDT thực hiện quý")).any()
+
+
+#: workbooks that print no licensed-FDI table (looked up: no sheet titled "… nước ngoài … được cấp phép")
+NO_FDI_TABLE = {
+    "2010-01",
+    "2010-02",
+    "2011-01",
+    "2011-12",
+    "2012-01",
+    "2013-01",
+    "2014-01",
+    "2014-02",
+    "2015-01",
+    "2015-07",
+}
+
+
+def test_headline_tables_are_read_in_every_era(corpus):
+    """CPI and exports in every release; IIP from June 2011 (before, GSO printed the gross output value instead);
+    FDI wherever the workbook prints it; retail and public investment from 2010."""
+    for name, (_, r) in corpus.items():
+        if name in REFUSED:
+            continue
+        codes, month = set(r["indicator_code"]), name[15:22]
+        assert {"CPI", "EXPORTS", "IMPORTS", "RETAIL", "PUBINV_DISB"} <= codes, name
+        assert ("IIP" in codes) == (month >= "2011-06"), name
+        assert ({"FDI_NEW", "FDI_PROJECTS"} <= codes) == (month not in NO_FDI_TABLE), name
+
+
+@pytest.mark.parametrize(
+    ("header", "kind", "year", "month"),
+    [
+        ("Quý IV năm 2023 so với cùng kỳ năm trước (%)", "quarter_yoy", 2023, 12),  # not 'quý I'
+        ("Bình quân quý IV năm 2023 so với cùng kỳ năm trước", "quarter_yoy", 2023, 12),
+        ("Quý I năm 2023 so với cùng kỳ", "ytd_yoy", 2023, 3),
+        ("Năm 2024 so với năm 2023", "ytd_yoy", 2024, 12),
+        ("Ước tính năm 2024", "ytd_level", 2024, 12),
+        ("Sơ bộ năm 2024", "ytd_level", 2024, 12),
+        ("Cả năm", "ytd_level", 2024, 12),
+        ("Sơ bộ tháng 11 năm 2024", "month_level", 2024, 11),
+        ("Tháng 6 năm 2013 so với: Tháng 12 năm 2012", "vs_december", 2013, 6),
+        ("Chỉ số giá 6 tháng năm 2013 so với cùng kỳ năm 2012", "ytd_yoy", 2013, 6),
+        ("So với cùng kỳ năm trước Tháng 9 năm 2018", "month_yoy", 2018, 9),
+        ("Tháng 12 năm 2023 so với Kỳ gốc (2019)", "month_base_year", 2023, 12),
+    ],
+)
+def test_the_header_grammar_reads_gso_period_words(header, kind, year, month):
+    col = classify(header, 2024, (2024, 12))
+    assert (col.kind, col.year, col.month) == (kind, year, month)
+
+
+def test_titles_and_legacy_text():
+    assert title_period("Chỉ số sản xuất công nghiệp tháng 12 và cả năm 2024") == (2024, 12)
+    assert title_period("và đô la Mỹ tháng Sáu năm 2013") == (2013, 6)
+    assert title_period("Chỉ số giá xuất khẩu quý IV năm 2023") == (2023, 12)
+    assert classify("Tháng 12", None, (2024, 1)).year == 2023  # last December, in January's release
+    assert untcvn3("ChØ sè gi¸ tiªu dïng") == "Chỉ số giá tiêu dùng"
+    assert untcvn3("Chỉ số giá") == "Chỉ số giá" and untcvn3("THÉP") == "THÉP"
+
+
+def test_an_unreadable_workbook_is_a_usage_error_not_a_traceback(tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "gso_bieu_kt-xh_2024-12.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    monkeypatch.setenv("DIEUHANH_DB", f"duckdb://{tmp_path / 'w.duckdb'}")
+    monkeypatch.setattr("connectors.__main__._warehouse", lambda: None)
+    monkeypatch.setattr("connectors.__main__._registry", lambda _r: None)
+    rc = main(["load", str(bad), "--source", "GSO", "--format", "gso-xlsx", "--dry-run"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "gso_bieu_kt-xh_2024-12.xlsx: not a readable .xls/.xlsx/.ods workbook" in err
+
+
+@pytest.mark.slow
+def test_backfill_loads_releases_in_order_each_as_its_vintage(tmp_path, monkeypatch, capsys):
+    """November 2023, December 2023 and January 2024 backfilled: the current figure is the latest release's, and
+    as of each release's day the figure is what that release printed (retail, billion VND, cells looked up)."""
+    from connectors import reference
+    from semantic.model import default_model
+    from semantic.query import execute
+    from semantic.registry import load_registry
+    from semantic.scope import Scope
+    from semantic.spec import QuerySpec
+    from warehouse.db import Warehouse
+    from warehouse.load import write_reference
+
+    folder = tmp_path / "workbooks"
+    folder.mkdir()
+    for month in ("2024-01", "2023-12", "2023-11"):  # any order on disk: loaded in release order
+        (folder / f"gso_bieu_kt-xh_{month}.xlsx").symlink_to(CORPUS / f"gso_bieu_kt-xh_{month}.xlsx")
+    url = f"duckdb://{tmp_path / 'w.duckdb'}"
+    wh = Warehouse(url)
+    wh.ensure_schema()
+    write_reference(wh, reference.tables(load_registry()))
+    wh.close()
+    monkeypatch.setenv("DIEUHANH_DB", url)
+    assert main(["backfill", str(folder)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in out if "loaded;" in line] == [
+        "gso_bieu_kt-xh_2023-11.xlsx:",
+        "gso_bieu_kt-xh_2023-12.xlsx:",
+        "gso_bieu_kt-xh_2024-01.xlsx:",
+    ]
+
+    def value(code: str, period: str, as_of: date | None = None, compare: str | None = None) -> float:
+        spec = QuerySpec(
+            indicators=(code,), areas=("VN",), time_from=period, time_to=period, compare=compare, as_of=as_of
+        )
+        frame = execute(spec, default_model(), Scope.all(), Warehouse(url))
+        assert len(frame) == 1, frame
+        return float(frame["value"].iloc[0])
+
+    assert value("RETAIL", "2023-11", date(2023, 11, 30)) == pytest.approx(552702.578496076)  # November's estimate
+    assert value("RETAIL", "2023-11", date(2023, 12, 31)) == pytest.approx(551714.380208089)  # December's revision
+    assert value("RETAIL", "2023-12", date(2023, 12, 31)) == pytest.approx(565786.311855363)  # December's estimate
+    assert value("RETAIL", "2023-12") == pytest.approx(515951.9892456698)  # January 2024's 'Sơ bộ tháng 12'
+    assert value("CPI", "2023-12", compare="yoy") == pytest.approx(3.581010773179, abs=1e-9)
+    assert value("IIP", "2023-11", date(2023, 11, 30), "yoy") == pytest.approx(5.78591536663707, abs=1e-9)
+    assert value("IIP", "2023-11", compare="yoy") == pytest.approx(4.97, abs=1e-9)  # December's revision

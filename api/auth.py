@@ -7,6 +7,7 @@ import base64
 import json
 import os
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES
 READ, WRITE = "exchange.read", "exchange.write"
 #: seconds of clock difference tolerated between the provider and the API (DIEUHANH_API_LEEWAY)
 LEEWAY = int(os.environ.get("DIEUHANH_API_LEEWAY", "30"))
+#: shortest time between two JWKS fetches caused by unknown key ids
+REFETCH_SECONDS = 5.0
 
 
 class AuthError(Exception):
@@ -54,6 +57,7 @@ class Verifier:
         self.audience = audience
         self.timeout = timeout
         self._keys: KeySet | None = None
+        self._fetched = 0.0
         self._lock = threading.Lock()
         self._claims = jwt.JWTClaimsRegistry(
             leeway=LEEWAY,
@@ -77,8 +81,11 @@ class Verifier:
 
     def keys(self, kid: str | None) -> KeySet:
         with self._lock:
-            if self._keys is None or (kid is not None and not _holds(self._keys, kid)):
+            stale = kid is not None and self._keys is not None and not _holds(self._keys, kid)
+            # an unknown kid refetches at most every REFETCH_SECONDS: random kids must not make us hammer the provider
+            if self._keys is None or (stale and time.monotonic() - self._fetched > REFETCH_SECONDS):
                 self._keys = self._fetch()
+                self._fetched = time.monotonic()
             return self._keys
 
     def verify(self, token: str) -> Caller:

@@ -122,7 +122,7 @@ class Hub:
 
 def visible_event(ctx: Context, scope: Scope, batch: dict, keys: pd.DataFrame, who: str) -> dict | None:
     """What `scope` may see of a batch (through the one query path), as an event; None when nothing."""
-    rows = data.rows_for_keys(ctx, scope, keys, data.ReadParams(), f"changes for {who}")
+    rows = data.rows_for_keys(ctx, scope, keys, data.ReadParams(), f"changes for {who}", audited=False)
     if rows.empty:
         return None
     groups = load_groups()

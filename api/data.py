@@ -18,7 +18,7 @@ from connectors.sdmx import HEADER as SDMX_HEADER
 from connectors.sdmx import to_sdmx_csv
 from semantic.__main__ import _indicator_output as cli_columns
 from semantic.errors import SemanticError
-from semantic.query import execute
+from semantic.query import execute, run
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
 from warehouse import audit, exchange
@@ -92,15 +92,23 @@ def _spec(p: ReadParams, indicators: tuple[str, ...]) -> QuerySpec:
     )
 
 
-def rows_for_keys(ctx: Context, scope: Scope, keys: pd.DataFrame, p: ReadParams, what: str) -> pd.DataFrame:
+def rows_for_keys(
+    ctx: Context, scope: Scope, keys: pd.DataFrame, p: ReadParams, what: str, audited: bool = True
+) -> pd.DataFrame:
     """The query's rows (as `scope` sees them, through the one query path) restricted to the observation keys in
-    `keys`: what a batch, or the batches since an instant, changed."""
+    `keys`: what a batch, or the batches since an instant, changed. Not `audited`: what a change event tells an
+    open stream or a subscription (the stream's opening and every delivery are recorded instead)."""
     wanted = _split(p.indicator)
     changed = tuple(sorted(set(keys["indicator_code"])))
     indicators = tuple(c for c in wanted if c in changed) if wanted else changed
     if not indicators:
         return pd.DataFrame()
-    frame = execute(_spec(p, indicators), ctx.model, scope, ctx.wh, action="api", what=what)
+    spec = _spec(p, indicators)
+    frame = (
+        execute(spec, ctx.model, scope, ctx.wh, action="api", what=what)
+        if audited
+        else run(spec, ctx.model, scope, ctx.wh)
+    )
     if frame.empty:
         return frame
     key_set = set(

@@ -15,7 +15,7 @@ from semantic.spec import Filter, QuerySpec
 
 #: rows the table shows: the newest first
 SHOWN = 1_000
-ACTIONS = ("query", "cli", "download", "load", "login")
+ACTIONS = ("query", "cli", "download", "load", "login", "api")
 COLUMNS = ("at", "who", "action", "what", "rows", "scope", "spec")
 
 c = ui.ctx()

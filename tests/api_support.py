@@ -130,9 +130,12 @@ def build_reference_warehouse(url: str) -> None:
 def api_server(folder: Path, db_url: str, issuer: str | None, extra_env: dict | None = None) -> Iterator[str]:
     """`python -m api --port P` against `db_url` trusting `issuer`; yields its base URL."""
     port = free_port()
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("DIEUHANH_API_")
-    } | {"DIEUHANH_DB": db_url, "DIEUHANH_API_AUDIENCE": AUDIENCE, "DIEUHANH_API_LEEWAY": "0", "PYTHONUNBUFFERED": "1"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIEUHANH_API_")} | {
+        "DIEUHANH_DB": db_url,
+        "DIEUHANH_API_AUDIENCE": AUDIENCE,
+        "DIEUHANH_API_LEEWAY": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
     if issuer:
         env["DIEUHANH_API_ISSUER"] = issuer
     env |= extra_env or {}

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from api import changes, data
+from api import changes, data, tasks
 from api.auth import READ, WRITE
 from api.context import Context, Settings
 from api.problems import Problem
@@ -176,6 +176,7 @@ def create_app(settings: Settings, wh: Warehouse | None = None) -> FastAPI:
         return JSONResponse(report, 200, headers=headers)
 
     changes.routes(app, ctx, hub)
+    tasks.routes(app, ctx)
     return app
 
 

@@ -29,6 +29,7 @@ from joserfc import jwt
 from joserfc.jwk import OctKey
 
 from api.auth import REFETCH_SECONDS
+from connectors.task_intake import load_task_file
 from semantic.__main__ import main as semantic_cli
 from tests.api_support import (
     CLIENTS,
@@ -49,6 +50,12 @@ from warehouse.schema import table
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 HEADER = "indicator_code,area_code,period,value\n"
+TASKS = (
+    "Mã nhiệm vụ,Số văn bản,Ngày văn bản,Cơ quan được giao,Tỉnh/thành phố,Nội dung nhiệm vụ,Thời hạn\n"
+    "HY1,15/CT-TTg,2025-05-02,,33,Đẩy nhanh giải ngân vốn đầu tư công,2025-09-30\n"
+    "HY2,15/CT-TTg,2025-05-02,,33,Rà soát thủ tục đầu tư,Thường xuyên\n"
+    "MOC1,15/CT-TTg,2025-05-02,MOC,,Sửa đổi quy chuẩn xây dựng,2025-09-30\n"
+)
 
 
 class Env:
@@ -84,6 +91,11 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     folder = tmp_path_factory.mktemp("api")
     db_url = f"duckdb://{folder / 'w.duckdb'}"
     build_reference_warehouse(db_url)
+    wh = Warehouse(db_url)
+    try:  # tasks as the Government Office's task file assigns them (the CLI's path, no scope: the system)
+        assert load_task_file(wh, TASKS.encode(), "nhiem_vu.csv", "test").outcome == "loaded"
+    finally:
+        wh.close()
     port = free_port()
     with provider(folder, port, signing_key("key-1")) as issuer, api_server(folder, db_url, issuer) as base:
         yield Env(folder, db_url, issuer, base, port)
@@ -455,3 +467,37 @@ def test_catalog_areas_agencies_groups_and_docs(env):
     assert httpx.get(f"{env.base}/api/docs").status_code == 200
     paths = httpx.get(f"{env.base}/api/openapi.json").json()["paths"]
     assert {"/api/v1/data", "/api/v1/changes", "/api/v1/subscriptions", "/api/v1/health"} <= set(paths)
+
+
+def test_tasks_are_the_callers_and_a_report_becomes_a_task_event(env):
+    auth = env.auth("hungyen-system")
+    mine = httpx.get(f"{env.base}/api/v1/tasks", headers=auth, params={"as_of": "2025-09-01"}).json()
+    assert {(t["task_id"], t["status"], t["deadline"]) for t in mine} == {
+        ("HY1", "not_started", "2025-09-30"),
+        ("HY2", "not_started", None),
+    }
+    done = httpx.post(
+        f"{env.base}/api/v1/tasks/HY1/reports", headers=auth, json={"kind": "completed", "date": "2025-09-20"}
+    )
+    assert done.status_code == 200 and done.json()["rows_written"] == 1, done.text
+    after = httpx.get(f"{env.base}/api/v1/tasks", headers=auth, params={"as_of": "2025-10-01"}).json()
+    hy1 = next(t for t in after if t["task_id"] == "HY1")
+    assert (hy1["status"], hy1["completed_on"]) == ("done_on_time", "2025-09-20")
+    # another ministry's task: the same 404 as a task that does not exist, and nothing written
+    other = httpx.post(
+        f"{env.base}/api/v1/tasks/MOC1/reports", headers=auth, json={"kind": "progress", "date": "2025-09-20"}
+    )
+    assert other.status_code == 404 and other.json()["detail_vi"]
+    bad = httpx.post(f"{env.base}/api/v1/tasks/HY2/reports", headers=auth, json={"kind": "finished", "date": "x"})
+    assert bad.status_code == 400
+    wh = Warehouse(env.db_url)
+    try:
+        e = table("task_event")
+        events = wh.execute(e.filter(e.task_id.isin(["HY1", "MOC1"])).select("task_id", "kind", "event_date"))
+    finally:
+        wh.close()
+    assert sorted((r.task_id, r.kind) for r in events.itertuples()) == [
+        ("HY1", "assigned"),
+        ("HY1", "completed"),
+        ("MOC1", "assigned"),
+    ]

@@ -27,6 +27,7 @@ import httpx
 import pytest
 from joserfc import jwt
 from joserfc.jwk import OctKey
+from streamlit.testing.v1 import AppTest
 
 from api.auth import REFETCH_SECONDS
 from connectors.task_intake import load_task_file
@@ -433,11 +434,16 @@ def test_webhook_signed_within_2s_retried_and_logged(env):
 
     wh = Warehouse(env.db_url)
     try:
-        log = ex.deliveries(wh, sub["subscription_id"])
+        deadline = time.monotonic() + 10  # the second attempt is logged just after the receiver answered it
+        while True:
+            log = ex.deliveries(wh, sub["subscription_id"])
+            attempts = [(int(r.attempt), int(r.status)) for r in log.itertuples() if r.batch_id == batch]
+            if len(attempts) >= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
     finally:
         wh.close()
-    attempts = [(int(r.attempt), int(r.status)) for r in log.itertuples() if r.batch_id == batch]
-    assert attempts[:2] == [(1, 500), (2, 200)]
+    assert attempts == [(1, 500), (2, 200)]
 
 
 def test_every_call_is_audited_with_the_systems_client_id(env):
@@ -501,3 +507,32 @@ def test_tasks_are_the_callers_and_a_report_becomes_a_task_event(env):
         ("HY1", "completed"),
         ("MOC1", "assigned"),
     ]
+
+
+def _exchange_page(env: Env, persona: str) -> AppTest:
+    with using(env.db_url):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        at.query_params["persona"] = persona
+        at.run()
+        at.switch_page("pages/exchange.py")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_connections_page_shows_each_group_received_and_sent(env):
+    pushed = env.push("hanoi-system", HEADER + "PUBINV_DISB,01,2024-01,700\nPUBINV_DISB,01,2024-02,710\n")
+    assert pushed.status_code == 200
+    leader = _exchange_page(env, "leader")
+    assert leader.title[0].value == "Kết nối, chia sẻ"
+    groups = leader.dataframe[0].value
+    planning = groups[groups["Nhóm thông tin"] == "Kế hoạch, đầu tư"].iloc[0]
+    assert {"hungyen-system", "hanoi-system"} <= set(planning["Hệ thống đã gửi"].split(", "))
+    assert planning["Tình trạng"] == "Đúng hạn" and planning["Dòng nhận trong tháng"] >= 2
+    assert groups[groups["Nhóm thông tin"] == "Ngân hàng, tiền tệ"].iloc[0]["Tình trạng"] == "Chưa nhận"
+    # a province's staff see their own province's rows only: Hà Nội's system is not among theirs
+    hungyen = _exchange_page(env, "hungyen")
+    mine = hungyen.dataframe[0].value
+    senders = mine[mine["Nhóm thông tin"] == "Kế hoạch, đầu tư"].iloc[0]["Hệ thống đã gửi"]
+    assert "hungyen-system" in senders and "hanoi-system" not in senders
+    assert any(i.value == "Chưa có lần gửi nào trong tháng." for i in hungyen.info)  # deliveries: leaders only

@@ -53,7 +53,7 @@ class Verifier:
     again once when a token names a key id the kept set does not hold (the provider rotated its keys)."""
 
     def __init__(self, issuer: str, audience: str, timeout: float = 5.0) -> None:
-        self.issuer = issuer.rstrip("/")
+        self.issuer = issuer  # compared with `iss` exactly as configured (some providers end theirs with "/")
         self.audience = audience
         self.timeout = timeout
         self._keys: KeySet | None = None
@@ -68,7 +68,8 @@ class Verifier:
 
     def _fetch(self) -> KeySet:
         try:
-            disc = httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=self.timeout)
+            url = f"{self.issuer.rstrip('/')}/.well-known/openid-configuration"
+            disc = httpx.get(url, timeout=self.timeout)
             disc.raise_for_status()
             jwks = httpx.get(disc.json()["jwks_uri"], timeout=self.timeout)
             jwks.raise_for_status()

@@ -196,6 +196,12 @@ def main() -> None:
             st.Page(
                 "pages/upload.py", title=pick(("Tải dữ liệu", "Upload data"), lang), icon="📤", url_path="tai-du-lieu"
             ),
+            st.Page(
+                "pages/exchange.py",
+                title=pick(("Kết nối, chia sẻ", "Connections and sharing"), lang),
+                icon="🔗",
+                url_path="ket-noi-chia-se",
+            ),
         ],
     }
     if scope.can_audit:  # hiding is convenience: the audit cube itself refuses scopes without the permission

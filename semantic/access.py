@@ -30,7 +30,7 @@ class ClaimNames(Strict):
 
 
 class RoleRule(Strict):
-    sees: Literal["all", "agency", "province"]
+    sees: Literal["all", "agency", "province", "own"]
     upload: bool = False
     audit: bool = False
     sql: bool = False
@@ -174,6 +174,11 @@ def scope_from_claims(
             granted.append(role)
         elif rule.sees == "province" and province:
             areas = frozenset({province})
+            granted.append(role)
+        elif rule.sees == "own" and (agency or province):
+            # a connected system: its ministry's or its province's data, whichever claim it carries (both: AND)
+            agencies = frozenset({agency}) if agency else agencies
+            areas = frozenset({province}) if province else areas
             granted.append(role)
     if not granted:
         known = ", ".join(sorted(policy.roles))

@@ -53,3 +53,11 @@ def reference_codes(wh: Warehouse, on: date | None = None) -> tuple[set[str], se
     agencies = set(wh.execute(live_agency.select("code").distinct())["code"])
     areas = set(wh.execute(live_area.select("code").distinct())["code"])
     return agencies, areas
+
+
+def agencies_on(wh: Warehouse, on: date | None = None) -> pd.DataFrame:
+    """The agencies (ministries, GSO, SBV…) that exist on `on` (today), by code: reference data, no values."""
+    on = on or date.today()
+    agency = table("agency")
+    live = agency.filter(agency.valid_from <= on, agency.valid_to > on)
+    return wh.execute(live.select("code", "name_vi", "name_en", "kind").order_by("code"))

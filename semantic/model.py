@@ -359,6 +359,7 @@ def check(model: SemanticModel) -> list[str]:
 
 
 def load_model(models_dir: Path = MODELS_DIR, indicators_dir: Path = INDICATORS_DIR) -> SemanticModel:
+    import warehouse.exchange  # noqa: F401 - registers the data-exchange API's tables (deliveries, subscriptions)
     import warehouse.tables  # noqa: F401 - registers the tables owned by other parts (tasks, events, ...)
 
     registry = load_registry(indicators_dir)

@@ -43,3 +43,12 @@ def test_every_subcommand_and_option_is_in_the_readme(module):
         text = "\n".join(lines)
         missing += [f"python -m {module} {name} {opt}" for opt in _options(sub) if not re.search(rf"{opt}\b", text)]
     assert not missing, f"not in README.md: {missing}"
+
+
+def test_the_api_command_and_its_options_are_in_the_readme():
+    from api.__main__ import build_parser as api_parser
+
+    lines = "\n".join(re.findall(r"python -m api\b.*", README))
+    assert lines, "python -m api is not in README.md"
+    missing = [opt for opt in _options(api_parser()) if not re.search(rf"{opt}\b", lines)]
+    assert not missing, f"not in README.md beside python -m api: {missing}"

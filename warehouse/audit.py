@@ -27,7 +27,7 @@ from warehouse.load import now_utc
 FLUSH_SECONDS = 5.0
 #: every action the trail holds (the audit page offers these): a page's query, a CLI query, a download, a load, a
 #: load refused for its content, a login, and a refusal (no scope, a permission missing, no upload rights)
-ACTIONS = ("query", "cli", "download", "load", "load_rejected", "login", "refused")
+ACTIONS = ("query", "cli", "download", "load", "load_rejected", "login", "refused", "api")
 _COLUMNS = ("at", "who", "action", "what", "spec", "scope", "rows")
 
 _lock = threading.Lock()

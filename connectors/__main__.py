@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--output", help="write to this file (default: standard output)")
     ex.add_argument("--registry", help="the indicator registry folder (default semantic/indicators)")
     _who_args(ex, required=True)
+
+    from connectors import scenario_cli
+
+    scenario_cli.add_parsers(sub, _who_args)
     return parser
 
 
@@ -369,6 +373,16 @@ COMMANDS = {
     "quality": run_quality,
     "export": run_export,
 }
+
+
+def _scenario_commands() -> None:
+    from connectors import scenario_cli
+
+    scenario_cli.wire(_warehouse, _scope)
+    COMMANDS.update(scenario_cli.COMMANDS)
+
+
+_scenario_commands()
 
 
 def main(argv: list[str] | None = None) -> int:

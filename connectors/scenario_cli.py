@@ -7,13 +7,13 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from semantic.errors import LoadRejected, QueryError
+from semantic.playbook import VN, now_vn
 
-VN = timezone(timedelta(hours=7))
 #: connectors/__main__'s warehouse opener and claims-to-scope reader, wired in by `wire` (no import back into it)
 _ENV: dict[str, Callable[..., Any]] = {}
 
@@ -66,7 +66,7 @@ def add_parsers(sub: Any, who_args: Callable[[argparse.ArgumentParser, bool], No
 
 def _at(text: str | None) -> datetime:
     if not text:
-        return datetime.now(VN).replace(tzinfo=None, second=0, microsecond=0)
+        return now_vn()
     try:
         at = datetime.fromisoformat(text)
     except ValueError as exc:

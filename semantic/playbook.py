@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -15,6 +16,14 @@ from pydantic import Field
 
 from semantic.errors import ModelError
 from semantic.strict import Strict, parse, read_yaml
+
+#: scenario times are Vietnam's wall clock (UTC+7) as a leader writes them, stored without a zone
+VN = timezone(timedelta(hours=7))
+
+
+def now_vn() -> datetime:
+    return datetime.now(VN).replace(tzinfo=None, second=0, microsecond=0)
+
 
 SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
 #: the scenario kinds Decision 1012/QĐ-TTg names for online direction
@@ -49,6 +58,9 @@ class Level(Strict):
     name_vi: str
     name_en: str
     trigger: Trigger | None = None  # None: activated by a leader only
+
+    def name(self, lang: str) -> str:
+        return self.name_vi if lang == "vi" else self.name_en
 
 
 class Watched(Strict):

@@ -5,6 +5,7 @@ missing report raises a warning; a leader's right is checked."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 
@@ -177,3 +178,44 @@ def test_only_a_leader_directs(wh):
         activate(wh, BOOK, ("99",), datetime(2025, 9, 21), 3, "x")
     with pytest.raises(LoadRejected, match="has no level 2"):
         activate(wh, BOOK, ("33",), datetime(2025, 9, 21), 2, "x")
+
+
+def test_closing_freezes_the_situation_and_the_after_action_report_counts_by_hand(wh):
+    from analytics.after_action import sheets, to_html, to_xlsx
+    from analytics.situation import situation
+    from semantic.model import default_model
+    from semantic.query import execute
+    from semantic.scope import Scope
+
+    activate(wh, BOOK, ("33", "01"), AT, 3, "Lãnh đạo")
+    receive_report(wh, BOOK, RUN, "damage_6h", "33", datetime(2025, 9, 20, 13, 30), {"deaths": 1, "missing": 2}, "hy")
+    on_reading(wh, BOOK, "wind_beaufort", 12, ("33",), datetime(2025, 9, 20, 15, 0), "trigger")
+    close(wh, RUN, datetime(2025, 9, 22, 16, 0), "Lãnh đạo")
+    with pytest.raises(LoadRejected, match="outside the run"):
+        receive_report(
+            wh, BOOK, RUN, "damage_6h", "01", datetime(2025, 9, 22, 17, 0), {"deaths": 0, "missing": 0}, "hn"
+        )
+    scope = Scope.all("test")
+    sit = situation(lambda spec: execute(spec, default_model(), scope, wh), BOOK, RUN, scope, datetime(2025, 10, 1))
+    assert (sit.closed, sit.now, sit.level) == (True, datetime(2025, 9, 22, 16, 0), 4)
+    tables = sheets(sit, BOOK, "vi")
+    assert list(tables) == ["Diễn biến chỉ đạo", "Số liệu", "Nhiệm vụ", "Báo cáo theo nghĩa vụ"]
+    assert tables["Diễn biến chỉ đạo"]["Quyết định"].to_list() == ["Kích hoạt", "Đổi cấp độ", "Kết thúc"]
+    assert tables["Số liệu"].values.tolist() == [["Số người chết", 1.0, "người"], ["Số người mất tích", 2.0, "người"]]
+    # 58 h from activation to closing: damage_6h slots 1..9 for two provinces (one answered late), ministry_daily 2
+    assert tables["Báo cáo theo nghĩa vụ"].values.tolist() == [
+        ["Báo cáo 6 giờ", 0, 1, 17, 0],
+        ["Báo cáo ngày của Bộ", 0, 0, 2, 0],
+    ]
+    # on 22/09: evacuate ×2 (21/09) and forecast (20/09) overdue; roads (from 20/09 15:00 + 48 h = 22/09) not started
+    assert dict(tables["Nhiệm vụ"].values.tolist()) == {
+        "Hoàn thành đúng hạn": 0,
+        "Hoàn thành quá hạn": 0,
+        "Quá hạn chưa hoàn thành": 3,
+        "Đang thực hiện": 0,
+        "Chưa thực hiện": 1,
+    }
+    book = pd.read_excel(io.BytesIO(to_xlsx(tables)), sheet_name=None, engine="openpyxl")
+    assert list(book) == list(tables) and book["Báo cáo theo nghĩa vụ"].iloc[0, 3] == 17
+    page = to_html(sit, BOOK, tables, "vi")
+    assert page.startswith("<!DOCTYPE html>") and "Báo cáo sau ứng phó: Bão thử" in page and "<td>17</td>" in page

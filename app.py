@@ -178,6 +178,12 @@ def main() -> None:
                 icon="🚨",
                 url_path="tinh-huong-khan-cap",
             ),
+            st.Page(
+                "pages/situation.py",
+                title=pick(("Điều hành tình huống", "Situation board"), lang),
+                icon="🛰️",
+                url_path="dieu-hanh-tinh-huong",
+            ),
         ],
         text("nav_group_data", lang): [
             st.Page(

@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--area", default="VN")
     w.add_argument("--today", help="YYYY-MM-DD (default: today)")
     w.add_argument("--format", choices=("csv", "json"), default="csv")
+    aa = sub.add_parser("after-action", help="a scenario run's after-action report: XLSX and printable HTML")
+    aa.add_argument("run", help="the run id (storm_flood-202509200600)")
+    aa.add_argument("--xlsx", help="write the workbook to this file")
+    aa.add_argument("--html", help="write the printable page to this file")
+    aa.add_argument("--lang", choices=("vi", "en"), default="vi")
+    aa.add_argument("--at", help="stand at this time, Vietnam time 2025-09-21T18:00 (default: now, or the closing)")
+    aa.add_argument("--scenarios", help="the folder of scenario playbooks (default semantic/scenarios)")
     return parser
 
 
@@ -175,11 +182,54 @@ def run_warnings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_after_action(args: argparse.Namespace) -> int:
+    from datetime import datetime
+    from pathlib import Path
+
+    from analytics import after_action
+    from analytics.situation import situation
+    from semantic.playbook import SCENARIOS_DIR, load_playbooks, now_vn, playbook
+
+    try:
+        at = datetime.fromisoformat(args.at) if args.at else now_vn()
+    except ValueError as exc:
+        raise SemanticError(
+            f"--at '{args.at}': use 2025-09-21T18:00", f"--at '{args.at}': dùng dạng 2025-09-21T18:00"
+        ) from exc
+    wh = _warehouse()
+    run = _runner(wh)
+    books = load_playbooks(Path(args.scenarios) if args.scenarios else SCENARIOS_DIR)
+    head = run(_run_spec(args.run))
+    if head.empty:
+        raise SemanticError(f"no scenario run '{args.run}'", f"không có lần kích hoạt kịch bản '{args.run}'")
+    book = playbook(str(head["scenario"].iloc[0]), books)
+    sit = situation(run, book, args.run, Scope.all("analytics"), at)
+    tables = after_action.sheets(sit, book, args.lang)  # type: ignore[arg-type] - the run exists (head above)
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(after_action.to_xlsx(tables))
+    if args.html:
+        Path(args.html).write_text(after_action.to_html(sit, book, tables, args.lang), encoding="utf-8")  # type: ignore[arg-type]
+    for name, frame in tables.items():
+        print(f"# {name}")
+        frame.to_csv(sys.stdout, index=False)
+    return EXIT_OK
+
+
+def _run_spec(run_id: str):  # noqa: ANN202 - QuerySpec
+    from semantic.spec import Filter, QuerySpec
+
+    return QuerySpec(
+        view="scenario_runs", measures=("runs",), dimensions=("scenario",), filters=(Filter("run_id", "in", (run_id,)),)
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "warnings":
             return run_warnings(args)
+        if args.command == "after-action":
+            return run_after_action(args)
         if args.horizon is not None and args.horizon < 1:
             raise SemanticError(f"--horizon {args.horizon}: must be at least 1", "--horizon phải ≥ 1")
         return run_models(args)

@@ -11,8 +11,9 @@ import pandas as pd
 from semantic.registry import Indicator, WarningRule
 
 SEVERITIES = ("high", "medium")
-#: within a severity: a target at risk before a plan behind its pace before a late file
-KINDS = ("threshold", "forecast_breach", "pacing", "late_data")
+#: within a severity: a target at risk before a plan behind its pace before a late file (late_report: a scenario's
+#: situation report late or missing, raised by analytics.scenario_status)
+KINDS = ("threshold", "forecast_breach", "pacing", "late_data", "late_report")
 #: comparators of the target table that bound from above / from below
 _CEILING = ("below",)
 _FLOOR = ("at_least", "above")

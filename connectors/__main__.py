@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=("sdmx-csv", "csv"), default="sdmx-csv")
     ex.add_argument("--output", help="write to this file (default: standard output)")
     _who_args(ex, required=True)  # always scoped: so always the installed model and policy (no --registry)
+
+    from connectors import scenario_cli
+
+    scenario_cli.add_parsers(sub, _who_args)
     return parser
 
 
@@ -423,6 +427,16 @@ COMMANDS = {
     "quality": run_quality,
     "export": run_export,
 }
+
+
+def _scenario_commands() -> None:
+    from connectors import scenario_cli
+
+    scenario_cli.wire(_warehouse, _scope)
+    COMMANDS.update(scenario_cli.COMMANDS)
+
+
+_scenario_commands()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -360,6 +360,52 @@ def load_tasks(
     return write_direction(wh, frames(good, "tasks", demo), info, rejected_frame(rows, problems), rows_in=len(rows))
 
 
+def dispatch_frames(
+    wh: Warehouse,
+    event_id: str,
+    document_number: str,
+    document_date: date,
+    tasks: list[dict[str, Any]],
+    title_vi: str = "",
+    today: date | None = None,
+    demo: bool = False,
+    new_events: tuple[str, ...] = (),
+    document_kind: str = "cong_dien",
+) -> tuple[dict[str, pd.DataFrame], str]:
+    """The rows a dispatch (công điện) on an emergency writes — its tasks (assignee_agency or assignee_area, content,
+    deadline, optional task_code/coordinating/started_on/completed_on) through the task rules, the dispatch and the
+    event's new parties — and the batch's hash; LoadRejected names every problem. `new_events`: events written in the
+    same batch (a scenario's activation), known to the rules before they are stored; `document_kind` thong_bao for
+    a conclusion notice (an inspection's), whose number says so (45/TB-VPCP)."""
+    records = [
+        (
+            i + 1,
+            {
+                "document_number": document_number,
+                "document_kind": document_kind,
+                "document_date": document_date,
+                "event_id": event_id,
+                **t,
+            },
+        )
+        for i, t in enumerate(tasks)
+    ]
+    labels = {c: c for c in COLUMNS}
+    batch = TaskBatch(f"dispatch {document_number}", file_sha256(repr(records).encode()), records, labels, [])
+    refs = load_refs(wh)
+    refs.events = refs.events | set(new_events)
+    rows, problems = validate(batch, refs, today or date.today())
+    if problems:
+        raise LoadRejected(
+            f"dispatch {document_number}: {len(problems)} problem(s); nothing was written",
+            f"công điện {document_number}: {len(problems)} lỗi; không ghi dữ liệu nào",
+            [p.as_dict() for p in problems],
+        )
+    out = frames(rows, "dispatch", demo, stable_id(document_number))
+    out["dispatch"] = out["dispatch"].assign(title_vi=title_vi or None)
+    return out, batch.file_hash
+
+
 def record_dispatch(
     wh: Warehouse,
     event_id: str,
@@ -371,36 +417,11 @@ def record_dispatch(
     today: date | None = None,
     demo: bool = False,
 ) -> LoadResult:
-    """Record a dispatch (công điện) on an emergency: its tasks (assignee_agency or assignee_area, content, deadline,
-    optional started_on/completed_on) go through the task rules, and the dispatch, tasks and the event's new parties
-    are written together."""
-    records = [
-        (
-            i + 1,
-            {
-                "document_number": document_number,
-                "document_kind": "cong_dien",
-                "document_date": document_date,
-                "event_id": event_id,
-                **t,
-            },
-        )
-        for i, t in enumerate(tasks)
-    ]
-    labels = {c: c for c in COLUMNS}
-    batch = TaskBatch(f"dispatch {document_number}", file_sha256(repr(records).encode()), records, labels, [])
-    rows, problems = validate(batch, load_refs(wh), today or date.today())
-    if problems:
-        raise LoadRejected(
-            f"dispatch {document_number}: {len(problems)} problem(s); nothing was written",
-            f"công điện {document_number}: {len(problems)} lỗi; không ghi dữ liệu nào",
-            [p.as_dict() for p in problems],
-        )
-    dispatch_id = stable_id(document_number)
-    out = frames(rows, "dispatch", demo, dispatch_id)
-    out["dispatch"] = out["dispatch"].assign(title_vi=title_vi or None)
-    info = BatchInfo(source="dispatch", file_name=document_number, file_hash=batch.file_hash, loaded_by=loaded_by)
-    return write_direction(wh, out, info, rows_in=len(rows))
+    """Record a dispatch (công điện) on an emergency: the dispatch, its tasks and the event's new parties are
+    written together (see dispatch_frames)."""
+    out, digest = dispatch_frames(wh, event_id, document_number, document_date, tasks, title_vi, today, demo)
+    info = BatchInfo(source="dispatch", file_name=document_number, file_hash=digest, loaded_by=loaded_by)
+    return write_direction(wh, out, info, rows_in=len(tasks))
 
 
 def load_task_path(wh: Warehouse, path: Path, **kw: Any) -> LoadResult | None:

@@ -10,6 +10,7 @@ from analytics import watch
 from analytics.warnings import Alert, pressing
 from pages import (
     i18n_forecast,  # noqa: F401 - registers the warning strings
+    i18n_scenario,  # noqa: F401 - the late situation reports' strings
     ui,
 )
 
@@ -31,7 +32,22 @@ def _evaluate(scope_key: str, version: str, today: date, where: tuple[str, ...],
 
 def alerts() -> list[Alert]:
     c = ui.ctx()
-    return _evaluate(c.scope.key(), ui.data_version(), date.today(), areas(), c.lang)
+    return _evaluate(c.scope.key(), ui.data_version(), date.today(), areas(), c.lang) + scenario_alerts()
+
+
+def scenario_alerts() -> list[Alert]:
+    """Late and missing situation reports of the running scenarios the caller sees (only their own reports)."""
+    from analytics.scenario_status import alerts as late_reports
+    from analytics.situation import runs, situation
+    from semantic.playbook import default_playbooks, now_vn
+
+    found, books, out = runs(ui.query), default_playbooks(), []
+    for r in found.itertuples() if found is not None else ():
+        book = books.get(r.scenario)
+        sit = situation(ui.query, book, r.run_id, ui.ctx().scope, now_vn()) if book else None
+        if sit is not None and not sit.closed:
+            out += late_reports(book, r.run_id, sit.status)
+    return out
 
 
 def reevaluate() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.warnings import KINDS
 from pages import (
     i18n_forecast,  # noqa: F401 - registers this page's strings
     ui,
@@ -23,7 +24,7 @@ if not found:
     st.stop()
 
 registry = ui.model().registry
-kinds = sorted({a.kind for a in found}, key=lambda k: ("threshold", "forecast_breach", "pacing", "late_data").index(k))
+kinds = sorted({a.kind for a in found}, key=KINDS.index)
 for kind in kinds:
     group = [a for a in found if a.kind == kind]
     st.subheader(f"{c.t('kind_' + kind)} ({len(group)})")

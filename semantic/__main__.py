@@ -31,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     cat = sub.add_parser("catalog", help="the indicator registry with metadata")
     cat.add_argument("--format", choices=("csv", "json"), default="csv")
 
+    sc = sub.add_parser("scenarios", help="the scenario playbooks (semantic/scenarios/*.yml), each checked at load")
+    sc.add_argument("--dir", help="a folder of scenario files (default semantic/scenarios)")
+    sc.add_argument("--format", choices=("csv", "json"), default="csv")
+
     q = sub.add_parser("query", help="query indicators or a view, scoped by claims or a demo persona")
     what = q.add_mutually_exclusive_group(required=True)
     what.add_argument("--indicator", help="indicator code(s), comma-separated")
@@ -135,6 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "catalog":
             _emit(catalog_frame(default_model()), args.format)
+            return EXIT_OK
+        if args.command == "scenarios":
+            from semantic.playbook import SCENARIOS_DIR, load_playbooks, playbooks_frame
+
+            _emit(playbooks_frame(load_playbooks(Path(args.dir) if args.dir else SCENARIOS_DIR)), args.format)
             return EXIT_OK
         return run_query(args)
     except AccessDenied as exc:

@@ -43,6 +43,18 @@ class Scope:
     def unrestricted(self) -> bool:
         return self.agencies is None and self.areas is None
 
+    @property
+    def can_direct(self) -> bool:
+        """Activate, escalate and close a scenario: the Government's leaders (and admins), never staff."""
+        return bool(self.roles & {"leader", "admin"})
+
+    def sees_area(self, code: str | None) -> bool:
+        """Whether a row of province `code` (None: no province, e.g. a ministry's) is the caller's to see."""
+        return self.areas is None or (code is not None and code in self.areas)
+
+    def sees_agency(self, code: str | None) -> bool:
+        return self.agencies is None or (code is not None and code in self.agencies)
+
     def require(self) -> None:
         if self.denied:
             en, vi = self.why

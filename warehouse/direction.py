@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 import warehouse.tables  # noqa: F401 - registers the direction tables in the schema
+from warehouse import scenario_tables
 from warehouse.db import Warehouse
 from warehouse.load import BatchInfo, LoadResult, now_utc
 from warehouse.schema import REJECTED_ROW, TABLES, table
@@ -26,6 +27,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "event_party": ("event_id", "area_code", "agency_code", "role"),
     "event_figure": ("event_id", "area_code", "reported_on", "figure"),
     "dispatch": ("dispatch_id",),
+    **scenario_tables.KEYS,
 }
 _NULL = "\x00"
 

@@ -261,3 +261,5 @@ FORECAST_SCORE = ibis.schema(
 register("forecast_run", FORECAST_RUN)
 register("forecast_point", FORECAST_POINT)
 register("forecast_score", FORECAST_SCORE)
+
+from warehouse import scenario_tables  # noqa: E402, F401 - scenario runs, their log and reports

@@ -41,6 +41,7 @@ PAGES = {
     "ke-hoach-nam": "Kế hoạch năm",
     "tinh-thanh": "Bản đồ tỉnh, thành phố",
     "kham-pha": "Khám phá dữ liệu",
+    "dieu-hanh-tinh-huong": "Điều hành tình huống theo kịch bản",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
+from pages import nav
 from pages.i18n import pick, text
 from pages.ui import Context, model, sidebar, warehouse
 from semantic.access import load_policy, persona_claims, scope_from_claims, session_problem, user_claims
@@ -91,6 +92,7 @@ def identity(lang: str, demo: bool) -> dict[str, Any]:
 
 
 def main() -> None:
+    menu = st.sidebar.container()  # the menu comes first in the sidebar, drawn once the user's pages are known
     lang = "en" if st.query_params.get("lang") == "en" else "vi"
     lang = st.sidebar.radio(
         text("lang", lang),
@@ -190,7 +192,9 @@ def main() -> None:
         pages[text("nav_group_admin", lang)] = [
             st.Page("pages/audit.py", title=text("nav_audit", lang), icon="🛡️", url_path="nhat-ky-truy-cap"),
         ]
-    st.navigation(pages).run()
+    current = st.navigation(pages, position="hidden")
+    nav.menu(menu, pages, hidden=() if scope.can_upload else ("tai-du-lieu",))
+    current.run()
 
 
 main()

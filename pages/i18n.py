@@ -9,6 +9,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Data-based direction and administration (Decision 1012/QĐ-TTg)",
     ),
     "lang": ("Ngôn ngữ", "Language"),
+    "choose_any": ("Chọn (để trống: tất cả)", "Choose (empty: all)"),
     "persona": ("Vai trò minh họa", "Demo persona"),
     "demo_banner": (
         "CHẾ ĐỘ MINH HỌA — chưa cấu hình đăng nhập OIDC; chọn vai trò ở thanh bên. Không dùng cho số liệu chính thức.",

@@ -151,7 +151,7 @@ def kpi_card(ind: Indicator, latest: pd.Series | None, yoy: float | None, spark:
             chart_type="line",
             border=False,
         )
-        with st.popover(c.t("metadata"), use_container_width=True):
+        with st.popover(c.t("metadata"), width="stretch"):
             metadata_card(ind, latest["status"], latest["vintage"])
 
 
@@ -205,6 +205,11 @@ def month_of(period: str | None) -> date | None:
 
 
 # -- states, figures, tables, downloads --------------------------------------------------------------------------------
+
+
+def choose() -> dict[str, Any]:
+    """A multiselect's Vietnamese placeholder and no English "Select all" entry (an empty choice already means all)."""
+    return {"placeholder": ctx().t("choose_any"), "select_all": False}
 
 
 def empty(key: str = "no_data") -> None:

@@ -91,11 +91,11 @@ if st.button(c.t("upload_check"), type="primary", key="upload_check") or st.sess
     if report.problems:
         st.warning(c.t("upload_fix_first"), icon="⚠️")
         st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
-        st.dataframe(problems_table(report), hide_index=True, use_container_width=True)
+        st.dataframe(problems_table(report), hide_index=True, width="stretch")
     else:
         st.success(c.t("upload_all_valid"), icon="✅")
     if report.rows_valid:
         st.markdown(f"**{c.t('upload_valid_preview')}**")
         preview = report.valid.drop(columns=[col for col in report.valid.columns if col.startswith("_")])
-        st.dataframe(preview.head(200), hide_index=True, use_container_width=True)
+        st.dataframe(preview.head(200), hide_index=True, width="stretch")
     confirm(c, report, run, "upload", "upload_nothing")

@@ -40,6 +40,7 @@ from connectors.rules_form import (
     rule_status,
     rule_unit,
 )
+from connectors.rules_scale import rule_scale
 from semantic.registry import Registry
 from semantic.scope import Scope
 
@@ -60,6 +61,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     rule_status,
     rule_published_at,
     rule_plausible,
+    rule_scale,
     rule_duplicates,
     rule_scope,
 )

@@ -47,7 +47,12 @@ else:
 fmt_choice = col2.selectbox(
     c.t("upload_format"), FORMATS, key="upload_format", format_func=lambda f: c.t("upload_auto") if f == "auto" else f
 )
-decimal = col3.selectbox(c.t("upload_decimal"), [".", ","], key="upload_decimal")
+decimal = col3.selectbox(  # auto: from the file itself, so a Vietnamese "3.650" is never read as 3,65
+    c.t("upload_decimal"),
+    ["auto", ",", "."],
+    key="upload_decimal",
+    format_func=lambda d: c.t("upload_auto") if d == "auto" else d,
+)
 encoding = col4.selectbox(
     c.t("upload_encoding"),
     ["auto", "utf-8", "utf-16", "cp1258", "cp1252"],

@@ -71,6 +71,7 @@ ui.table(
     specs=(targets_spec, *actual_specs),
     what=f"plan_{year}",
     export=assessed,
+    keep=("#",),  # the target's number in the resolution: sorts as a number
     column_config={c.t("source"): st.column_config.LinkColumn(display_text="🔗")},
 )
 if (assessed["status"] == "demo").any():
@@ -151,4 +152,4 @@ shown = pd.DataFrame(
         c.t("status"): last["status"],
     }
 )
-ui.table(shown, key="plan_drill_table", spec=drill_spec, what=f"plan_drill_{code}")
+ui.table(shown, key="plan_drill_table", spec=drill_spec, what=f"plan_drill_{code}", decimals=ind.decimals)

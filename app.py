@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from pages import nav
+from pages import nav, ui
 from pages.i18n import pick, text
 from pages.ui import Context, model, sidebar, warehouse
 from semantic.access import load_policy, persona_claims, scope_from_claims, session_problem, user_claims
@@ -121,6 +121,7 @@ def main() -> None:
     if not demo and st.sidebar.button(text("logout", lang)):
         st.logout()
     st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area="VN", boundaries="2025")
+    ui.style()  # the layout rules: KPI cards that wrap, values never cut, Vietnamese file-drop hint
     if scope.denied:
         st.title(text("app_title", lang))
         st.error(text("no_access", lang))

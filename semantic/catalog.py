@@ -53,3 +53,11 @@ def reference_codes(wh: Warehouse, on: date | None = None) -> tuple[set[str], se
     agencies = set(wh.execute(live_agency.select("code").distinct())["code"])
     areas = set(wh.execute(live_area.select("code").distinct())["code"])
     return agencies, areas
+
+
+def agency_names(wh: Warehouse, on: date | None = None) -> pd.DataFrame:
+    """Agencies in office on `on` (today): code, name_vi, name_en — what a page shows instead of a code."""
+    on = on or date.today()
+    agency = table("agency")
+    live = agency.filter(agency.valid_from <= on, agency.valid_to > on)
+    return wh.execute(live.select("code", "name_vi", "name_en").distinct())

@@ -11,6 +11,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lang": ("Ngôn ngữ", "Language"),
     "upload_drop_hint": ("Kéo thả tệp vào đây", "Drag and drop a file here"),
     "upload_browse": ("Chọn tệp", "Browse files"),
+    "quality_met": ("Đã đạt", "Met"),
+    "quality_not_yet": ("Chưa đạt", "Not yet"),
     "choose_any": ("Chọn (để trống: tất cả)", "Choose (empty: all)"),
     "persona": ("Vai trò minh họa", "Demo persona"),
     "demo_banner": (

@@ -32,7 +32,7 @@ cov = coverage(run, ui.model().registry)
 if len(cov):
     share = float(cov["coverage_pct"].iloc[0])
     st.subheader(c.t("quality_coverage"))
-    cols = st.columns(len(GOALS) + 1)
+    cols = ui.metric_columns(len(GOALS) + 1, "quality_goals")
     cols[0].metric(
         c.t("quality_coverage"),
         fmt.percent(share, 1, c.lang, sign=False),
@@ -43,7 +43,7 @@ if len(cov):
         gap = share - goal
         col.metric(
             c.t("quality_goal").format(year=year, goal=goal),
-            "✅" if gap >= 0 else "⏳",
+            c.t("quality_met") if gap >= 0 else c.t("quality_not_yet"),
             fmt.percent(gap, 1, c.lang),
             delta_color="normal",
         )

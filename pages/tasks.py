@@ -75,7 +75,7 @@ kpi = ui.query(spec.with_(measures=("assigned", "done_on_time", "done_late", "ov
 if kpi is None:
     st.stop()
 k = kpi.iloc[0]
-cols = st.columns(6)
+cols = ui.metric_columns(6, "tasks", small=True)
 for col, m in zip(cols[:5], ("assigned", "done_on_time", "done_late", "overdue", "in_progress"), strict=True):
     dui.metric(col, c.t(f"kpi_{m}"), k[m])
 dui.metric(cols[5], c.t("on_time_rate"), k["on_time_rate"], 1, " %")

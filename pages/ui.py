@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages import present
+from pages import layout, present
 from pages.i18n import FREQ_NAMES, STATUS_NAMES, pick, text
 from semantic import extract, fmt
 from semantic.areas import provinces_on, visible
@@ -128,35 +128,24 @@ def metadata_card(ind: Indicator, status: str | None = None, vintage: Any = None
         st.caption(desc)
 
 
-#: the app's few layout rules (injected once per run by style()): KPI cards wrap by width — at least 15rem each, as
-#: many per row as fit (4 at 1440 px, 2 at 1024 px with the sidebar open, 1 on a phone) — and a value or label is
-#: wrapped, never cut with an ellipsis; Streamlit's English file-drop hint is replaced by a Vietnamese one.
-CSS = """
-<style>
-[class*="st-key-kpi_grid"] > div { flex: 1 1 15rem !important; min-width: min(15rem, 100%) !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div,
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-  overflow-wrap: anywhere;
-}
-[data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.2vw, 2rem) !important; }
-[data-testid="stFileUploaderDropzoneInstructions"] > div > span { display: none !important; }
-[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "{drop}"; font-size: 0.875rem; }
-[data-testid="stFileUploaderDropzone"] button p { display: none !important; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "{browse}"; }
-</style>
-"""
-
-
 def style() -> None:
     """The layout rules above, in the reader's language."""
     lang = ctx().lang
-    st.html(CSS.replace("{drop}", text("upload_drop_hint", lang)).replace("{browse}", text("upload_browse", lang)))
+    st.html(
+        layout.CSS.replace("{drop}", text("upload_drop_hint", lang)).replace("{browse}", text("upload_browse", lang))
+    )
 
 
 def card_grid(name: str) -> Any:
     """A row of KPI cards that wraps by width (see CSS): most important first, as the caller orders them."""
     return st.container(horizontal=True, gap="small", key=f"kpi_grid_{name}")
+
+
+def metric_columns(n: int, name: str, small: bool = False) -> list[Any]:
+    """`n` slots for metrics in a row that wraps by width (instead of st.columns(n), which squeezes and cuts them):
+    at least 15rem each, or 9rem for `small` counts."""
+    grid = st.container(horizontal=True, gap="small", key=f"{'kpi_small' if small else 'kpi_grid'}_{name}")
+    return [grid.container() for _ in range(n)]
 
 
 def kpi_card(
@@ -266,6 +255,7 @@ def empty(key: str = "no_data") -> None:
 def plot(fig: go.Figure, key: str, height: int = 380) -> None:
     """A Plotly figure in the reader's number format (vi: 1.234,5)."""
     lang = ctx().lang
+    layout.readable_axes(fig, lang)
     fig.update_layout(
         separators=",." if lang == "vi" else ".,",
         height=height,
@@ -369,7 +359,8 @@ def downloads(
         if not st.checkbox(c.t("extract_proceed").format(rows=fmt.number(info.rows, 0, lang)), key=f"{key}_go"):
             return
     name = (what or key).replace(":", "_").replace(",", "_")[:60]
-    col1, col2, _ = st.columns([1, 1, 4])
+    row = st.container(horizontal=True, gap="small")  # buttons as wide as their words: never "⬇ Tải E…"
+    col1 = col2 = row
     col1.download_button(
         f"⬇ {c.t('download_csv')}",
         data=_maker(spec, frame, info, "csv"),

@@ -354,3 +354,17 @@ def test_plan_drill_by_province_equals_the_cli():
     assert set(drill.index) == set(answer["area_code"]) and len(drill) >= 30
     for r in answer.itertuples():
         assert drill.loc[r.area_code, "Giá trị"] == fmt.number(r.value, REGISTRY[code].decimals)
+
+
+def test_forecasts_are_there_right_after_the_seed():
+    """Dự báo on the seeded warehouse (what `streamlit run app.py` builds on a fresh clone): the shipped vintages,
+    no request to run a command."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["persona"] = "leader"
+    at.run()
+    at.switch_page("pages/forecast.py").run()
+    assert not at.exception and not at.error
+    assert not [i.value for i in at.info if "Chưa có dự báo" in i.value]
+    assert at.multiselect[0].value == [("CPI", None)]
+    names = [t.get("name") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+    assert "Dự báo" in names and "Dải 80 %" in names

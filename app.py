@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
+from pages import nav, ui
 from pages.i18n import pick, text
 from pages.ui import Context, audit_login, model, sidebar, warehouse
 from semantic.access import load_policy, persona_claims, scope_from_claims, session_problem, user_claims
@@ -100,6 +101,7 @@ def identity(lang: str, demo: bool) -> dict[str, Any]:
 
 
 def main() -> None:
+    menu = st.sidebar.container()  # the menu comes first in the sidebar, drawn once the user's pages are known
     lang = "en" if st.query_params.get("lang") == "en" else "vi"
     lang = st.sidebar.radio(
         text("lang", lang),
@@ -131,6 +133,7 @@ def main() -> None:
         st.logout()
     st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area="VN", boundaries="2025")
     audit_login(scope, demo)  # once per session and identity: a login, or a login without access, in the trail
+    ui.style()  # the layout rules: KPI cards that wrap, values never cut, Vietnamese file-drop hint
     if scope.denied:
         st.title(text("app_title", lang))
         st.error(text("no_access", lang))
@@ -214,7 +217,9 @@ def main() -> None:
         pages[text("nav_group_admin", lang)] = [
             st.Page("pages/audit.py", title=text("nav_audit", lang), icon="🛡️", url_path="nhat-ky-truy-cap"),
         ]
-    st.navigation(pages).run()
+    current = st.navigation(pages, position="hidden")
+    nav.menu(menu, pages, hidden=() if scope.can_upload else ("tai-du-lieu",))
+    current.run()
 
 
 main()

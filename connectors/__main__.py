@@ -67,7 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--dry-run", action="store_true", help="check only; write nothing")
     ld.add_argument("--encoding", help="name the file's encoding (utf-8, utf-16, cp1258, cp1252); default: detect")
     ld.add_argument("--sep", help="CSV separator (, ; tab |); default: detect")
-    ld.add_argument("--decimal", choices=(".", ","), default=".", help="decimal mark of the values (',' for 1.234,5)")
+    ld.add_argument(
+        "--decimal",
+        choices=("auto", ".", ","),
+        default="auto",
+        help="decimal mark of the values (',' for 1.234,5); auto: from the file ('3.650' with ';' is 3650)",
+    )
     ld.add_argument("--published-at", help="vintage of rows without published_at (YYYY-MM-DD); default: load time")
     ld.add_argument("--mapping", help="GSO workbook mapping (default connectors/mappings/gso_monthly.yml)")
     ld.add_argument("--who", help="the loader's name for load_batch (default: the claims' name, else the OS user)")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import pandas as pd
 
+from connectors.recent import recent_levels
 from warehouse.db import Warehouse
 from warehouse.schema import table
 
@@ -19,6 +22,8 @@ class KnownCodes:
     agencies: pd.DataFrame  # code, name_vi, valid_from, valid_to
     area_map: pd.DataFrame  # src_code, valid_from, valid_to, dst_code, province_2025
     agency_lineage: pd.DataFrame  # old_code, new_code
+    #: indicator codes -> each series' recent level (connectors/recent.py); None: nothing to compare with
+    levels: Callable[[tuple[str, ...]], pd.DataFrame] | None = None
 
     @classmethod
     def load(cls, wh: Warehouse) -> KnownCodes:
@@ -29,6 +34,7 @@ class KnownCodes:
             agencies=_dates(wh.execute(agency.select("code", "name_vi", "valid_from", "valid_to"))),
             area_map=_dates(wh.execute(amap.select("src_code", "valid_from", "valid_to", "dst_code", "province_2025"))),
             agency_lineage=wh.execute(lineage.select("old_code", "new_code")),
+            levels=partial(recent_levels, wh),
         )
 
     def area_codes(self) -> set[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from connectors import decimals
 from connectors.base import CANONICAL, REQUIRED, ROW, Batch, Connector, Problem, empty_records, file_problem
 from connectors.textio import DecodeError, decode, read_rows, sniff_separator
 from warehouse.load import file_sha256
@@ -132,8 +133,11 @@ class CsvConnector(Connector):
         names = [_header(n) for n in rows[0][1]]
         problems = header_problems(self.file_name, names, rows[0][0])
         records = _records(rows[1:], names)
-        notes = [f"encoding {used}, separator {sep!r}, decimal {self.decimal!r}"]
-        yield Batch(self.source, self.file_name, digest, records, decimal=self.decimal, problems=problems, notes=notes)
+        decimal = self.decimal
+        if decimal == decimals.AUTO:  # nobody said: the file's own numbers decide ('3.650' with ';' is 3650)
+            decimal = decimals.infer(records["value"] if "value" in records else (), sep)
+        notes = [f"encoding {used}, separator {sep!r}, decimal {decimal!r}"]
+        yield Batch(self.source, self.file_name, digest, records, decimal=decimal, problems=problems, notes=notes)
 
 
 def _cell_text(v: Any) -> tuple[Any, bool]:
@@ -213,7 +217,11 @@ class XlsxConnector(Connector):
         notes = [f"sheet {ws.title!r}"] + (
             [f"other sheets ignored: {[s.title for s in sheets if s is not ws]}"] if len(sheets) > 1 else []
         )
-        yield Batch(self.source, label, digest, records, decimal=self.decimal, problems=problems, notes=notes)
+        decimal = self.decimal
+        if decimal == decimals.AUTO:  # typed numbers need no mark; numbers typed as text decide as in a CSV
+            text = [v for v in (records["value"] if "value" in records else ()) if isinstance(v, str)]
+            decimal = decimals.infer(text, ";" if any(decimals.looks_vietnamese(t) for t in text) else "")
+        yield Batch(self.source, label, digest, records, decimal=decimal, problems=problems, notes=notes)
 
 
 @dataclass

@@ -100,7 +100,7 @@ def connector_for(
     fmt: str = "auto",
     encoding: str | None = None,
     sep: str | None = None,
-    decimal: str = ".",
+    decimal: str = "auto",
     mapping: Path | None = None,
 ) -> Connector:
     from connectors.files import CsvConnector, JsonConnector, XlsxConnector

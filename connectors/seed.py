@@ -63,6 +63,10 @@ def seed(wh: Warehouse, progress: Progress | None = None, registry: Registry | N
             else:  # a source of other tables (tasks, programs, events) writes itself
                 results.extend(item.write(wh))
     if default_registry:
+        from connectors import forecasts_seed
+
+        report(0.96, "forecasts")
+        forecasts_seed.write(wh)  # Dự báo has forecasts from the first start (data/forecasts/, kind 'seed')
         # the model's pre-aggregations, declared once here; every later load rebuilds them in its transaction
         from semantic import preagg
 

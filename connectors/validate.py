@@ -42,6 +42,7 @@ from connectors.rules_form import (
     rule_status,
     rule_unit,
 )
+from connectors.rules_scale import rule_scale
 from connectors.rules_vintage import rule_vintage
 from semantic.registry import Registry
 from semantic.scope import Scope
@@ -65,6 +66,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     rule_status,
     rule_published_at,
     rule_plausible,
+    rule_scale,
     rule_duplicates,
     rule_scope,
     rule_vintage,  # after the scope: what is stored is compared only for rows the sender may write

@@ -31,7 +31,7 @@ today = date.today()
 col1, col2, col3, col4 = st.columns([2, 2, 2, 2])
 days = col1.date_input(c.t("audit_days"), (today - timedelta(days=7), today), key="audit_days", format="DD/MM/YYYY")
 who = col2.text_input(c.t("audit_who"), key="audit_who").strip()
-actions = col3.multiselect(c.t("audit_action"), ACTIONS, key="audit_actions")
+actions = col3.multiselect(c.t("audit_action"), ACTIONS, key="audit_actions", **ui.choose())
 what = col4.text_input(c.t("audit_what"), key="audit_what").strip()
 
 first, last = (days[0], days[-1]) if isinstance(days, tuple | list) and days else (today, today)
@@ -76,5 +76,5 @@ if rows.empty:
     st.stop()
 labels = {d.name: (d.label_vi if c.lang == "vi" else d.label_en) for d in ui.model().cube("audit").dimensions}
 shown = rows[list(COLUMNS)].rename(columns=labels)
-st.dataframe(shown, hide_index=True, use_container_width=True, key="audit_table")
+st.dataframe(shown, hide_index=True, width="stretch", key="audit_table")
 st.caption(c.t("audit_shown").format(shown=fmt.number(len(rows), 0, c.lang)))

@@ -15,7 +15,11 @@ groups = sorted(frame["group"].unique())
 col1, col2 = st.columns([2, 1])
 needle = col1.text_input(c.t("search"), key="catalog_search").strip().lower()
 chosen = col2.multiselect(
-    c.t("group"), groups, format_func=lambda g: pick(GROUPS.get(g, (g, g)), c.lang), key="catalog_groups"
+    c.t("group"),
+    groups,
+    format_func=lambda g: pick(GROUPS.get(g, (g, g)), c.lang),
+    key="catalog_groups",
+    **ui.choose(),
 )
 view = frame
 if chosen:
@@ -29,7 +33,7 @@ if view.empty:
     st.stop()
 name_col = "name_vi" if c.lang == "vi" else "name_en"
 table = view[["code", name_col, "group", "unit" if c.lang == "vi" else "unit_en", "frequency", "owner", "demo"]]
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 code = st.selectbox(
     c.t("metadata"), list(view["code"]), format_func=lambda x: f"{x} — {ui.name(ui.indicator(x))}", key="catalog_code"
 )

@@ -48,7 +48,7 @@ def shown(value: float, code: str) -> str:
 # -- what moved most ---------------------------------------------------------------------------------------------
 st.subheader(c.t("moved_most"))
 top = moved_most(moves, 5)
-for col, row in zip(st.columns(max(len(top), 1)), top.itertuples(index=False), strict=False):
+for col, row in zip(ui.metric_columns(max(len(top), 1), "daily_moved"), top.itertuples(index=False), strict=False):
     ind = ui.indicator(row.indicator_code)
     col.metric(
         f"{ui.name(ind)}",
@@ -61,10 +61,10 @@ for col, row in zip(st.columns(max(len(top), 1)), top.itertuples(index=False), s
 
 # -- latest values ---------------------------------------------------------------------------------------------
 st.subheader(c.t("latest"))
-cols = st.columns(4)
+cols = ui.metric_columns(len(moves), "daily_latest")
 for i, row in enumerate(moves.itertuples(index=False)):
     ind = ui.indicator(row.indicator_code)
-    with cols[i % 4], st.container(border=True):
+    with cols[i], st.container(border=True):
         st.markdown(f"**{ui.name(ind)}**{ui.demo_badge(ind, row.status)}")
         delta = None if pd.isna(row.pct_prev) else f"{fmt.percent(row.pct_prev, 2, c.lang)} {c.t('vs_previous_day')}"
         st.metric(

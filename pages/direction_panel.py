@@ -12,7 +12,7 @@ from semantic import fmt
 from semantic.spec import Filter, QuerySpec
 
 
-def _overdue(as_of: object) -> None:
+def _overdue(as_of: object) -> int:
     c = ui.ctx()
     name = "assignee_name_vi" if c.lang == "vi" else "assignee_name_en"
     frame = ui.query(
@@ -28,7 +28,7 @@ def _overdue(as_of: object) -> None:
     frame = None if frame is None else frame[frame["overdue"] > 0]
     if frame is None or frame.empty:
         st.caption(c.t("panel_none"))
-        return
+        return 0
     st.dataframe(
         pd.DataFrame(
             {
@@ -40,9 +40,10 @@ def _overdue(as_of: object) -> None:
         hide_index=True,
         width="stretch",
     )
+    return int(frame["overdue"].sum())
 
 
-def _behind(as_of: object, month: object) -> None:
+def _behind(as_of: object, month: object) -> int:
     c = ui.ctx()
     name = "program_name_vi" if c.lang == "vi" else "program_name_en"
     key = f"{month.year}-{month.month:02d}"  # type: ignore[attr-defined]
@@ -60,7 +61,7 @@ def _behind(as_of: object, month: object) -> None:
     frame = None if frame is None else frame[frame["schedule_rate"] < 100].sort_values("schedule_rate")
     if frame is None or frame.empty:
         st.caption(c.t("panel_none"))
-        return
+        return 0
     st.dataframe(
         pd.DataFrame(
             {
@@ -72,9 +73,10 @@ def _behind(as_of: object, month: object) -> None:
         hide_index=True,
         width="stretch",
     )
+    return len(frame)
 
 
-def _active(as_of: object) -> None:
+def _active(as_of: object) -> int:
     c = ui.ctx()
     name = "name_vi" if c.lang == "vi" else "name_en"
     frame = ui.query(
@@ -90,24 +92,32 @@ def _active(as_of: object) -> None:
     st.markdown(f"**{c.t('panel_active')}**")
     if frame is None or frame.empty:
         st.caption(c.t("panel_none"))
-        return
+        return 0
     for rec in frame.itertuples(index=False):
         st.markdown(f"- {getattr(rec, name)} ({c.t('started').lower()} {dui.day(rec.started_on)})")
+    return len(frame)
 
 
-def render() -> None:
-    """Draw the panel (pages/overview.py calls it last)."""
+def render() -> dict[str, int]:
+    """Draw the panel (pages/overview.py calls it last): the three counts first, where a glance finds them, then
+    the lists. Returns the counts (panel_overdue, panel_behind, panel_active) for the printable briefing."""
     c = ui.ctx()
     st.divider()
     st.subheader(c.t("panel_title"))
     as_of = dui.default_as_of(dui.latest("tasks", "last_update"))
     month = dui.latest("projects", "last_month")
     st.caption(f"{c.t('as_of')}: {fmt.day(as_of, c.lang)}")
+    top = st.container(horizontal=True, gap="small", key="kpi_grid_direction")
     left, middle, right = st.columns(3)
+    counts: dict[str, int] = {}
     with left:
-        _overdue(as_of)
+        counts["panel_overdue"] = _overdue(as_of)
     with middle:
         if month is not None:
-            _behind(dui.month_end(min(month, as_of.replace(day=1))), min(month, as_of.replace(day=1)))
+            first = min(month, as_of.replace(day=1))
+            counts["panel_behind"] = _behind(dui.month_end(first), first)
     with right:
-        _active(as_of)
+        counts["panel_active"] = _active(as_of)
+    for key, n in counts.items():
+        top.metric(c.t(key), fmt.number(n, 0, c.lang), border=True)
+    return counts

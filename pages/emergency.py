@@ -60,7 +60,7 @@ FIGURES = ("deaths", "missing", "injured", "cases", "houses_damaged", "rice_ha_l
 totals = ui.query(QuerySpec(view="event_figures", measures=FIGURES, filters=this, as_of=as_of))
 if totals is None:
     st.stop()
-for col, m in zip(st.columns(len(FIGURES)), FIGURES, strict=True):
+for col, m in zip(ui.metric_columns(len(FIGURES), "event_figures", small=True), FIGURES, strict=True):
     dui.metric(col, dui.measure_label("event_figures", m), totals.iloc[0][m], 1 if m == "relief_bn_vnd" else 0)
 
 st.subheader(c.t("affected_map"))
@@ -154,7 +154,7 @@ if tasks is None or tasks.empty:
     ui.empty()
     st.stop()
 counts = tasks["status"].value_counts()
-for col, s in zip(st.columns(len(words.TASK_STATUS)), words.TASK_STATUS, strict=True):
+for col, s in zip(ui.metric_columns(len(words.TASK_STATUS), "event_tasks", small=True), words.TASK_STATUS, strict=True):
     dui.metric(col, dui.status(s), int(counts.get(s, 0)))
 ui.table(
     pd.DataFrame(

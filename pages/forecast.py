@@ -51,7 +51,7 @@ def label(choice: tuple[str, str | None]) -> str:
     return ui.name(registry[code]) + (f" — {cat}" if cat else "")
 
 
-picked = st.multiselect(c.t("forecast_series"), choices, default=choices[:1], format_func=label)
+picked = st.multiselect(c.t("forecast_series"), choices, default=choices[:1], format_func=label, **ui.choose())
 area = c.area  # the shared sidebar's area: forecasts follow it like every other page
 
 

@@ -9,6 +9,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Data-based direction and administration (Decision 1012/QĐ-TTg)",
     ),
     "lang": ("Ngôn ngữ", "Language"),
+    "upload_drop_hint": ("Kéo thả tệp vào đây", "Drag and drop a file here"),
+    "upload_browse": ("Chọn tệp", "Browse files"),
+    "quality_met": ("Đã đạt", "Met"),
+    "quality_not_yet": ("Chưa đạt", "Not yet"),
+    "choose_any": ("Chọn (để trống: tất cả)", "Choose (empty: all)"),
     "persona": ("Vai trò minh họa", "Demo persona"),
     "demo_banner": (
         "CHẾ ĐỘ MINH HỌA — chưa cấu hình đăng nhập OIDC; chọn vai trò ở thanh bên. Không dùng cho số liệu chính thức.",
@@ -41,6 +46,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_group_monitor": ("Theo dõi", "Monitoring"),
     "nav_group_data": ("Dữ liệu", "Data"),
     "overview_title": ("Tổng quan kinh tế – xã hội", "Socio-economic overview"),
+    "overview_each_card": ("mỗi thẻ ghi kỳ số liệu của chính nó", "each card states its own period"),
+    "overview_no_later": (
+        "chưa có số liệu cho tháng đã chọn, hiển thị tháng gần nhất có số liệu",
+        "no data yet for the month chosen; showing the latest month with data",
+    ),
+    "overview_not_in_scope": ("Chưa có số liệu trong phạm vi được xem", "No data in your scope"),
+    "overview_behind_title": ("Mục tiêu năm {year} chậm hoặc có nguy cơ không đạt", "{year} targets behind or at risk"),
+    "vs_plan": ("So với kế hoạch", "Vs plan"),
+    "share_of": ("{name} — phần của {agency}", "{name} — {agency}'s share"),
+    "briefing_download": ("Bản tin một trang (in được)", "One-page briefing (printable)"),
+    "briefing_title": ("Bản tin điều hành", "Direction briefing"),
+    "briefing_print": ("In hoặc lưu PDF: Ctrl+P", "Print or save as PDF: Ctrl+P"),
     "vs_last_year": ("so với cùng kỳ", "vs same period last year"),
     "no_data": ("Chưa có số liệu trong phạm vi được xem.", "No data in your scope."),
     "metadata": ("Thông tin chỉ tiêu", "Indicator metadata"),
@@ -238,11 +255,21 @@ def pick(pair: tuple[str, str], lang: str) -> str:
 
 
 PLAN_STATUS: dict[str, tuple[str, str]] = {
-    "achieved": ("🟢 Đã đạt", "🟢 Achieved"),
-    "on_track": ("🟢 Đúng tiến độ", "🟢 On track"),
-    "at_risk": ("🟡 Có nguy cơ không đạt", "🟡 At risk"),
-    "off_track": ("🔴 Chậm, khó đạt", "🔴 Off track"),
-    "no_data": ("⚪ Chưa có số liệu", "⚪ No data"),
+    "achieved": ("Đã đạt", "Achieved"),
+    "on_track": ("Đúng tiến độ", "On track"),
+    "at_risk": ("Có nguy cơ không đạt", "At risk"),
+    "off_track": ("Chậm, khó đạt", "Off track"),
+    "no_data": ("Chưa có số liệu", "No data"),
+}
+
+#: a plan status's light, drawn as a coloured badge (st.badge / :color-badge[]), never as an emoji that a machine
+#: without a colour emoji font shows as a grey circle or an empty box
+PLAN_COLOR: dict[str, str] = {
+    "achieved": "green",
+    "on_track": "green",
+    "at_risk": "orange",
+    "off_track": "red",
+    "no_data": "gray",
 }
 
 COMPARE_NAMES: dict[str, tuple[str, str]] = {

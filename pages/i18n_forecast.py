@@ -18,15 +18,17 @@ FORECAST_STRINGS: dict[str, tuple[str, str]] = {
     ),
     "forecast_series": ("Chuỗi cần xem", "Series"),
     "forecast_none": (
-        "Chưa có dự báo nào được lưu cho phạm vi của bạn. Người vận hành chạy: python -m analytics forecast "
-        "--group monthly",
-        "No forecast is stored for your scope yet. An operator runs: python -m analytics forecast --group monthly",
+        "Chưa có dự báo nào được lưu cho chỉ tiêu và địa bàn này. Có thể bấm “Dự báo ngay” bên dưới để tính thử "
+        "(mất vài phút); bộ phận vận hành cập nhật dự báo định kỳ.",
+        "No forecast is stored for this indicator and area yet. Press “Forecast now” below to compute one (takes a "
+        "few minutes); operations refresh forecasts on a schedule.",
     ),
     "forecast_now": ("Dự báo ngay (không lưu)", "Forecast now (not stored)"),
     "forecast_now_help": (
-        "Chạy kiểm định và dự báo cho chỉ tiêu đã chọn ngay trên máy chủ (mất vài giây); kết quả chỉ hiển thị, "
-        "không lưu vào kho.",
-        "Runs the backtest and forecast for the chosen indicator now (a few seconds); shown only, not stored.",
+        "Chạy kiểm định (24 mốc) và dự báo cho chỉ tiêu đã chọn ngay trên máy chủ: thường 1–3 phút, lâu hơn khi máy "
+        "chủ bận; kết quả chỉ hiển thị, không lưu vào kho.",
+        "Runs the backtest (24 origins) and the forecast for the chosen indicator now on the server: usually 1–3 "
+        "minutes, longer when the server is busy; shown only, not stored.",
     ),
     "forecast_history": ("Số liệu thực tế", "Actual"),
     "forecast_mean": ("Dự báo", "Forecast"),

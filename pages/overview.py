@@ -1,18 +1,24 @@
-"""Tổng quan: headline KPI cards for leaders — latest value, change vs same period last year, sparkline."""
+"""Tổng quan: a leader's three questions at a glance — the economy this month (KPI cards, each with its own period),
+against the year's plan (each card's target status; targets behind listed), and what is overdue (counts) — for the
+sidebar's reporting month, plus a printable one-page briefing of the same."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from pages import direction_panel, ui, warning_badges
-from semantic import fmt
+from pages import briefing, direction_panel, ui, warning_badges
+from pages.i18n import PLAN_COLOR, PLAN_STATUS, pick
+from semantic import fmt, plan
 from semantic.spec import QuerySpec
 
-#: (indicator, what the card shows first): a published comparison for price indices, the level for flows
+#: (indicator, what the card shows first), most important first: growth, prices, production and demand, trade,
+#: investment and budget, then markets. A published comparison for price indices, the level for flows.
 HEADLINE = (
-    ("CPI", "yoy"),
-    ("CORE_INFL", "yoy"),
     ("GDP", "yoy"),
+    ("CPI", "yoy"),
     ("IIP", "yoy"),
     ("RETAIL", "level"),
     ("EXPORTS", "level"),
@@ -21,6 +27,7 @@ HEADLINE = (
     ("PUBINV_DISB", "level"),
     ("FDI_REG", "level"),
     ("BUDGET_REV", "level"),
+    ("CORE_INFL", "yoy"),
     ("GOLD_IDX", "yoy"),
     ("USD_IDX", "yoy"),
     ("GOLD_SJC", "level"),
@@ -33,37 +40,99 @@ st.caption(c.t("app_subtitle"))
 warning_badges.show()
 registry = ui.model().registry
 cards = [(code, kind) for code, kind in HEADLINE if code in registry]
+if c.scope.agencies:  # a ministry's staff open on their own ministry's indicators, first
+    own = [i.code for i in registry if i.owner in c.scope.agencies and i.frequency in ("M", "Q") and not i.demo]
+    cards = [(code, "level") for code in own[:8] if code not in dict(cards)] + cards
 codes = tuple(code for code, _ in cards)
 area = (c.area,)
+chosen = ui.month_of(c.period)  # the sidebar's reporting month; None: the latest with data
 latest_m = ui.latest_month(codes)
 if latest_m is None:
     st.info(c.t("no_data"))
     st.stop()
-start = f"{latest_m.year - 2}-01"
-levels = ui.query(QuerySpec(indicators=codes, areas=area, time_from=start, boundaries=c.boundaries))
-yoys = ui.query(QuerySpec(indicators=codes, areas=area, time_from=start, compare="yoy", boundaries=c.boundaries))
+month = min(chosen, latest_m) if chosen is not None else latest_m
+start = f"{month.year - 2}-01"
+until = f"{month.year}-{month.month:02d}"  # nothing after the reporting month: a card never runs ahead of it
+levels = ui.query(QuerySpec(indicators=codes, areas=area, time_from=start, time_to=until, boundaries=c.boundaries))
+yoys = ui.query(
+    QuerySpec(indicators=codes, areas=area, time_from=start, time_to=until, compare="yoy", boundaries=c.boundaries)
+)
 if levels is None or yoys is None:
     st.stop()
-st.caption(f"{c.t('period')}: {fmt.period(latest_m, 'M', c.lang)}")
+st.caption(
+    f"{c.t('period')}: **{fmt.period(month, 'M', c.lang)}** · {c.t('overview_each_card')}"
+    + ("" if chosen is None or chosen <= latest_m else f" · {c.t('overview_no_later')}")
+)
 
-cols = st.columns(4)
-for i, (code, kind) in enumerate(cards):
-    ind = ui.indicator(code)
-    lv = levels[levels["indicator_code"] == code].sort_values("period_start")
-    yy = yoys[yoys["indicator_code"] == code].sort_values("period_start")
-    series = yy if kind == "yoy" or lv.empty else lv
-    latest = None if series.empty else series.iloc[-1]
-    yoy = None
-    if latest is not None and series is lv:
-        same = yy[yy["period_start"] == latest["period_start"]]
-        yoy = None if same.empty else float(same["value"].iloc[0])
-    spark = None if series.empty else series["value"].tail(24).reset_index(drop=True)
-    with cols[i % 4]:
-        ui.kpi_card(ind, latest, yoy, spark)
 
+def plan_statuses(year: int, on: date) -> pd.DataFrame:
+    """The year's targets in force on `on`, assessed as the Kế hoạch năm page does (same specs, same rule)."""
+    targets = ui.query(plan.targets_spec((year,)))
+    if targets is None or targets.empty:
+        return pd.DataFrame()
+    current = plan.in_force(targets, on)
+    if current.empty:
+        return pd.DataFrame()
+    frames = [ui.query(s) for s in plan.actual_specs(current, registry, year, on, c.boundaries)]
+    actuals = pd.concat([f for f in frames if f is not None and not f.empty] or [pd.DataFrame()], ignore_index=True)
+    return plan.assess(current, actuals, registry, year)
+
+
+assessed = plan_statuses(month.year, min(date.today(), date(month.year, 12, 31)))
+rows: list[briefing.Card] = []
+agencies = ui.agency_names()
+missing: list[str] = []
+with ui.card_grid("overview"):
+    for code, kind in cards:
+        ind = ui.indicator(code)
+        lv = levels[levels["indicator_code"] == code].sort_values("period_start")
+        yy = yoys[yoys["indicator_code"] == code].sort_values("period_start")
+        series = yy if kind == "yoy" or lv.empty else lv
+        if series.empty:  # nothing in the reader's scope: no empty card, one line below instead
+            missing.append(ui.name(ind))
+            continue
+        latest = series.iloc[-1]
+        yoy = None
+        if series is lv:
+            same = yy[yy["period_start"] == latest["period_start"]]
+            yoy = None if same.empty else float(same["value"].iloc[0])
+        mine = (
+            assessed[(assessed["indicator"] == code) & (assessed["area"].isin([c.area, "VN"]))] if len(assessed) else []
+        )
+        status = str(mine["plan_status"].iloc[0]) if len(mine) else None
+        note = ""
+        if status is not None:
+            note = f":{PLAN_COLOR[status]}-badge[{c.t('vs_plan')}: {pick(PLAN_STATUS[status], c.lang)}]"
+        spark = series["value"].tail(24).reset_index(drop=True)
+        title = ""
+        if c.scope.agencies and ind.breakdown == "agency":  # the rows in scope are the ministry's share: say so
+            mine = ", ".join(agencies.get(a, a) for a in sorted(c.scope.agencies))
+            title = c.t("share_of").format(name=ui.name(ind), agency=mine)
+        ui.kpi_card(ind, latest, yoy, spark, note=note, title=title)
+        rows.append(briefing.card(ind, latest, yoy, status, c.lang))
+if missing:
+    st.caption(f"{c.t('overview_not_in_scope')}: " + ", ".join(missing))
 if any(ui.indicator(code).demo for code in codes):
-    st.caption(
-        "⚠ " + c.t("demo_data") + ": " + ", ".join(ui.name(ui.indicator(x)) for x in codes if ui.indicator(x).demo)
+    st.caption(f"{c.t('demo_data')}: " + ", ".join(ui.name(ui.indicator(x)) for x in codes if ui.indicator(x).demo))
+
+# -- against the plan: the targets behind ------------------------------------------------------------------------------
+behind = assessed[assessed["plan_status"].isin(["off_track", "at_risk"])] if len(assessed) else pd.DataFrame()
+st.subheader(c.t("overview_behind_title").format(year=month.year))
+name_col = "target_vi" if c.lang == "vi" else "target_en"
+if behind.empty:
+    st.caption(c.t("panel_none"))
+for _, r in behind.iterrows():
+    st.markdown(
+        f":{PLAN_COLOR[r['plan_status']]}-badge[{pick(PLAN_STATUS[r['plan_status']], c.lang)}] {r[name_col]}"
+        f" — {plan.actual_text(r, registry, c.lang)}"
     )
 
-direction_panel.render()  # the "Chỉ đạo, điều hành" panel: overdue tasks, programs behind plan, emergencies
+counts = direction_panel.render()  # the "Chỉ đạo, điều hành" panel: overdue tasks, programs behind, emergencies
+st.download_button(
+    f"⬇ {c.t('briefing_download')}",
+    data=briefing.html(rows, behind, name_col, counts, month, c.lang, registry),
+    file_name=f"ban-tin-{month:%Y-%m}.html",
+    mime="text/html",
+    key="overview_briefing",
+    on_click="ignore",
+)

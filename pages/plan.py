@@ -10,7 +10,7 @@ import plotly.express as px
 import streamlit as st
 
 from pages import ui
-from pages.i18n import PLAN_STATUS, pick
+from pages.i18n import PLAN_COLOR, PLAN_STATUS, pick
 from semantic import fmt, plan
 from semantic.spec import QuerySpec
 
@@ -47,31 +47,38 @@ assessed = plan.assess(current, actuals, registry, year)
 
 
 name_col = "target_vi" if c.lang == "vi" else "target_en"
+areas = ui.area_names(ui.boundary_day())  # names instead of codes ("Việt Nam", not "VN")
 shown = pd.DataFrame(
     {
         "#": assessed["seq"],
-        c.t("target"): assessed[name_col] + assessed["status"].map(lambda s: " ⚠" if s == "demo" else ""),
-        c.t("area"): assessed["area"],
         c.t("plan_status"): assessed["plan_status"].map(lambda s: pick(PLAN_STATUS[s], c.lang)),
+        c.t("target"): assessed[name_col] + assessed["status"].map(lambda s: " ⚠" if s == "demo" else ""),
         c.t("target_value"): [
             plan.target_text(r.comparator, r.low, r.high, r.unit, c.lang) for r in assessed.itertuples()
         ],
         c.t("actual"): [plan.actual_text(r, registry, c.lang) for _, r in assessed.iterrows()],
+        c.t("area"): [areas.get(a, a) for a in assessed["area"]],
         c.t("document"): assessed["document"],
         c.t("document_date"): assessed["document_date"].map(lambda d: fmt.day(d, c.lang)),
         c.t("source"): assessed["source_url"],
     }
 )
 counts = assessed["plan_status"].value_counts()
-for col, s in zip(st.columns(5), PLAN_STATUS, strict=True):
-    col.metric(pick(PLAN_STATUS[s], c.lang), int(counts.get(s, 0)))
+for col, s in zip(ui.metric_columns(5, "plan_status", small=True), PLAN_STATUS, strict=True):
+    with col:
+        st.badge(pick(PLAN_STATUS[s], c.lang), color=PLAN_COLOR[s])  # the light, drawn without emoji
+        st.metric(pick(PLAN_STATUS[s], c.lang), int(counts.get(s, 0)), label_visibility="collapsed")
 ui.table(
     shown,
     key="plan_table",
     specs=(targets_spec, *actual_specs),
     what=f"plan_{year}",
     export=assessed,
-    column_config={c.t("source"): st.column_config.LinkColumn(display_text="🔗")},
+    keep=("#",),  # the target's number in the resolution: sorts as a number
+    column_config={  # the target's words wrap in a medium column: status, target and actual stay on screen
+        c.t("target"): st.column_config.TextColumn(width="medium"),
+        c.t("source"): st.column_config.LinkColumn(display_text="🔗"),
+    },
 )
 if (assessed["status"] == "demo").any():
     st.caption("⚠ " + c.t("demo_data"))
@@ -151,4 +158,4 @@ shown = pd.DataFrame(
         c.t("status"): last["status"],
     }
 )
-ui.table(shown, key="plan_drill_table", spec=drill_spec, what=f"plan_drill_{code}")
+ui.table(shown, key="plan_drill_table", spec=drill_spec, what=f"plan_drill_{code}", decimals=ind.decimals)

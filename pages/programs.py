@@ -56,7 +56,7 @@ found = [None if f is None or f.empty else f.sort_values("period_start").iloc[-1
 if found[0] is not None:  # what the scope holds: the national series, or a ministry's own slice of it
     ytd, yoy, pct = found
     start = pd.Timestamp(ytd["period_start"]).date()
-    n1, n2, n3 = st.columns(3)
+    n1, n2, n3 = ui.metric_columns(3, "programs_national")
     dui.metric(n1, f"{c.t('national_ytd')} · {fmt.year_to_date(start, c.lang)}", ytd["value"], 0, " " + ytd["unit"])
     if yoy is not None:
         n2.metric(c.t("national_yoy"), fmt.percent(yoy["value"], 1, c.lang), border=True)

@@ -98,5 +98,6 @@ shown = pd.DataFrame(
         c.t("status"): ranked["status"],
     }
 )
-ui.table(shown, key="prov_table", spec=spec, what=f"provinces_{code}_{key}",
-         column_config={c.t("value"): st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
+ui.table(
+    shown, key="prov_table", spec=spec, what=f"provinces_{code}_{key}", decimals=ind.decimals if unit != "%" else 2
+)

@@ -32,7 +32,7 @@ cov = coverage(run, ui.model().registry)
 if len(cov):
     share = float(cov["coverage_pct"].iloc[0])
     st.subheader(c.t("quality_coverage"))
-    cols = st.columns(len(GOALS) + 1)
+    cols = ui.metric_columns(len(GOALS) + 1, "quality_goals")
     cols[0].metric(
         c.t("quality_coverage"),
         fmt.percent(share, 1, c.lang, sign=False),
@@ -43,7 +43,7 @@ if len(cov):
         gap = share - goal
         col.metric(
             c.t("quality_goal").format(year=year, goal=goal),
-            "✅" if gap >= 0 else "⏳",
+            c.t("quality_met") if gap >= 0 else c.t("quality_not_yet"),
             fmt.percent(gap, 1, c.lang),
             delta_color="normal",
         )
@@ -105,7 +105,7 @@ shown = table[[col for col in SUMMARY_COLUMNS if col != other_name]].rename(
 st.dataframe(
     shown,
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={
         c.t("q_completeness"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f %%")
     },
@@ -134,7 +134,7 @@ rows = detail[detail["indicator_code"] == code][
 st.dataframe(
     rows.rename(columns={"due": c.t("q_due"), "first_received": c.t("q_first"), "reporter": c.t("q_reporter")}),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 ui.figure_metadata([code])
 
@@ -150,7 +150,7 @@ rejected = run(
 )
 if len(rejected):
     st.subheader(c.t("quality_rejected"))
-    st.dataframe(rejected, hide_index=True, use_container_width=True)
+    st.dataframe(rejected, hide_index=True, width="stretch")
 if c.scope.unrestricted:
     loads = run(
         QuerySpec(
@@ -163,4 +163,4 @@ if c.scope.unrestricted:
     )
     if len(loads):
         st.subheader(c.t("quality_loads"))
-        st.dataframe(loads, hide_index=True, use_container_width=True)
+        st.dataframe(loads, hide_index=True, width="stretch")

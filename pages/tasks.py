@@ -29,20 +29,26 @@ if choices.empty:
 agencies = dict(zip(choices["assignee_agency"], dui.agency_name(choices), strict=False))
 provinces = ui.area_names(ui.boundary_day())
 f1, f2, f3, f4 = st.columns(4)
-picked_agencies = f1.multiselect(c.t("agency"), sorted(agencies), format_func=lambda a: agencies[a], key="tasks_agency")
+picked_agencies = f1.multiselect(
+    c.t("agency"), sorted(agencies), format_func=lambda a: agencies[a], key="tasks_agency", **ui.choose()
+)
 picked_areas = f2.multiselect(
     c.t("province"),
     sorted(choices["assignee_area"].dropna().unique()),
     format_func=lambda a: provinces.get(a, a),
     key="tasks_area",
+    **ui.choose(),
 )
 kinds = f3.multiselect(
     c.t("document_kind"),
     list(words.DOCUMENT_KINDS),
     key="tasks_kind",
     format_func=lambda k: dui.label(words.DOCUMENT_KINDS, k),
+    **ui.choose(),
 )
-states = f4.multiselect(c.t("task_status"), list(words.TASK_STATUS), format_func=dui.status, key="tasks_status")
+states = f4.multiselect(
+    c.t("task_status"), list(words.TASK_STATUS), format_func=dui.status, key="tasks_status", **ui.choose()
+)
 filters = [
     Filter(dim, "in", tuple(vals))
     for dim, vals in (
@@ -69,7 +75,7 @@ kpi = ui.query(spec.with_(measures=("assigned", "done_on_time", "done_late", "ov
 if kpi is None:
     st.stop()
 k = kpi.iloc[0]
-cols = st.columns(6)
+cols = ui.metric_columns(6, "tasks", small=True)
 for col, m in zip(cols[:5], ("assigned", "done_on_time", "done_late", "overdue", "in_progress"), strict=True):
     dui.metric(col, c.t(f"kpi_{m}"), k[m])
 dui.metric(cols[5], c.t("on_time_rate"), k["on_time_rate"], 1, " %")

@@ -13,10 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from pages import layout, present
 from pages.i18n import FREQ_NAMES, STATUS_NAMES, pick, text
 from semantic import extract, fmt
 from semantic.areas import provinces_on, visible
 from semantic.areas import provincial_indicators as _provincial
+from semantic.catalog import agency_names as _agency_names
 from semantic.errors import AccessDenied, SemanticError
 from semantic.model import SemanticModel, default_model
 from semantic.query import record, refused, run
@@ -142,12 +144,41 @@ def metadata_card(ind: Indicator, status: str | None = None, vintage: Any = None
         st.caption(desc)
 
 
-def kpi_card(ind: Indicator, latest: pd.Series | None, yoy: float | None, spark: pd.Series | None) -> None:
-    """Latest value, change vs same period last year, a sparkline, a demo badge, and the metadata card."""
+def style() -> None:
+    """The layout rules above, in the reader's language."""
+    lang = ctx().lang
+    st.html(
+        layout.CSS.replace("{drop}", text("upload_drop_hint", lang)).replace("{browse}", text("upload_browse", lang))
+    )
+
+
+def card_grid(name: str) -> Any:
+    """A row of KPI cards that wraps by width (see CSS): most important first, as the caller orders them."""
+    return st.container(horizontal=True, gap="small", key=f"kpi_grid_{name}")
+
+
+def metric_columns(n: int, name: str, small: bool = False) -> list[Any]:
+    """`n` slots for metrics in a row that wraps by width (instead of st.columns(n), which squeezes and cuts them):
+    at least 15rem each, or 9rem for `small` counts."""
+    grid = st.container(horizontal=True, gap="small", key=f"{'kpi_small' if small else 'kpi_grid'}_{name}")
+    return [grid.container() for _ in range(n)]
+
+
+def kpi_card(
+    ind: Indicator,
+    latest: pd.Series | None,
+    yoy: float | None,
+    spark: pd.Series | None,
+    note: str = "",
+    title: str = "",
+) -> None:
+    """Latest value with its own period, change vs same period last year, a sparkline, a demo badge, the metadata
+    card, `note` (the card's target status, when a target exists) and `title` (instead of the indicator's name:
+    a ministry's share of it)."""
     c = ctx()
     lang = c.lang
     with st.container(border=True):
-        st.markdown(f"**{name(ind)}**{demo_badge(ind, latest['status'] if latest is not None else None)}")
+        st.markdown(f"**{title or name(ind)}**{demo_badge(ind, latest['status'] if latest is not None else None)}")
         if latest is None:
             st.caption(c.t("no_data"))
             return
@@ -167,7 +198,9 @@ def kpi_card(ind: Indicator, latest: pd.Series | None, yoy: float | None, spark:
             chart_type="line",
             border=False,
         )
-        with st.popover(c.t("metadata"), use_container_width=True):
+        if note:
+            st.markdown(note)
+        with st.popover(c.t("metadata"), width="stretch"):
             metadata_card(ind, latest["status"], latest["vintage"])
 
 
@@ -191,9 +224,11 @@ def sidebar(lang: str, scope: Scope) -> tuple[str, str | None, str]:
     frame = visible(_areas(data_version(), max(date.today(), date(2025, 7, 1))), scope)
     codes = list(frame["code"]) or ["VN"]
     names = dict(zip(frame["code"], frame["name_vi" if lang == "vi" else "name_en"], strict=False))
+    own = sorted(scope.areas or ())
     area = st.sidebar.selectbox(
         text("area", lang),
         codes,
+        index=codes.index(own[0]) if len(own) == 1 and own[0] in codes else 0,  # a province's staff: their province
         key="area",
         format_func=lambda c: f"{names.get(c, c)} ({c})" if c != "VN" else names.get(c, c),
     )
@@ -223,6 +258,11 @@ def month_of(period: str | None) -> date | None:
 # -- states, figures, tables, downloads --------------------------------------------------------------------------------
 
 
+def choose() -> dict[str, Any]:
+    """A multiselect's Vietnamese placeholder and no English "Select all" entry (an empty choice already means all)."""
+    return {"placeholder": ctx().t("choose_any"), "select_all": False}
+
+
 def empty(key: str = "no_data") -> None:
     """The empty state: nothing in the reader's scope for what was asked (not an error)."""
     st.info(ctx().t(key), icon="ℹ️")
@@ -231,6 +271,7 @@ def empty(key: str = "no_data") -> None:
 def plot(fig: go.Figure, key: str, height: int = 380) -> None:
     """A Plotly figure in the reader's number format (vi: 1.234,5)."""
     lang = ctx().lang
+    layout.readable_axes(fig, lang)
     fig.update_layout(
         separators=",." if lang == "vi" else ".,",
         height=height,
@@ -263,18 +304,39 @@ def table(
     what: str = "",
     lines: Iterable[tuple[str, str]] = (),
     export: pd.DataFrame | None = None,
+    keep: tuple[str, ...] = (),
+    decimals: int | None = None,
     **kwargs: Any,
 ) -> None:
-    """A table with its CSV/XLSX downloads. With `spec` the download re-runs it in full through the extract
-    writer (streamed, every row); otherwise the table itself (or `export`: the same rows as numbers rather than
-    formatted text) is written, with `specs` recorded in the audit."""
+    """A table, shown through the one presentation layer (`readable`), with its CSV/XLSX downloads. With `spec`
+    the download re-runs it in full through the extract writer (streamed, every row); otherwise the table itself
+    (or `export`: the same rows as numbers rather than formatted text) is written, with `specs` in the audit."""
     c = ctx()
     shown = frame if len(frame) <= DISPLAY_ROWS else frame.head(DISPLAY_ROWS)
-    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_df", **kwargs)
+    st.dataframe(
+        readable(shown, keep=keep, decimals=decimals), hide_index=True, width="stretch", key=f"{key}_df", **kwargs
+    )
     if len(frame) > DISPLAY_ROWS:
         st.caption(c.t("display_capped").format(shown=fmt.number(DISPLAY_ROWS, 0, c.lang)))
     data = export if export is not None else frame
     downloads(key, spec=spec, frame=None if spec is not None else data, specs=specs, what=what, lines=lines)
+
+
+def readable(frame: pd.DataFrame, keep: tuple[str, ...] = (), decimals: int | None = None) -> pd.DataFrame:
+    """A frame as the reader sees it (pages/present.py): headers in the reader's language, numbers with each row's
+    indicator's decimals (a code or indicator_code column names the indicator; a column about % has 2), dd/mm/yyyy
+    or the period's name, status words, "–" for missing. Columns in `keep` stay as they are; `decimals` overrides
+    the rows' decimals (a table of one indicator across areas)."""
+    lang = ctx().lang
+    registry = model().registry
+    per_row: int | pd.Series = 1 if decimals is None else decimals
+    for col in ("indicator_code", "code") if decimals is None else ():
+        if col in frame.columns and frame[col].isin(list(registry.codes())).any():
+            per_row = frame[col].map(lambda x: registry[x].decimals if x in registry else 1)
+            break
+    places = {col: (2 if "%" in str(col) else per_row) for col in frame.columns}
+    freq = frame["freq"] if "freq" in frame.columns else None
+    return present.present(frame, lang, model(), places, freq, keep=keep)
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=600)
@@ -313,7 +375,8 @@ def downloads(
         if not st.checkbox(c.t("extract_proceed").format(rows=fmt.number(info.rows, 0, lang)), key=f"{key}_go"):
             return
     name = (what or key).replace(":", "_").replace(",", "_")[:60]
-    col1, col2, _ = st.columns([1, 1, 4])
+    row = st.container(horizontal=True, gap="small")  # buttons as wide as their words: never "⬇ Tải E…"
+    col1 = col2 = row
     col1.download_button(
         f"⬇ {c.t('download_csv')}",
         data=_maker(spec, frame, info, "csv"),
@@ -365,6 +428,17 @@ def area_names(on: date) -> dict[str, str]:
 @st.cache_data(show_spinner=False, ttl=600)
 def provincial_indicators(version: str) -> list[str]:
     return _provincial(warehouse())
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _agencies(version: str) -> pd.DataFrame:
+    return _agency_names(warehouse())
+
+
+def agency_names() -> dict[str, str]:
+    """Agency code -> its name in the reader's language (MOC -> Bộ Xây dựng): names instead of codes."""
+    frame = _agencies(data_version())
+    return dict(zip(frame["code"], frame["name_vi" if ctx().lang == "vi" else "name_en"], strict=False))
 
 
 def boundary_day() -> date:

@@ -48,7 +48,12 @@ else:
 fmt_choice = col2.selectbox(
     c.t("upload_format"), FORMATS, key="upload_format", format_func=lambda f: c.t("upload_auto") if f == "auto" else f
 )
-decimal = col3.selectbox(c.t("upload_decimal"), [".", ","], key="upload_decimal")
+decimal = col3.selectbox(  # auto: from the file itself, so a Vietnamese "3.650" is never read as 3,65
+    c.t("upload_decimal"),
+    ["auto", ",", "."],
+    key="upload_decimal",
+    format_func=lambda d: c.t("upload_auto") if d == "auto" else d,
+)
 encoding = col4.selectbox(
     c.t("upload_encoding"),
     ["auto", "utf-8", "utf-16", "cp1258", "cp1252"],
@@ -101,11 +106,11 @@ if pressed or st.session_state.get("upload_key") == key:
     if report.problems:
         st.warning(c.t("upload_fix_first"), icon="⚠️")
         st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
-        st.dataframe(problems_table(report), hide_index=True, use_container_width=True)
+        st.dataframe(problems_table(report), hide_index=True, width="stretch")
     else:
         st.success(c.t("upload_all_valid"), icon="✅")
     if report.rows_valid:
         st.markdown(f"**{c.t('upload_valid_preview')}**")
         preview = report.valid.drop(columns=[col for col in report.valid.columns if col.startswith("_")])
-        st.dataframe(preview.head(200), hide_index=True, use_container_width=True)
+        st.dataframe(preview.head(200), hide_index=True, width="stretch")
     confirm(c, report, run, "upload", "upload_nothing")

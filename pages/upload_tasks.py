@@ -85,10 +85,10 @@ def show(c: ui.Context) -> None:
     if report.problems:
         st.warning(c.t("upload_fix_first"), icon="⚠️")
         st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
-        st.dataframe(problems_table(report), hide_index=True, use_container_width=True)
+        st.dataframe(problems_table(report), hide_index=True, width="stretch")
     else:
         st.success(c.t("upload_all_valid"), icon="✅")
     if report.rows_valid:
         st.markdown(f"**{c.t('upload_valid_preview')}**")
-        st.dataframe(report.valid.head(200), hide_index=True, use_container_width=True)
+        st.dataframe(report.valid.head(200), hide_index=True, width="stretch")
     confirm(c, report, run, "upload_task", "upload_tasks_nothing")

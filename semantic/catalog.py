@@ -61,3 +61,8 @@ def agencies_on(wh: Warehouse, on: date | None = None) -> pd.DataFrame:
     agency = table("agency")
     live = agency.filter(agency.valid_from <= on, agency.valid_to > on)
     return wh.execute(live.select("code", "name_vi", "name_en", "kind").order_by("code"))
+
+
+def agency_names(wh: Warehouse, on: date | None = None) -> pd.DataFrame:
+    """Agencies in office on `on` (today): code, name_vi, name_en — what a page shows instead of a code."""
+    return agencies_on(wh, on)[["code", "name_vi", "name_en"]].drop_duplicates().reset_index(drop=True)

@@ -41,6 +41,10 @@ def real():
 
 
 def open_page(page: str, persona: str, query: dict[str, str] | None = None, **sidebar: str) -> AppTest:
+    """The page as `persona` sees it, the sidebar set as given; the area is the country unless given (a province's
+    staff land on their own province: test_a_province_s_staff_land_on_their_province)."""
+    if persona != "none":
+        sidebar = {"area": "VN", **sidebar}
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["persona"] = persona
     for key, value in (query or {}).items():
@@ -53,6 +57,11 @@ def open_page(page: str, persona: str, query: dict[str, str] | None = None, **si
         widget.set_value(value).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def vi_float(text: str) -> float:
+    """A number as the page shows it ('1.234,5', '+2,91%') back to a float (the test reads what a person reads)."""
+    return float(text.replace(".", "").replace(",", ".").rstrip("%"))
 
 
 def totals(frame: pd.DataFrame) -> pd.DataFrame:
@@ -80,7 +89,7 @@ def test_every_page_renders_for_every_persona(page, persona):
 
 def test_monthly_page_shows_cpi_for_february_2025_as_gso_published_it():
     at = open_page("monthly", "leader", period="2025-02")
-    table = at.dataframe[0].value.set_index("code")
+    table = at.dataframe[0].value.set_index("Mã")
     assert table.loc["CPI", "So với cùng kỳ (%)"] == "+2,91%"
     text = "\n".join(m.value for m in at.markdown)
     assert "Chỉ số giá tiêu dùng (CPI) tháng 2/2025 tăng 2,91% so với cùng kỳ" in text
@@ -89,7 +98,7 @@ def test_monthly_page_shows_cpi_for_february_2025_as_gso_published_it():
 @pytest.mark.parametrize("persona", ACTIVE)
 def test_monthly_page_equals_the_cli_within_the_scope(persona):
     at = open_page("monthly", persona, period="2025-02")
-    shown = at.dataframe[0].value.set_index("code") if at.dataframe else pd.DataFrame()
+    shown = at.dataframe[0].value.set_index("Mã") if at.dataframe else pd.DataFrame()
     columns = {"pop": "So với tháng trước (%)", "yoy": "So với cùng kỳ (%)", "ytd_yoy": "Lũy kế so với cùng kỳ (%)"}
     visible: set[str] = set()
     args = ("--indicator", ",".join(MONTHLY), "--area", "VN", "--from", "2025-02", "--to", "2025-02")
@@ -114,16 +123,16 @@ def test_daily_page_equals_the_cli_within_the_scope(persona):
         assert at.info and not at.dataframe
         return
     latest = answer.sort_values("period").groupby("indicator_code").tail(1).set_index("indicator_code")
-    table = at.dataframe[0].value.set_index("code")
+    table = at.dataframe[0].value.set_index("Mã")
     assert set(table.index) == set(latest.index)
-    for code, row in latest.iterrows():
-        assert table.loc[code, "Giá trị"] == pytest.approx(row["value"])
-        assert str(table.loc[code, "Ngày"]) == row["period"]
+    for code, row in latest.iterrows():  # in the reader's format: the indicator's decimals, dd/mm/yyyy
+        assert table.loc[code, "Giá trị"] == fmt.number(row["value"], REGISTRY[code].decimals)
+        assert table.loc[code, "Ngày"] == fmt.day(row["period"])
         series = answer[answer["indicator_code"] == code].sort_values("period")
         if len(series) > 1:  # the change since the observation before, from the CLI's own levels
             before = series["value"].iloc[-2]
             expected = (row["value"] / before - 1) * 100
-            assert table.loc[code, "so với phiên trước (%)"] == pytest.approx(expected, abs=0.006)
+            assert vi_float(table.loc[code, "so với phiên trước (%)"]) == pytest.approx(expected, abs=0.006)
 
 
 @pytest.mark.parametrize("persona", ACTIVE)
@@ -205,10 +214,10 @@ def test_choropleth_has_34_provinces_for_2025_and_63_as_was_with_the_archipelago
     assert islands["text"] == ["Quần đảo Hoàng Sa (Việt Nam)", "Quần đảo Trường Sa (Việt Nam)"]
     answer = cli("--indicator", "PUBINV_DISB", "--from", "2024-12", "--to", "2024-12", "--boundaries", "as-was")
     answer = totals(answer[answer["area_code"] != "VN"]).set_index("area_code")
-    ranking = at.dataframe[0].value.set_index("code")
+    ranking = at.dataframe[0].value.set_index("Mã")
     assert set(ranking.index) == set(answer.index) & set(drawn)
     for code, row in ranking.iterrows():
-        assert row["Giá trị"] == pytest.approx(answer.loc[code, "value"])
+        assert row["Giá trị"] == fmt.number(answer.loc[code, "value"], REGISTRY["PUBINV_DISB"].decimals)
 
 
 @pytest.mark.parametrize("persona", ACTIVE)
@@ -226,12 +235,14 @@ def test_provinces_ranking_equals_the_cli_within_the_scope(persona):
     extra = ("--compare", compare) if compare else ()
     answer = totals(cli("--indicator", code, "--from", key, "--to", key, *extra, persona=persona))
     answer = answer[answer["area_code"] != "VN"].set_index("area_code")
-    ranking = at.dataframe[0].value.set_index("code")
+    ranking = at.dataframe[0].value.set_index("Mã")
     assert set(ranking.index) == set(answer.index)
     if persona == "hungyen":
         assert set(ranking.index) <= {"33"}
     for area, row in ranking.iterrows():
-        assert row["Giá trị"] == pytest.approx(answer.loc[area, "value"])
+        assert vi_float(row["Giá trị"]) == pytest.approx(
+            answer.loc[area, "value"], abs=0.5 * 10 ** -REGISTRY[code].decimals
+        )
 
 
 @pytest.mark.parametrize("persona", ["analyst", "leader", "hungyen"])
@@ -330,9 +341,21 @@ def test_pages_show_their_empty_and_error_states_in_vietnamese():
     ]
 
 
+def test_a_province_s_staff_land_on_their_province_and_a_leader_on_the_country():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["persona"] = "hungyen"
+    at.run()
+    assert at.sidebar.selectbox(key="area").value == "33"
+    assert [m.label for m in at.metric][0].startswith("Tháng")  # the overview's cards are drawn, for Hưng Yên
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["persona"] = "leader"
+    at.run()
+    assert at.sidebar.selectbox(key="area").value == "VN"
+
+
 def test_the_sidebar_area_scopes_the_monthly_page_to_a_province():
     at = open_page("monthly", "hungyen", period="2025-02", area="33")
-    table = at.dataframe[0].value.set_index("code")
+    table = at.dataframe[0].value.set_index("Mã")
     args = ("--indicator", ",".join(MONTHLY), "--area", "33", "--from", "2025-02", "--to", "2025-02")
     levels = totals(cli(*args, persona="hungyen")).set_index("indicator_code")
     assert set(levels.index) <= set(table.index) and len(levels) >= 1
@@ -359,11 +382,25 @@ def test_plan_drill_by_province_equals_the_cli():
     at = open_page("plan", "leader")
     code = at.selectbox(key="plan_drill").value
     assert REGISTRY[code].breakdown != "agency"  # the 2025 plan's first drillable target is drilled by province
-    drill = at.dataframe[-1].value.set_index("code")
+    drill = at.dataframe[-1].value.set_index("Mã")
     base = "ytd" if REGISTRY[code].kind == "flow" else None
     answer = cli("--indicator", code, "--from", "2025", "--to", "2025-12-31", "--as-of", date.today().isoformat(),
                  *(("--compare", base) if base else ()))  # fmt: skip
     answer = totals(answer[answer["area_code"] != "VN"]).sort_values("period").groupby("area_code").tail(1)
     assert set(drill.index) == set(answer["area_code"]) and len(drill) >= 30
     for r in answer.itertuples():
-        assert drill.loc[r.area_code, "Giá trị"] == pytest.approx(r.value)
+        assert drill.loc[r.area_code, "Giá trị"] == fmt.number(r.value, REGISTRY[code].decimals)
+
+
+def test_forecasts_are_there_right_after_the_seed():
+    """Dự báo on the seeded warehouse (what `streamlit run app.py` builds on a fresh clone): the shipped vintages,
+    no request to run a command."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["persona"] = "leader"
+    at.run()
+    at.switch_page("pages/forecast.py").run()
+    assert not at.exception and not at.error
+    assert not [i.value for i in at.info if "Chưa có dự báo" in i.value]
+    assert at.multiselect[0].value == [("CPI", None)]
+    names = [t.get("name") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+    assert "Dự báo" in names and "Dải 80 %" in names

@@ -6,12 +6,17 @@ by its URL (DuckDB files: a reader or writer like any other process, see docs/co
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
+import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import types
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from connectors.intake import LoadReport
 from connectors.task_intake import TaskReport
@@ -25,12 +30,32 @@ _lock = threading.Lock()
 
 def _executor() -> ProcessPoolExecutor:
     global _pool
-    with _lock:
-        if _pool is None:
-            # spawn, not fork: the server process has threads (Streamlit's, the audit timer) a fork would copy locked
-            _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
-            atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
-        return _pool
+    if _pool is None:
+        # spawn, not fork: the server process has threads (Streamlit's, the audit timer) a fork would copy locked
+        _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
+        atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
+    return _pool
+
+
+@contextlib.contextmanager
+def _plain_main() -> Iterator[None]:
+    """While a worker is started, `__main__` is a bare module. A spawned child re-runs the parent's `__main__`
+    from its file, and inside Streamlit that is the page script being run (app.py): the worker would start the
+    whole app and die (BrokenProcessPool). Workers start inside `submit` (spawn starts them on demand), so every
+    submit goes through here; the script's module is put back unless a script run replaced it meanwhile."""
+    saved = sys.modules.get("__main__")
+    stub = types.ModuleType("__main__")
+    sys.modules["__main__"] = stub
+    try:
+        yield
+    finally:
+        if sys.modules.get("__main__") is stub and saved is not None:
+            sys.modules["__main__"] = saved
+
+
+def _submit(fn: Callable[..., Any], *args: Any) -> Future:
+    with _lock, _plain_main():
+        return _submit(fn, *args)
 
 
 def _observations(
@@ -109,7 +134,7 @@ def check_upload(
     """`connectors.intake.load` of an uploaded observation file in a worker: (the report, the worker's pid).
     Errors it raises (a refusal, a limit) come back raised here, as they were."""
     args = (url, data, name, source, fmt, encoding, decimal, who, scope, dry_run, accept_valid, published_at)
-    future = _executor().submit(_observations, *args, str(registry_dir) if registry_dir else None)
+    future = _submit(_observations, *args, str(registry_dir) if registry_dir else None)
     return future.result()
 
 
@@ -124,4 +149,4 @@ def check_tasks(
     accept_valid: bool = False,
 ) -> tuple[TaskReport, int]:
     """`connectors.task_intake.load_task_file` in a worker: (the report, the worker's pid)."""
-    return _executor().submit(_tasks, url, data, name, who, scope, dry_run, accept_valid).result()
+    return _submit(_tasks, url, data, name, who, scope, dry_run, accept_valid).result()

@@ -123,7 +123,7 @@ def test_the_cli_exit_3_is_written(wh, tmp_path, monkeypatch, capsys):
     path.write_text("indicator_code,area_code,period,value\nRETAIL,VN,2025-01,5\n")
     claims = tmp_path / "claims.json"
     claims.write_text(json.dumps({"sub": "u-99", "roles": ["province_staff"], "province": "99"}))
-    args = ["load", str(path), "--source", "GSO", "--registry", str(s.REGISTRY_DIR), "--claims", str(claims)]
+    args = ["load", str(path), "--source", "GSO", "--claims", str(claims)]  # scoped: the installed registry
     assert connectors_main(args) == 3
     capsys.readouterr()
     rows = trail(wh, "refused")

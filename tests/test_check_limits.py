@@ -115,6 +115,35 @@ def test_the_upload_check_runs_in_a_worker_process(wh):
     assert int(wh.execute(table("observation").value.sum())) == 5
 
 
+def test_a_worker_started_inside_a_script_run_does_not_run_the_script(wh, tmp_path, monkeypatch):
+    """Inside Streamlit, `__main__` is the page script being run: a spawned worker re-ran app.py and died
+    (BrokenProcessPool) whenever the pool was first started from a page. Started here with such a `__main__`."""
+    import sys
+    import types
+
+    from connectors import worker
+
+    if worker._pool is not None:  # workers started by an earlier test would not be started again
+        worker._pool.shutdown(wait=True)
+        worker._pool = None
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('ran')\nraise SystemExit(3)\n", encoding="utf-8")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    try:
+        data = (HEAD + "RETAIL,VN,2025-01,5\n").encode()
+        report, pid = worker.check_upload(wh.url, data, "f.csv", "GSO", scope=None, dry_run=True,
+                                          registry_dir=s.REGISTRY_DIR)  # fmt: skip
+        assert pid != os.getpid() and report.outcome == "checked"
+        assert not marker.exists()  # the worker never ran the script
+        assert sys.modules["__main__"] is page  # and the script's module is back
+    finally:
+        worker._pool.shutdown(wait=True)
+        worker._pool = None
+
+
 def test_the_upload_pages_call_the_worker_not_the_check():
     for page in ("upload.py", "upload_tasks.py"):
         text = (ROOT / "pages" / page).read_text(encoding="utf-8")

@@ -56,8 +56,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = real_warehouse_url()
     port = _free_port()
     folder = tmp_path_factory.mktemp("streamlit")
-    no_secrets = folder / "secrets.toml"  # an empty secrets file: no [auth], so demo mode, whatever the tree holds
-    no_secrets.write_text("", encoding="utf-8")
+    # a secrets file that does not exist: demo mode, whatever the tree holds (an existing file without a usable
+    # [auth], even an empty one, stops the app: README, "Login: OIDC, or demo mode")
+    no_secrets = folder / "no-secrets.toml"
     log = (folder / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",

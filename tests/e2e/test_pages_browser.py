@@ -55,8 +55,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = real_warehouse_url()
     port = _free_port()
     folder = tmp_path_factory.mktemp("streamlit")
-    no_secrets = folder / "secrets.toml"  # an empty secrets file: no [auth], so demo mode, whatever the tree holds
-    no_secrets.write_text("", encoding="utf-8")
+    # no secrets file at all, whatever the tree holds: demo mode (an existing file without [auth] stops the app)
+    no_secrets = folder / "absent" / "secrets.toml"
     log = (folder / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",

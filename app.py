@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Mapping
@@ -31,17 +32,26 @@ def auth_mode() -> Literal["demo", "oidc", "broken"]:
     """demo only when no secrets file exists at all; oidc when one does and its [auth] section holds every key
     st.login() needs. Any other secrets file — empty, `[Auth]`, `[oidc]`, an [auth] missing a key, unparseable —
     is `broken`: fail closed, so a typo in a deployment's secrets.toml cannot turn it into a public demo."""
-    files = st.get_option("secrets.files") or []
-    if not any(Path(f).exists() for f in files):
+    files = [f for f in st.get_option("secrets.files") or [] if Path(f).exists()]
+    if not files:
         return "demo"
+    problem = _auth_problem()
+    if problem is None:
+        return "oidc"
+    # what is wrong goes to the server log, for the administrator; the visitor is only told the app is closed
+    logging.getLogger(__name__).error("%s: %s; the app stops (fail closed)", ", ".join(files), problem)
+    return "broken"
+
+
+def _auth_problem() -> str | None:
     try:
         section = st.secrets.get("auth")
-    except Exception:  # noqa: BLE001 - whatever goes wrong reading an existing secrets file, never demo mode
-        return "broken"
+    except Exception as exc:  # noqa: BLE001 - whatever goes wrong reading an existing secrets file, never demo mode
+        return f"cannot be read ({type(exc).__name__})"
     if not isinstance(section, Mapping):
-        return "broken"
-    ok = all(isinstance(section.get(k), str) and section.get(k, "").strip() for k in AUTH_KEYS)
-    return "oidc" if ok else "broken"
+        return "no [auth] table"
+    missing = [k for k in AUTH_KEYS if not (isinstance(section.get(k), str) and section[k].strip())]
+    return f"[auth] lacks {', '.join(missing)}" if missing else None
 
 
 def ensure_warehouse(lang: str) -> None:

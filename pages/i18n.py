@@ -76,10 +76,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "user": ("Người dùng", "User"),
     # -- identity and the access log (admins)
     "auth_required": (
-        "Hệ thống bắt buộc đăng nhập OIDC nhưng mục [auth] trong .streamlit/secrets.toml chưa có hoặc không đọc "
-        "được. Liên hệ quản trị hệ thống.",
-        "This deployment requires OIDC login but the [auth] section of .streamlit/secrets.toml is missing or "
-        "unreadable. Contact the administrator.",
+        "Hệ thống bắt buộc đăng nhập OIDC nhưng mục [auth] trong .streamlit/secrets.toml chưa có, thiếu khóa hoặc "
+        "không đọc được (chi tiết trong nhật ký máy chủ). Liên hệ quản trị hệ thống.",
+        "This deployment requires OIDC login but the [auth] section of .streamlit/secrets.toml is missing, "
+        "incomplete or unreadable (details in the server log). Contact the administrator.",
     ),
     "nav_group_admin": ("Quản trị", "Administration"),
     "nav_audit": ("Nhật ký truy cập", "Access log"),

@@ -122,11 +122,19 @@ def _require_permission(cube: Cube, scope: Scope) -> None:
         )
 
 
+#: the per-row mark "the scope sees this row by its own columns", present when a `via` may have made a row visible
+OWN = "_own"
+
+
 def _apply_scope(base: ir.Table, cube: Cube, scope: Scope) -> ir.Table:
-    """Deny by default: a restricted scope sees a row only through a column (or a `via` table) the cube declares."""
+    """Deny by default: a restricted scope sees a row only through a column (or a `via` table) the cube declares.
+
+    A row seen only through a `via` that does not share figures is marked (column OWN false): its measures other
+    than counts are withheld (see _measure), so the row never carries a total the scope may not read."""
     access = cube.access
     prefix = f"{access.join}__" if access.join else ""
     cond = []
+    own: list[ir.BooleanValue] = []
     if scope.areas is not None:
         if not (access.area or access.area_via):
             return base.filter(ibis.literal(False))
@@ -135,13 +143,21 @@ def _apply_scope(base: ir.Table, cube: Cube, scope: Scope) -> ir.Table:
         if scope.national and access.national:
             ok |= amap.dst_code == "VN"
         allowed = amap.filter(ok).src_code
-        cond.append(_visible(base, prefix + access.area if access.area else None, access.area_via, allowed))
+        column = prefix + access.area if access.area else None
+        cond.append(_visible(base, column, access.area_via, allowed))
+        if access.area_via and not access.area_via.shares_figures:
+            own.append(base[column].isin(allowed) if column else ibis.literal(False))
     if scope.agencies is not None:
         if not (access.agency or access.agency_via):
             return base.filter(ibis.literal(False))
         lineage = table("agency_lineage")
         allowed = lineage.filter(lineage.new_code.isin(sorted(scope.agencies))).old_code
-        cond.append(_visible(base, prefix + access.agency if access.agency else None, access.agency_via, allowed))
+        column = prefix + access.agency if access.agency else None
+        cond.append(_visible(base, column, access.agency_via, allowed))
+        if access.agency_via and not access.agency_via.shares_figures:
+            own.append(base[column].isin(allowed) if column else ibis.literal(False))
+    if own:
+        base = base.mutate(**{OWN: ibis.and_(*own)})
     return base.filter(cond) if cond else base
 
 
@@ -276,6 +292,8 @@ def _measure(cube: Cube, m: Measure, cols: dict[str, ir.Value], as_of: date, bas
         den = _measure(cube, cube.measure(m.denominator or ""), cols, as_of, base)
         return (num.cast("float64") * m.factor) / den.cast("float64").nullif(0)
     cond = ibis.and_(*[_condition(c, cols, as_of) for c in m.filters]) if m.filters else None
+    if OWN in base.columns and m.agg not in ("count", "count_distinct"):  # withheld from rows seen through a via
+        cond = base[OWN] if cond is None else cond & base[OWN]
     if m.agg == "count":
         return ibis.cases((cond, 1), else_=0).sum() if cond is not None else base.count()
     if m.column is None:

@@ -119,6 +119,11 @@ class Via(Strict):
     table: str
     key: str
     column: str
+    #: whether a party sees the row's own figures. False (the default): a row the scope sees only through this
+    #: table carries none of them — a province with one project in a national program must not read the program's
+    #: national capital; it counts the row, and reads its own share from the children's cube. True only where being
+    #: a party means sharing the whole (an emergency's provinces and tasked ministries coordinate on all of it).
+    shares_figures: bool = False
 
 
 class Access(Strict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import numbers
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
@@ -40,9 +41,10 @@ def _texts(where: str, value: Any) -> tuple[str, ...]:
     """A list of texts (one text alone is a list of one); anything else — a number, a nested list — is refused."""
     if isinstance(value, str):
         return (value,)
-    if not isinstance(value, tuple | list | set | frozenset) or not all(isinstance(v, str) for v in value):
+    items = tuple(value) if isinstance(value, Iterable) and not isinstance(value, Mapping | bytes) else None
+    if items is None or not all(isinstance(v, str) for v in items):
         raise _bad(where, "must be a list of texts", "phải là danh sách các chuỗi văn bản")
-    return tuple(value)
+    return items
 
 
 @dataclass(frozen=True)
@@ -61,15 +63,15 @@ class Filter:
                 f"filter on '{self.dimension}': unknown operator '{self.op}'; valid choices: {', '.join(OPS)}",
                 f"bộ lọc '{self.dimension}': toán tử '{self.op}' không hợp lệ; hợp lệ: {', '.join(OPS)}",
             )
-        if not isinstance(self.values, tuple | list) or not all(
-            v is None or isinstance(v, _SCALARS) for v in self.values
-        ):
+        listed = isinstance(self.values, Iterable) and not isinstance(self.values, str | bytes | Mapping)
+        values = tuple(self.values) if listed else ()
+        if not listed or not all(v is None or isinstance(v, _SCALARS) for v in values):
             raise _bad(
                 f"filter on '{self.dimension}'",
                 "values must be a list of single values (text, number, true/false, date)",
                 "giá trị phải là danh sách các giá trị đơn (văn bản, số, đúng/sai, ngày)",
             )
-        object.__setattr__(self, "values", tuple(self.values))
+        object.__setattr__(self, "values", values)
         if self.op in _ONE_VALUE and len(self.values) != 1:
             raise QueryError(
                 f"filter on '{self.dimension}': '{self.op}' takes exactly one value, got {len(self.values)}",
@@ -105,9 +107,11 @@ class QuerySpec:
         the CLI, a page — is either valid or a QueryError naming the field; never a crash further down."""
         for name in _TEXT_LISTS:
             object.__setattr__(self, name, _texts(name, getattr(self, name)))
-        if not isinstance(self.filters, tuple | list) or not all(isinstance(f, Filter) for f in self.filters):
+        listed = isinstance(self.filters, Iterable) and not isinstance(self.filters, str | bytes | Mapping)
+        filters = tuple(self.filters) if listed else ()
+        if not listed or not all(isinstance(f, Filter) for f in filters):
             raise _bad("filters", "must be a list of filters", "phải là danh sách các bộ lọc")
-        object.__setattr__(self, "filters", tuple(self.filters))
+        object.__setattr__(self, "filters", filters)
         for name in ("view", "boundaries"):
             if not isinstance(getattr(self, name), str):
                 raise _bad(name, "must be a text", "phải là một chuỗi văn bản")

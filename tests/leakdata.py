@@ -150,6 +150,38 @@ def _value(column: str, dtype: str, i: int) -> object:
     return 1.0
 
 
+#: a national program spanning provinces and ministries (issue 11: DAQT-GT's national capital read by Hưng Yên
+#: through its one project): owned by MOF, one project in 33 by MOC, one in 01 by MOF. Seen only through a project,
+#: the program's own capital must stay withheld; the children's cube gives each scope its own share.
+SPANNING = {
+    "program": [{"program_id": "P-SPAN", "owner_agency": "MOF", "plan_capital": 381848.0}],
+    "project": [
+        {
+            "project_id": "J-HY",
+            "program_id": "P-SPAN",
+            "area_code": "33",
+            "agency_code": "MOC",
+            "plan_capital": 20000.0,
+        },
+        {
+            "project_id": "J-HN",
+            "program_id": "P-SPAN",
+            "area_code": "01",
+            "agency_code": "MOF",
+            "plan_capital": 361848.0,
+        },
+    ],
+}
+
+
+def _spanning_rows(name: str) -> pd.DataFrame:
+    rows = []
+    for j, given in enumerate(SPANNING[name]):
+        row = {c: _value(c, str(t), N + j) for c, t in TABLES[name].items()}
+        rows.append({**row, **given})
+    return pd.DataFrame(rows)
+
+
 def cube_frames(mdl: SemanticModel, reference_frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     area_cols, agency_cols = _access_columns(mdl)
     ref_keys = _reference_keys(mdl, reference_frames)
@@ -167,6 +199,8 @@ def cube_frames(mdl: SemanticModel, reference_frames: dict[str, pd.DataFrame]) -
             else:
                 cols[column] = [_value(column, str(dtype), i) for i in range(N)]
         out[name] = pd.DataFrame(cols)
+        if name in SPANNING:
+            out[name] = pd.concat([out[name], _spanning_rows(name)], ignore_index=True)
     return out
 
 
@@ -305,11 +339,17 @@ class Oracle:
         return pd.concat([totals, parts], ignore_index=True)
 
     def cube_rows(
-        self, cube: Cube, scope: Scope, frames: dict[str, pd.DataFrame], areas: tuple[str, ...] = ()
+        self,
+        cube: Cube,
+        scope: Scope,
+        frames: dict[str, pd.DataFrame],
+        areas: tuple[str, ...] = (),
+        figures: bool = False,
     ) -> set[tuple]:
         """The distinct plain-dimension rows of the cube's table that `scope` may see (no national rows unless the
         cube declares `national` and the scope shows national figures). Each access path is followed in pandas: the
-        cube's own column, a column of its access join, or any `via` row with the same key."""
+        cube's own column, a column of its access join, or any `via` row with the same key. `figures`: the rows
+        whose own figures the scope may read — a `via` counts only where it declares that parties share them."""
         acc = cube.access
         sources = self.area_sources(scope, national=acc.national)
         mine = self.agencies(scope)
@@ -336,8 +376,11 @@ class Oracle:
                     sets[i] |= set(party.loc[party[via.key] == key, via.column])
             return sets
 
-        area_sets = values(acc.area, acc.area_via)
-        agency_sets = values(acc.agency, acc.agency_via)
+        def via(v: Via | None) -> Via | None:
+            return v if v is not None and (v.shares_figures or not figures) else None
+
+        area_sets = values(acc.area, via(acc.area_via))
+        agency_sets = values(acc.agency, via(acc.agency_via))
         keep = []
         for i in range(len(base)):
             if sources is not None and not (area_sets[i] & sources):

@@ -258,8 +258,9 @@ def test_an_unreadable_secrets_file_fails_closed(tmp_path, monkeypatch):
         "auth = 1\n",  # not a table
     ],
 )
-def test_a_secrets_file_without_a_valid_auth_table_fails_closed(tmp_path, monkeypatch, content):
-    """Demo mode only without any secrets file: an existing one that lacks a usable [auth] stops the app."""
+def test_a_secrets_file_without_a_valid_auth_table_fails_closed(tmp_path, monkeypatch, caplog, content):
+    """Demo mode only without any secrets file: an existing one that lacks a usable [auth] stops the app (what is
+    wrong goes to the server log for the administrator)."""
     folder = tmp_path / ".streamlit"
     folder.mkdir()
     (folder / "secrets.toml").write_text(content, encoding="utf-8")
@@ -270,6 +271,7 @@ def test_a_secrets_file_without_a_valid_auth_table_fails_closed(tmp_path, monkey
             at = app(persona)
             assert at.error and "[auth]" in at.error[0].value
             assert not at.warning and not at.sidebar.selectbox and not shows_data(at)
+    assert any("secrets.toml" in r.getMessage() and "fail closed" in r.getMessage() for r in caplog.records)
 
 
 def test_demo_without_a_persona_is_nobody_not_the_leader(demo):

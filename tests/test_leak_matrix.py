@@ -242,6 +242,59 @@ def test_every_cube_returns_only_the_scope(wh, mdl, oracle, frames, codes, scope
         assert got == expected, f"{cube.name} for {scope_name}: extra {got - expected}, missing {expected - got}"
 
 
+#: measures that are not row counts: what a row seen only through a related table must not carry
+FIGURES = ("sum", "avg", "min", "max")
+
+
+@pytest.mark.parametrize("scope_name", SCOPE_NAMES)
+def test_a_row_seen_through_a_related_table_carries_only_what_the_scope_may_see(
+    wh, mdl, oracle, frames, codes, scope_name
+):
+    """Every figure of every cube, per row: the value an all-seeing reader gets where the scope may read the row's
+    own figures (its own columns, or a `via` that shares them), and nothing where it sees the row only through a
+    related table (a program through one of its projects)."""
+    scope = _scope(scope_name, codes)
+    checked = 0
+    for cube in leakdata.iter_cubes(mdl):
+        if cube.requires_permission:
+            continue
+        dims = leakdata.plain_dimensions(cube)
+        readable = oracle.cube_rows(cube, scope, frames, figures=True)
+        for m in (m for m in cube.measures if m.agg in FIGURES):
+            spec = QuerySpec(view=cube.name, dimensions=dims, measures=(m.name,))
+            full = {r[:-1]: r[-1] for r in leakdata.rows_of(run(spec, mdl, Scope.all(), wh), (*dims, m.name))}
+            got = {r[:-1]: r[-1] for r in leakdata.rows_of(run(spec, mdl, scope, wh), (*dims, m.name))}
+            carried = {row: value for row, value in got.items() if value is not None}
+            expected = {row: full[row] for row in readable if full.get(row) is not None}
+            assert carried == expected, f"{cube.name}.{m.name} for {scope_name}"
+            checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize(
+    ("scope_name", "capital", "own_projects"),
+    [
+        ("leader", 381848.0, {"J-HY": 20000.0, "J-HN": 361848.0}),
+        ("mof", 381848.0, {"J-HN": 361848.0}),  # the owner ministry reads its program whole
+        ("hungyen", None, {"J-HY": 20000.0}),  # sees the program through its project: not the national capital
+        ("moc", None, {"J-HY": 20000.0}),
+        ("moc_in_hungyen", None, {"J-HY": 20000.0}),
+        ("hungyen_without_national", None, {"J-HY": 20000.0}),
+    ],
+)
+def test_a_national_program_spanning_provinces(wh, mdl, codes, scope_name, capital, own_projects):
+    scope = _scope(scope_name, codes)
+    only = (Filter("program_id", "in", ("P-SPAN",)),)
+    spec = QuerySpec(view="programs", measures=("programs", "plan_capital"), filters=only)
+    frame = run(spec, mdl, scope, wh)
+    assert int(frame["programs"].iloc[0]) == 1  # the program is listed: the scope has a project in it
+    got = frame["plan_capital"].iloc[0]
+    assert (None if pd.isna(got) else float(got)) == capital
+    spec = QuerySpec(view="project_list", dimensions=("project_id",), measures=("plan_capital",), filters=only)
+    frame = run(spec, mdl, scope, wh)
+    assert dict(zip(frame["project_id"], frame["plan_capital"].astype(float), strict=True)) == own_projects
+
+
 @pytest.mark.parametrize("scope_name", ("leader", "hungyen", "moc"))
 def test_cube_area_filters_narrow_within_the_scope(wh, mdl, oracle, frames, codes, scope_name):
     scope = _scope(scope_name, codes)

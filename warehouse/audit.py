@@ -25,9 +25,10 @@ from warehouse.load import now_utc
 
 #: deferred rows are written at most this many seconds after they are recorded
 FLUSH_SECONDS = 5.0
-#: every action the trail holds (the audit page offers these): a page's query, a CLI query, a download, a load, a
-#: load refused for its content, a login, and a refusal (no scope, a permission missing, no upload rights)
-ACTIONS = ("query", "cli", "download", "load", "load_rejected", "login", "refused")
+#: every action the trail holds (the audit page offers these): a page's query, a CLI query, the quality report's and
+#: the forecasts' queries, a download, a load, a load refused for its content or a limit, a login, and a refusal (no
+#: scope, a permission missing, no upload rights)
+ACTIONS = ("query", "cli", "quality", "analytics", "download", "load", "load_rejected", "login", "refused")
 _COLUMNS = ("at", "who", "action", "what", "spec", "scope", "rows")
 
 _lock = threading.Lock()

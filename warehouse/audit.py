@@ -34,6 +34,7 @@ _COLUMNS = ("at", "who", "action", "what", "spec", "scope", "rows")
 _lock = threading.Lock()
 _pending: weakref.WeakKeyDictionary[Warehouse, list[tuple]] = weakref.WeakKeyDictionary()
 _timer: threading.Timer | None = None
+_warned: list[str] = []
 
 
 def journal_path(wh: Warehouse, pid: int) -> Path:
@@ -85,7 +86,14 @@ def record(
         return
     global _timer
     with _lock:
-        _append(wh, row)
+        try:
+            _append(wh, row)
+        except OSError as exc:  # a folder the server may not write: memory only (the old window), said once
+            if not _warned:
+                _warned.append(str(exc))
+                import sys
+
+                print(f"audit: no write-ahead journal ({exc}); page views wait in memory only", file=sys.stderr)
         _pending.setdefault(wh, []).append(row)
         if _timer is None:
             _timer = threading.Timer(FLUSH_SECONDS, _flush_all)

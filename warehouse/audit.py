@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from warehouse.db import ROOT, Warehouse
+from warehouse.gate import alive
 from warehouse.load import now_utc
 
 #: deferred rows are written at most this many seconds after they are recorded
@@ -137,16 +138,6 @@ def _rewrite(wh: Warehouse, rows: list[tuple]) -> None:
     os.replace(tmp, path)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def recover(wh: Warehouse) -> int:
     """Write the journals that dead processes left for `wh`; the rows written. A journal is claimed by renaming it
     first, so two processes never write the same one; rows already in the trail (a process killed between its
@@ -155,7 +146,7 @@ def recover(wh: Warehouse) -> int:
     written = 0
     for path in sorted(mine.parent.glob(mine.name.rsplit(".", 2)[0] + ".*.jsonl")):
         pid = path.name.rsplit(".", 2)[1]
-        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+        if not pid.isdigit() or int(pid) == os.getpid() or alive(int(pid)):
             continue
         claimed = path.with_name(f"{path.name}.{os.getpid()}.claim")
         try:

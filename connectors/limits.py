@@ -67,15 +67,22 @@ def limits() -> Limits:
     )
 
 
+def _exceeded(name: str, en: str, vi: str, setting: str) -> LoadRejected:
+    return LoadRejected(
+        f"{name}: {en} ({setting}): split it into smaller files",
+        f"{name}: {vi} ({setting}): hãy chia thành các tệp nhỏ hơn",
+    )
+
+
 def check_size(size: int, name: str, lim: Limits | None = None) -> None:
     """A file's size against the byte limit: before it is read (CLI) or parsed (page, pulls)."""
     lim = lim or limits()
     if size > lim.bytes:
-        raise LoadRejected(
-            f"{name}: the file is {size:,} bytes, over the limit {lim.bytes:,} bytes (DIEUHANH_MAX_UPLOAD_BYTES): "
-            "split it into smaller files",
-            f"{name}: tệp có {size:,} byte, vượt giới hạn {lim.bytes:,} byte (DIEUHANH_MAX_UPLOAD_BYTES): "
-            "hãy chia thành các tệp nhỏ hơn",
+        raise _exceeded(
+            name,
+            f"the file is {size:,} bytes, over the limit {lim.bytes:,} bytes",
+            f"tệp có {size:,} byte, vượt giới hạn {lim.bytes:,} byte",
+            "DIEUHANH_MAX_UPLOAD_BYTES",
         )
 
 
@@ -95,11 +102,11 @@ def check_file(data: bytes, name: str, lim: Limits | None = None) -> None:
             f"{name}: không đọc được tệp bảng tính (tệp ZIP bị hỏng: {exc})",
         ) from None
     if total > lim.unpacked:
-        raise LoadRejected(
-            f"{name}: the workbook unpacks to {total:,} bytes, over the limit {lim.unpacked:,} bytes "
-            "(DIEUHANH_MAX_UNPACKED_BYTES)",
-            f"{name}: bảng tính khi giải nén có {total:,} byte, vượt giới hạn {lim.unpacked:,} byte "
-            "(DIEUHANH_MAX_UNPACKED_BYTES)",
+        raise _exceeded(
+            name,
+            f"the workbook unpacks to {total:,} bytes, over the limit {lim.unpacked:,} bytes",
+            f"bảng tính khi giải nén có {total:,} byte, vượt giới hạn {lim.unpacked:,} byte",
+            "DIEUHANH_MAX_UNPACKED_BYTES",
         )
 
 
@@ -107,8 +114,9 @@ def check_rows(rows: int, name: str, lim: Limits | None = None) -> None:
     """The data rows read, before a rule looks at them."""
     lim = lim or limits()
     if rows > lim.rows:
-        raise LoadRejected(
-            f"{name}: {rows:,} rows, over the limit {lim.rows:,} rows (DIEUHANH_MAX_ROWS): split it into smaller files",
-            f"{name}: {rows:,} dòng, vượt giới hạn {lim.rows:,} dòng (DIEUHANH_MAX_ROWS): "
-            "hãy chia thành các tệp nhỏ hơn",
+        raise _exceeded(
+            name,
+            f"{rows:,} rows, over the limit {lim.rows:,} rows",
+            f"{rows:,} dòng, vượt giới hạn {lim.rows:,} dòng",
+            "DIEUHANH_MAX_ROWS",
         )

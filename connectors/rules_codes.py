@@ -3,6 +3,7 @@ plausible values, duplicates within the batch, and the loader's scope."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -233,4 +234,8 @@ def rule_scope(c: Check) -> None:
     for col in ("area_code", "agency_code", "indicator_code"):
         idxs = pd.Index([i for i, cc in bad if cc == col])
         en, vi = messages.get(col, plain)
-        c.flag(idxs, col, "scope", lambda r, en=en: en, lambda r, vi=vi: vi)
+        c.flag(idxs, col, "scope", _says(en), _says(vi))
+
+
+def _says(text: str) -> Callable[[Any], str]:
+    return lambda _row: text

@@ -50,18 +50,21 @@ def rule_control_characters(c: Check) -> None:
     """No text cell holds a control character (they hide a formula from the eye and from a spreadsheet's check).
     Read from the cells as the file gave them: trimming would silently drop some (\\x1c-\\x1f count as blanks)."""
     raw = c.batch.records
+    shown: dict[Any, str] = {}  # row -> the first control character of the column being checked
+
+    def en(r: Any) -> str:
+        return f"a control character ({describe(shown[r.name])}) in the text: remove it"
+
+    def vi(r: Any) -> str:
+        return f"văn bản chứa ký tự điều khiển ({describe(shown[r.name])}): hãy xóa ký tự này"
+
     for col in CANONICAL:
         if col not in raw or col not in c.f:
             continue
         found = pd.Series([has_control(v) if isinstance(v, str) else None for v in raw[col]], index=raw.index)
-        shown = dict(zip(raw.index, found, strict=True))
-        c.flag(
-            found.notna() & c.live(),
-            col,
-            "control_character",
-            lambda r, shown=shown: f"a control character ({describe(shown[r.name])}) in the text: remove it",
-            lambda r, shown=shown: f"văn bản chứa ký tự điều khiển ({describe(shown[r.name])}): hãy xóa ký tự này",
-        )
+        shown.clear()
+        shown.update((i, ch) for i, ch in found.items() if ch is not None)
+        c.flag(found.notna() & c.live(), col, "control_character", en, vi)
 
 
 def rule_action(c: Check) -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from connectors.check import Check, has
 from connectors.limits import backdate_days
+from warehouse.db import Warehouse
 from warehouse.load import existing_rows
 from warehouse.schema import OBSERVATION_KEY
 
@@ -78,13 +79,13 @@ def rule_vintage(c: Check) -> None:
         live &= ~back
     if c.wh is None or not live.any():
         return
-    _against_stored(c, live, vintage)
+    _against_stored(c, c.wh, live, vintage)
 
 
-def _against_stored(c: Check, live: pd.Series, vintage: pd.Series) -> None:
+def _against_stored(c: Check, wh: Warehouse, live: pd.Series, vintage: pd.Series) -> None:
     rows = c.f.loc[live, _COLS]
     probe = pd.DataFrame({"indicator_code": rows["indicator_code"], "period_start": pd.to_datetime(rows["_start"])})
-    stored = existing_rows(c.wh, probe)
+    stored = existing_rows(wh, probe)
     if stored.empty:
         return
     by_key: dict[tuple, list[tuple[pd.Timestamp, float]]] = {}

@@ -94,6 +94,8 @@ def validate(
     wh: Warehouse | None = None,
 ) -> Checked:
     f = batch.records.copy()
+    if ROW not in f:  # a file with no rows at all (an empty CSV or sheet): its problem is the file's
+        f[ROW] = pd.Series(dtype=object)
     for col in CANONICAL:
         f[col] = text(f[col]) if col in f else None
     if ACTION in f:

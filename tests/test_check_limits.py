@@ -160,3 +160,18 @@ def test_a_damaged_workbook_is_a_problem_not_a_traceback(wh):
     tasks = load_task_file(wh, data, "hong.xlsx", "t")
     assert tasks.outcome == "rejected" and [p.rule for p in tasks.problems] == ["workbook"]
     assert _nothing_written(wh)
+
+
+#: an empty workbook has no canonical header, so it is read as a GSO workbook, whose mapping finds no table in it
+@pytest.mark.parametrize(("name", "data", "rule"), [("empty.csv", b"", "empty"), ("empty.xlsx", None, "mapping")])
+def test_an_empty_file_is_a_problem_not_a_traceback(wh, name, data, rule):
+    if data is None:
+        import openpyxl
+
+        buf = io.BytesIO()
+        openpyxl.Workbook().save(buf)
+        data = buf.getvalue()
+    report = _load(wh, data, name)
+    assert report.outcome == "rejected"
+    assert [(p.row, p.rule) for p in report.problems] == [(0, rule)]
+    assert _nothing_written(wh)

@@ -21,18 +21,21 @@ from pathlib import Path
 import pyarrow as pa
 
 from warehouse.db import ROOT, Warehouse
+from warehouse.gate import alive
 from warehouse.load import now_utc
 
 #: deferred rows are written at most this many seconds after they are recorded
 FLUSH_SECONDS = 5.0
-#: every action the trail holds (the audit page offers these): a page's query, a CLI query, a download, a load, a
-#: load refused for its content, a login, and a refusal (no scope, a permission missing, no upload rights)
-ACTIONS = ("query", "cli", "download", "load", "load_rejected", "login", "refused", "api")
+#: every action the trail holds (the audit page offers these): a page's query, a CLI query, the quality report's and
+#: the forecasts' queries, a download, a load, a load refused for its content or a limit, a login, a refusal (no
+#: scope, a permission missing, no upload rights), and a call of the exchange API
+ACTIONS = ("query", "cli", "quality", "analytics", "download", "load", "load_rejected", "login", "refused", "api")
 _COLUMNS = ("at", "who", "action", "what", "spec", "scope", "rows")
 
 _lock = threading.Lock()
 _pending: weakref.WeakKeyDictionary[Warehouse, list[tuple]] = weakref.WeakKeyDictionary()
 _timer: threading.Timer | None = None
+_warned: list[str] = []
 
 
 def journal_path(wh: Warehouse, pid: int) -> Path:
@@ -84,7 +87,14 @@ def record(
         return
     global _timer
     with _lock:
-        _append(wh, row)
+        try:
+            _append(wh, row)
+        except OSError as exc:  # a folder the server may not write: memory only (the old window), said once
+            if not _warned:
+                _warned.append(str(exc))
+                import sys
+
+                print(f"audit: no write-ahead journal ({exc}); page views wait in memory only", file=sys.stderr)
         _pending.setdefault(wh, []).append(row)
         if _timer is None:
             _timer = threading.Timer(FLUSH_SECONDS, _flush_all)
@@ -128,16 +138,6 @@ def _rewrite(wh: Warehouse, rows: list[tuple]) -> None:
     os.replace(tmp, path)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def recover(wh: Warehouse) -> int:
     """Write the journals that dead processes left for `wh`; the rows written. A journal is claimed by renaming it
     first, so two processes never write the same one; rows already in the trail (a process killed between its
@@ -146,7 +146,7 @@ def recover(wh: Warehouse) -> int:
     written = 0
     for path in sorted(mine.parent.glob(mine.name.rsplit(".", 2)[0] + ".*.jsonl")):
         pid = path.name.rsplit(".", 2)[1]
-        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+        if not pid.isdigit() or int(pid) == os.getpid() or alive(int(pid)):
             continue
         claimed = path.with_name(f"{path.name}.{os.getpid()}.claim")
         try:

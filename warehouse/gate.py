@@ -42,7 +42,8 @@ def _is_lock_error(exc: Exception) -> bool:
     return any(s in str(exc) for s in _LOCK_ERRORS)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process `pid` is running (a flag or journal it left is still its own)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -286,7 +287,7 @@ class FileGate:
                 continue
             if pid == os.getpid():
                 continue
-            if _alive(pid):
+            if alive(pid):
                 return True
             with suppress(FileNotFoundError):
                 flag.unlink()  # a writer that died left its flag behind

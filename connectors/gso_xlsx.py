@@ -463,6 +463,8 @@ class GsoWorkbookConnector(Connector):
     # -- one sheet -----------------------------------------------------------------------------------------------
     def _records(self, reading: SheetReading, mapping: Mapping) -> tuple[pd.DataFrame, list[str]]:
         out, notes = self._rows(reading, mapping)
+        out, form_notes = _printed_form(reading.sheet.name.strip(), out)
+        notes += form_notes
         skipped = sorted({c.column.kind for c in reading.columns if c.column is not None and not c.loaded})
         name = reading.sheet.name.strip()
         if skipped:
@@ -667,3 +669,35 @@ def _consistency(file_name: str, frames: list[pd.DataFrame]) -> tuple[list[Probl
             )
         )
     return problems, dropped
+
+
+def _printed_form(sheet: str, records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """A comparison column the mapping says is printed as an index (last year = 100) is checked on its first row,
+    the table's total: above 50 it is an index; from 3 to 50, or below 0, GSO printed the change in % that month
+    (retail, March 2018 and October 2024: 9.86, 7.12) and the column is read as %; between 0 and 3 it cannot be
+    told from a ratio (1.232 for +23.2 %, exports of September 2010) and the column is not loaded. An index of 0
+    (an empty cell typed 0) is no figure."""
+    first: dict[str, float] = {}
+    for rec in records:
+        if rec["unit"] == "index":
+            first.setdefault(rec["_col_value"], rec["value"])
+    kept: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for col, total in first.items():
+        if 0 <= total < 3:
+            notes.append(f"{sheet}: column {col} not loaded: its total {total:g} is neither an index nor a % change")
+        elif total < 50:
+            notes.append(f"{sheet}: column {col} read as % change (its total is {total:g}, not an index)")
+    for rec in records:
+        col = rec["_col_value"]
+        if rec["unit"] == "index" and col in first:
+            total = first[col]
+            if 0 <= total < 3:
+                continue
+            if total < 50:
+                rec["unit"] = "%"
+            elif rec["value"] == 0:
+                notes.append(f"{sheet}: {rec['note']} = 0 in an index column: not loaded")
+                continue
+        kept.append(rec)
+    return kept, notes

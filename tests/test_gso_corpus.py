@@ -265,3 +265,19 @@ def test_backfill_loads_releases_in_order_each_as_its_vintage(tmp_path, monkeypa
     assert value("CPI", "2023-12", compare="yoy") == pytest.approx(3.581010773179, abs=1e-9)
     assert value("IIP", "2023-11", date(2023, 11, 30), "yoy") == pytest.approx(5.78591536663707, abs=1e-9)
     assert value("IIP", "2023-11", compare="yoy") == pytest.approx(4.97, abs=1e-9)  # December's revision
+
+
+def test_the_printed_form_of_a_comparison_is_read_from_its_total(corpus):
+    """GSO printed retail's comparisons as % changes in March 2018 (ytd: 9.86) and October 2024 (7.12, 8.53), as
+    indexes elsewhere (109.6); a ratio (exports, September 2010, 1.232 for +23.2 %) and a 0 typed in an index column
+    (IIP manufacturing, July 2015) are not loaded."""
+    mar18 = _record(corpus, "gso_bieu_kt-xh_2018-03.xlsx", "Tongmuc!F7")
+    assert (mar18["indicator_code"], mar18["base"], mar18["unit"]) == ("RETAIL", "ytd_yoy", "%")
+    assert mar18["value"] == pytest.approx(9.855731, abs=1e-6)
+    oct24 = _record(corpus, "gso_bieu_kt-xh_2024-10.xlsx", "13. Tongmuc!F12")
+    assert (oct24["base"], oct24["unit"], round(oct24["value"], 3)) == ("yoy", "%", 7.118)
+    dec23 = _record(corpus, "gso_bieu_kt-xh_2023-12.xlsx", "26.Tongmuc!H10")
+    assert dec23["unit"] == "index"
+    for name, cell in (("gso_bieu_kt-xh_2010-09.xls", "XK!M8"), ("gso_bieu_kt-xh_2015-07.xlsx", "IIP!C14")):
+        assert not corpus[name][1]["note"].eq(cell).any(), (name, cell)
+    assert _cell("gso_bieu_kt-xh_2010-09.xls", "XK", 7, 12) == pytest.approx(1.232)

@@ -74,11 +74,12 @@ def load_mapping(path: Path = DEFAULT_MAPPING) -> Mapping:
 
 
 def looks_like_gso(data: bytes) -> bool:
-    """A workbook whose first row is not the canonical header is read as a GSO workbook."""
+    """A workbook whose first row is not the canonical header is read as a GSO workbook (so is one that cannot be
+    read at all: the GSO reader names the file and the reason, exit 2)."""
     try:
         sheets = read_sheets(data, "")
     except Unreadable:
-        return False
+        return True
     first = sheets[0].grid[0] if sheets and sheets[0].grid else []
     return "indicator_code" not in {str(v).strip().lower() for v in first if v is not None}
 

@@ -207,16 +207,17 @@ def test_titles_and_legacy_text():
     assert untcvn3("Chỉ số giá") == "Chỉ số giá" and untcvn3("THÉP") == "THÉP"
 
 
-def test_an_unreadable_workbook_is_a_usage_error_not_a_traceback(tmp_path, monkeypatch, capsys):
-    bad = tmp_path / "gso_bieu_kt-xh_2024-12.xlsx"
+@pytest.mark.parametrize(("suffix", "fmt"), [(".xlsx", "gso-xlsx"), (".xlsx", "auto"), (".xls", "auto")])
+def test_an_unreadable_workbook_is_a_usage_error_not_a_traceback(tmp_path, monkeypatch, capsys, suffix, fmt):
+    bad = tmp_path / f"gso_bieu_kt-xh_2024-12{suffix}"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     monkeypatch.setenv("DIEUHANH_DB", f"duckdb://{tmp_path / 'w.duckdb'}")
     monkeypatch.setattr("connectors.__main__._warehouse", lambda: None)
     monkeypatch.setattr("connectors.__main__._registry", lambda _r: None)
-    rc = main(["load", str(bad), "--source", "GSO", "--format", "gso-xlsx", "--dry-run"])
+    rc = main(["load", str(bad), "--source", "GSO", "--format", fmt, "--dry-run"])
     err = capsys.readouterr().err
     assert rc == 2
-    assert "gso_bieu_kt-xh_2024-12.xlsx: not a readable .xls/.xlsx/.ods workbook" in err
+    assert f"gso_bieu_kt-xh_2024-12{suffix}: not a readable .xls/.xlsx/.ods workbook" in err
 
 
 @pytest.mark.slow

@@ -603,10 +603,10 @@ class GsoWorkbookConnector(Connector):
         if end not in self._names:  # folded name -> codes of the areas live at `end` (one table scan per month)
             areas = self.codes.areas
             live = areas[(areas["valid_from"] <= end) & (areas["valid_to"] > end) & (areas["level"] != "commune")]
-            names: dict[str, list[str]] = {}
+            by_name: dict[str, list[str]] = {}
             for c, n in zip(live["code"], live["name_vi"], strict=False):
-                names.setdefault(_strip_prefix(fold(n)), []).append(c)
-            self._names[end] = names
+                by_name.setdefault(_strip_prefix(fold(n)), []).append(c)
+            self._names[end] = by_name
         hits = self._names[end].get(key, [])
         return hits[0] if len(hits) == 1 else province_code(label) or label
 

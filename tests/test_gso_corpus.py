@@ -282,3 +282,23 @@ def test_the_printed_form_of_a_comparison_is_read_from_its_total(corpus):
     for name, cell in (("gso_bieu_kt-xh_2010-09.xls", "XK!M8"), ("gso_bieu_kt-xh_2015-07.xlsx", "IIP!C14")):
         assert not corpus[name][1]["note"].eq(cell).any(), (name, cell)
     assert _cell("gso_bieu_kt-xh_2010-09.xls", "XK", 7, 12) == pytest.approx(1.232)
+
+
+def test_the_shipped_history_is_every_release_at_its_vintage():
+    """data/gso/gso_workbook_history.csv.gz: the 172 Vietnamese-edition releases, each figure with the cell it was
+    read from; a revision is a later vintage of the same key, a repeat is left out."""
+    from connectors.gso_backfill import HISTORY
+
+    h = pd.read_csv(HISTORY, dtype={"area_code": str, "agency_code": str, "category": str})
+    assert h["vintage"].nunique() == 172 and h["vintage"].min() == "2010-01-31" and h["vintage"].max() == "2025-02-28"
+    assert h["cell"].str.split(":").str[0].nunique() == 172
+    retail = h[(h["indicator_code"] == "RETAIL") & (h["area_code"] == "VN") & (h["base"] == "level")]
+    nov = retail[retail["period_start"] == "2023-11-01"].set_index("vintage")
+    assert nov["value"].to_dict() == pytest.approx({"2023-11-30": 552702.578496076, "2023-12-31": 551714.380208089})
+    assert nov.loc["2023-12-31", "cell"] == "gso_bieu_kt-xh_2023-12.xlsx:26.Tongmuc!C10"
+    key = ["indicator_code", "area_code", "agency_code", "category", "period_start", "base", "vintage"]
+    assert not h.duplicated(key).any()
+    # a release writes only its own month and the month before
+    vintage_month = pd.PeriodIndex(pd.to_datetime(h["vintage"]), freq="M")
+    period_month = pd.PeriodIndex(pd.to_datetime(h["period_start"]), freq="M")
+    assert ((vintage_month - period_month).map(lambda d: d.n) <= 1).all()

@@ -30,8 +30,12 @@ PASSED_OVER = ("english_edition",)
 
 def release_day(year: int, month: int) -> datetime:
     """The vintage of the workbook reporting (year, month): GSO's release day when the tidy GSO tables of data/gso/
-    record it (2014 on: their `Date`, e.g. 29 December 2023), else the last day of that month."""
-    return _known_days().get((year, month)) or datetime(year, month, calendar.monthrange(year, month)[1])
+    record it (2014 on: their `Date`, e.g. 29 December 2023), else the last day of that month — at the day's end
+    (23:59:59), so that where the tidy tables (stamped at midnight) read a figure of the same release differently
+    the workbook's own cell is the current answer (IIP in the January releases of 2015-2017: the tidy table has the
+    previous month's change where the workbook prints the change on January of last year)."""
+    day = _known_days().get((year, month)) or datetime(year, month, calendar.monthrange(year, month)[1])
+    return day.replace(hour=23, minute=59, second=59)
 
 
 @lru_cache(maxsize=1)

@@ -245,10 +245,10 @@ def test_backfill_loads_releases_in_order_each_as_its_vintage(tmp_path, monkeypa
     monkeypatch.setenv("DIEUHANH_DB", url)
     assert main(["backfill", str(folder)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert [line.split()[1] for line in out if "loaded;" in line] == [
-        "gso_bieu_kt-xh_2023-11.xlsx:",
-        "gso_bieu_kt-xh_2023-12.xlsx:",
-        "gso_bieu_kt-xh_2024-01.xlsx:",
+    assert [tuple(line.split()[:2]) for line in out if "loaded;" in line] == [  # GSO's release days
+        ("2023-11-29", "gso_bieu_kt-xh_2023-11.xlsx:"),
+        ("2023-12-29", "gso_bieu_kt-xh_2023-12.xlsx:"),
+        ("2024-01-29", "gso_bieu_kt-xh_2024-01.xlsx:"),
     ]
 
     def value(code: str, period: str, as_of: date | None = None, compare: str | None = None) -> float:
@@ -290,12 +290,18 @@ def test_the_shipped_history_is_every_release_at_its_vintage():
     from connectors.gso_backfill import HISTORY
 
     h = pd.read_csv(HISTORY, dtype={"area_code": str, "agency_code": str, "category": str})
+    assert h["vintage"].str[11:].eq("23:59:59").all()  # the release day's end
+    h["vintage"] = h["vintage"].str[:10]
     assert h["vintage"].nunique() == 172 and h["vintage"].min() == "2010-01-31" and h["vintage"].max() == "2025-02-28"
+    assert (
+        (h["vintage"] >= "2014-01-01").sum() and "2013-12-31" in set(h["vintage"]) and "2014-01-29" in set(h["vintage"])
+    )
     assert h["cell"].str.split(":").str[0].nunique() == 172
     retail = h[(h["indicator_code"] == "RETAIL") & (h["area_code"] == "VN") & (h["base"] == "level")]
     nov = retail[retail["period_start"] == "2023-11-01"].set_index("vintage")
-    assert nov["value"].to_dict() == pytest.approx({"2023-11-30": 552702.578496076, "2023-12-31": 551714.380208089})
-    assert nov.loc["2023-12-31", "cell"] == "gso_bieu_kt-xh_2023-12.xlsx:26.Tongmuc!C10"
+    # vintages: GSO's release days (29 November and 29 December 2023)
+    assert nov["value"].to_dict() == pytest.approx({"2023-11-29": 552702.578496076, "2023-12-29": 551714.380208089})
+    assert nov.loc["2023-12-29", "cell"] == "gso_bieu_kt-xh_2023-12.xlsx:26.Tongmuc!C10"
     key = ["indicator_code", "area_code", "agency_code", "category", "period_start", "base", "vintage"]
     assert not h.duplicated(key).any()
     # a release writes only its own month and the month before

@@ -5,8 +5,9 @@ newer than the one before, so the current answer is the latest release's, and `-
 release out on that day printed.
 
 A workbook does not print its publication day. GSO publishes its monthly figures at the end of the month they
-report (the press release of 29 March 2023 for March 2023): the vintage of a workbook is the last day of the month
-it reports (`release_day`), which orders releases as GSO published them.
+report (the press release of 29 March 2023 for March 2023): the vintage of a workbook is that release day where the
+tidy GSO tables record it (2014 on), else the last day of the month it reports (`release_day`); either orders the
+releases as GSO published them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import calendar
 import sys
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -27,8 +29,22 @@ PASSED_OVER = ("english_edition",)
 
 
 def release_day(year: int, month: int) -> datetime:
-    """The vintage of the workbook reporting (year, month): the last day of that month."""
-    return datetime(year, month, calendar.monthrange(year, month)[1])
+    """The vintage of the workbook reporting (year, month): GSO's release day when the tidy GSO tables of data/gso/
+    record it (2014 on: their `Date`, e.g. 29 December 2023), else the last day of that month — at the day's end
+    (23:59:59), so that where the tidy tables (stamped at midnight) read a figure of the same release differently
+    the workbook's own cell is the current answer (IIP in the January releases of 2015-2017: the tidy table has the
+    previous month's change where the workbook prints the change on January of last year)."""
+    day = _known_days().get((year, month)) or datetime(year, month, calendar.monthrange(year, month)[1])
+    return day.replace(hour=23, minute=59, second=59)
+
+
+@lru_cache(maxsize=1)
+def _known_days() -> dict[tuple[int, int], datetime]:
+    path = Path(__file__).resolve().parent.parent / "data" / "gso" / "gso_cpi.csv"
+    if not path.exists():
+        return {}
+    days = pd.to_datetime(pd.read_csv(path, usecols=["Date"])["Date"].drop_duplicates())
+    return {(d.year, d.month): d.to_pydatetime() for d in days}
 
 
 def releases(folder: Path) -> list[tuple[tuple[int, int], Path]]:

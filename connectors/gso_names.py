@@ -28,7 +28,7 @@ MINISTRIES = {
 }
 
 #: spellings GSO uses that the province list does not (folded)
-PROVINCE_ALIASES = {"thua thien hue": "46", "tp ho chi minh": "79"}
+PROVINCE_ALIASES = {"thua thien hue": "46", "tp ho chi minh": "79", "dac lak": "66", "dac nong": "67"}
 
 # Old-style tone placement on open syllables (hoá, thuỷ) -> the modern one (hóa, thủy), so that a product keeps one
 # name across the years GSO switched styles. Only at a word's end: in closed syllables (hoàn) both styles agree.

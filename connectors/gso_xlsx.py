@@ -74,11 +74,12 @@ def load_mapping(path: Path = DEFAULT_MAPPING) -> Mapping:
 
 
 def looks_like_gso(data: bytes) -> bool:
-    """A workbook whose first row is not the canonical header is read as a GSO workbook."""
+    """A workbook whose first row is not the canonical header is read as a GSO workbook (so is one that cannot be
+    read at all: the GSO reader names the file and the reason, exit 2)."""
     try:
         sheets = read_sheets(data, "")
     except Unreadable:
-        return False
+        return True
     first = sheets[0].grid[0] if sheets and sheets[0].grid else []
     return "indicator_code" not in {str(v).strip().lower() for v in first if v is not None}
 
@@ -463,6 +464,8 @@ class GsoWorkbookConnector(Connector):
     # -- one sheet -----------------------------------------------------------------------------------------------
     def _records(self, reading: SheetReading, mapping: Mapping) -> tuple[pd.DataFrame, list[str]]:
         out, notes = self._rows(reading, mapping)
+        out, form_notes = _printed_form(reading.sheet.name.strip(), out)
+        notes += form_notes
         skipped = sorted({c.column.kind for c in reading.columns if c.column is not None and not c.loaded})
         name = reading.sheet.name.strip()
         if skipped:
@@ -600,10 +603,10 @@ class GsoWorkbookConnector(Connector):
         if end not in self._names:  # folded name -> codes of the areas live at `end` (one table scan per month)
             areas = self.codes.areas
             live = areas[(areas["valid_from"] <= end) & (areas["valid_to"] > end) & (areas["level"] != "commune")]
-            names: dict[str, list[str]] = {}
+            by_name: dict[str, list[str]] = {}
             for c, n in zip(live["code"], live["name_vi"], strict=False):
-                names.setdefault(_strip_prefix(fold(n)), []).append(c)
-            self._names[end] = names
+                by_name.setdefault(_strip_prefix(fold(n)), []).append(c)
+            self._names[end] = by_name
         hits = self._names[end].get(key, [])
         return hits[0] if len(hits) == 1 else province_code(label) or label
 
@@ -667,3 +670,35 @@ def _consistency(file_name: str, frames: list[pd.DataFrame]) -> tuple[list[Probl
             )
         )
     return problems, dropped
+
+
+def _printed_form(sheet: str, records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """A comparison column the mapping says is printed as an index (last year = 100) is checked on its first row,
+    the table's total: above 50 it is an index; from 3 to 50, or below 0, GSO printed the change in % that month
+    (retail, March 2018 and October 2024: 9.86, 7.12) and the column is read as %; between 0 and 3 it cannot be
+    told from a ratio (1.232 for +23.2 %, exports of September 2010) and the column is not loaded. An index of 0
+    (an empty cell typed 0) is no figure."""
+    first: dict[str, float] = {}
+    for rec in records:
+        if rec["unit"] == "index":
+            first.setdefault(rec["_col_value"], rec["value"])
+    kept: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for col, total in first.items():
+        if 0 <= total < 3:
+            notes.append(f"{sheet}: column {col} not loaded: its total {total:g} is neither an index nor a % change")
+        elif total < 50:
+            notes.append(f"{sheet}: column {col} read as % change (its total is {total:g}, not an index)")
+    for rec in records:
+        col = rec["_col_value"]
+        if rec["unit"] == "index" and col in first:
+            total = first[col]
+            if 0 <= total < 3:
+                continue
+            if total < 50:
+                rec["unit"] = "%"
+            elif rec["value"] == 0:
+                notes.append(f"{sheet}: {rec['note']} = 0 in an index column: not loaded")
+                continue
+        kept.append(rec)
+    return kept, notes

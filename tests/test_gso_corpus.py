@@ -207,16 +207,17 @@ def test_titles_and_legacy_text():
     assert untcvn3("Chỉ số giá") == "Chỉ số giá" and untcvn3("THÉP") == "THÉP"
 
 
-def test_an_unreadable_workbook_is_a_usage_error_not_a_traceback(tmp_path, monkeypatch, capsys):
-    bad = tmp_path / "gso_bieu_kt-xh_2024-12.xlsx"
+@pytest.mark.parametrize(("suffix", "fmt"), [(".xlsx", "gso-xlsx"), (".xlsx", "auto"), (".xls", "auto")])
+def test_an_unreadable_workbook_is_a_usage_error_not_a_traceback(tmp_path, monkeypatch, capsys, suffix, fmt):
+    bad = tmp_path / f"gso_bieu_kt-xh_2024-12{suffix}"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     monkeypatch.setenv("DIEUHANH_DB", f"duckdb://{tmp_path / 'w.duckdb'}")
     monkeypatch.setattr("connectors.__main__._warehouse", lambda: None)
     monkeypatch.setattr("connectors.__main__._registry", lambda _r: None)
-    rc = main(["load", str(bad), "--source", "GSO", "--format", "gso-xlsx", "--dry-run"])
+    rc = main(["load", str(bad), "--source", "GSO", "--format", fmt, "--dry-run"])
     err = capsys.readouterr().err
     assert rc == 2
-    assert "gso_bieu_kt-xh_2024-12.xlsx: not a readable .xls/.xlsx/.ods workbook" in err
+    assert f"gso_bieu_kt-xh_2024-12{suffix}: not a readable .xls/.xlsx/.ods workbook" in err
 
 
 @pytest.mark.slow
@@ -244,10 +245,10 @@ def test_backfill_loads_releases_in_order_each_as_its_vintage(tmp_path, monkeypa
     monkeypatch.setenv("DIEUHANH_DB", url)
     assert main(["backfill", str(folder)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert [line.split()[1] for line in out if "loaded;" in line] == [
-        "gso_bieu_kt-xh_2023-11.xlsx:",
-        "gso_bieu_kt-xh_2023-12.xlsx:",
-        "gso_bieu_kt-xh_2024-01.xlsx:",
+    assert [tuple(line.split()[:2]) for line in out if "loaded;" in line] == [  # GSO's release days
+        ("2023-11-29", "gso_bieu_kt-xh_2023-11.xlsx:"),
+        ("2023-12-29", "gso_bieu_kt-xh_2023-12.xlsx:"),
+        ("2024-01-29", "gso_bieu_kt-xh_2024-01.xlsx:"),
     ]
 
     def value(code: str, period: str, as_of: date | None = None, compare: str | None = None) -> float:
@@ -265,3 +266,45 @@ def test_backfill_loads_releases_in_order_each_as_its_vintage(tmp_path, monkeypa
     assert value("CPI", "2023-12", compare="yoy") == pytest.approx(3.581010773179, abs=1e-9)
     assert value("IIP", "2023-11", date(2023, 11, 30), "yoy") == pytest.approx(5.78591536663707, abs=1e-9)
     assert value("IIP", "2023-11", compare="yoy") == pytest.approx(4.97, abs=1e-9)  # December's revision
+
+
+def test_the_printed_form_of_a_comparison_is_read_from_its_total(corpus):
+    """GSO printed retail's comparisons as % changes in March 2018 (ytd: 9.86) and October 2024 (7.12, 8.53), as
+    indexes elsewhere (109.6); a ratio (exports, September 2010, 1.232 for +23.2 %) and a 0 typed in an index column
+    (IIP manufacturing, July 2015) are not loaded."""
+    mar18 = _record(corpus, "gso_bieu_kt-xh_2018-03.xlsx", "Tongmuc!F7")
+    assert (mar18["indicator_code"], mar18["base"], mar18["unit"]) == ("RETAIL", "ytd_yoy", "%")
+    assert mar18["value"] == pytest.approx(9.855731, abs=1e-6)
+    oct24 = _record(corpus, "gso_bieu_kt-xh_2024-10.xlsx", "13. Tongmuc!F12")
+    assert (oct24["base"], oct24["unit"], round(oct24["value"], 3)) == ("yoy", "%", 7.118)
+    dec23 = _record(corpus, "gso_bieu_kt-xh_2023-12.xlsx", "26.Tongmuc!H10")
+    assert dec23["unit"] == "index"
+    for name, cell in (("gso_bieu_kt-xh_2010-09.xls", "XK!M8"), ("gso_bieu_kt-xh_2015-07.xlsx", "IIP!C14")):
+        assert not corpus[name][1]["note"].eq(cell).any(), (name, cell)
+    assert _cell("gso_bieu_kt-xh_2010-09.xls", "XK", 7, 12) == pytest.approx(1.232)
+
+
+def test_the_shipped_history_is_every_release_at_its_vintage():
+    """data/gso/gso_workbook_history.csv.gz: the 172 Vietnamese-edition releases, each figure with the cell it was
+    read from; a revision is a later vintage of the same key, a repeat is left out."""
+    from connectors.gso_backfill import HISTORY
+
+    h = pd.read_csv(HISTORY, dtype={"area_code": str, "agency_code": str, "category": str})
+    assert h["vintage"].str[11:].eq("23:59:59").all()  # the release day's end
+    h["vintage"] = h["vintage"].str[:10]
+    assert h["vintage"].nunique() == 172 and h["vintage"].min() == "2010-01-31" and h["vintage"].max() == "2025-02-28"
+    assert (
+        (h["vintage"] >= "2014-01-01").sum() and "2013-12-31" in set(h["vintage"]) and "2014-01-29" in set(h["vintage"])
+    )
+    assert h["cell"].str.split(":").str[0].nunique() == 172
+    retail = h[(h["indicator_code"] == "RETAIL") & (h["area_code"] == "VN") & (h["base"] == "level")]
+    nov = retail[retail["period_start"] == "2023-11-01"].set_index("vintage")
+    # vintages: GSO's release days (29 November and 29 December 2023)
+    assert nov["value"].to_dict() == pytest.approx({"2023-11-29": 552702.578496076, "2023-12-29": 551714.380208089})
+    assert nov.loc["2023-12-29", "cell"] == "gso_bieu_kt-xh_2023-12.xlsx:26.Tongmuc!C10"
+    key = ["indicator_code", "area_code", "agency_code", "category", "period_start", "base", "vintage"]
+    assert not h.duplicated(key).any()
+    # a release writes only its own month and the month before
+    vintage_month = pd.PeriodIndex(pd.to_datetime(h["vintage"]), freq="M")
+    period_month = pd.PeriodIndex(pd.to_datetime(h["period_start"]), freq="M")
+    assert ((vintage_month - period_month).map(lambda d: d.n) <= 1).all()

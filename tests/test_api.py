@@ -536,3 +536,34 @@ def test_the_connections_page_shows_each_group_received_and_sent(env):
     senders = mine[mine["Nhóm thông tin"] == "Kế hoạch, đầu tư"].iloc[0]["Hệ thống đã gửi"]
     assert "hungyen-system" in senders and "hanoi-system" not in senders
     assert any(i.value == "Chưa có lần gửi nào trong tháng." for i in hungyen.info)  # deliveries: leaders only
+
+
+@pytest.fixture(scope="module")
+def pg_env(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
+    """The same API on PostgreSQL: the warehouse URL is the only difference."""
+    folder = tmp_path_factory.mktemp("api-pg")
+    build_reference_warehouse(pg_url)
+    port = free_port()
+    with provider(folder, port, signing_key("key-pg")) as issuer, api_server(folder, pg_url, issuer) as base:
+        yield Env(folder, pg_url, issuer, base, port)
+
+
+def test_on_postgresql_push_pull_scope_and_idempotency_behave_the_same(pg_env):
+    env = pg_env
+    start = env.pull("hungyen-system", updated_after="2000-01-01T00:00:00Z").json()["next_updated_after"]
+    key = uuid.uuid4().hex
+    ok = env.push("hungyen-system", HEADER + "PUBINV_DISB,33,2025-01,120.5\nPUBINV_DISB,33,2025-02,130\n", key=key)
+    assert ok.status_code == 200 and ok.json()["rows_new"] == 2, ok.text
+    again = env.push("hungyen-system", HEADER + "PUBINV_DISB,33,2025-01,1\n", key=key)
+    assert again.json() == ok.json() and again.headers["Idempotent-Replayed"] == "true"
+    refused = env.push("hungyen-system", HEADER + "PUBINV_DISB,01,2025-01,1\n")
+    assert refused.status_code == 403
+    env.push("hanoi-system", HEADER + "PUBINV_DISB,01,2025-01,610\n")
+    new = env.pull("hungyen-system", updated_after=start)
+    assert sorted((r["area_code"], r["period"], r["value"]) for r in rows(new)) == [
+        ("33", "2025-01", 120.5),
+        ("33", "2025-02", 130.0),
+    ]
+    assert rows(env.pull("hungyen-system", updated_after=new.json()["next_updated_after"])) == []
+    leader = rows(env.pull("leader-dashboard", indicator="PUBINV_DISB", **{"from": "2025-01", "to": "2025-01"}))
+    assert sorted((r["area_code"], r["value"]) for r in leader) == [("01", 610.0), ("33", 120.5)]

@@ -117,3 +117,20 @@ def test_the_watcher_announces_a_batch_that_commits_after_a_later_stamped_one(tm
         assert announced == [later, "late-batch"]
     finally:
         wh.close()
+
+
+def test_a_token_without_kid_is_checked_against_each_provider_key():
+    import time
+
+    from joserfc import jwt
+    from joserfc.errors import BadSignatureError
+    from joserfc.jwk import KeySet, RSAKey
+
+    from api.auth import _decode
+
+    signer, other = RSAKey.generate_key(2048, parameters={"kid": "a"}), RSAKey.generate_key(2048, parameters={"kid": "b"})
+    keys = KeySet.import_key_set({"keys": [other.as_dict(private=False), signer.as_dict(private=False)]})
+    claims = {"iss": "x", "exp": int(time.time()) + 60}
+    assert _decode(jwt.encode({"alg": "RS256"}, claims, signer), keys, None).claims == claims
+    with pytest.raises(BadSignatureError):
+        _decode(jwt.encode({"alg": "RS256"}, claims, RSAKey.generate_key(2048)), keys, None)

@@ -128,7 +128,8 @@ def test_a_token_without_kid_is_checked_against_each_provider_key():
 
     from api.auth import _decode
 
-    signer, other = RSAKey.generate_key(2048, parameters={"kid": "a"}), RSAKey.generate_key(2048, parameters={"kid": "b"})
+    signer = RSAKey.generate_key(2048, parameters={"kid": "a"})
+    other = RSAKey.generate_key(2048, parameters={"kid": "b"})
     keys = KeySet.import_key_set({"keys": [other.as_dict(private=False), signer.as_dict(private=False)]})
     claims = {"iss": "x", "exp": int(time.time()) + 60}
     assert _decode(jwt.encode({"alg": "RS256"}, claims, signer), keys, None).claims == claims

@@ -261,3 +261,7 @@ FORECAST_SCORE = ibis.schema(
 register("forecast_run", FORECAST_RUN)
 register("forecast_point", FORECAST_POINT)
 register("forecast_score", FORECAST_SCORE)
+
+# -- the data-exchange API (python -m api): idempotent requests, subscriptions, deliveries -------------------------
+# registered with the other parts' tables, so a warehouse built by the seed has them before the API first starts
+import warehouse.exchange  # noqa: E402, F401

@@ -129,7 +129,14 @@ def test_refuses_to_start_without_an_issuer():
 
 
 def test_development_switch_serves_demo_personas_only_when_set(tmp_path, env):
-    with api_server(tmp_path, env.db_url, None, {"DIEUHANH_API_DEV_PERSONAS": "1"}) as base:
+    settings = {"DIEUHANH_API_DEV_PERSONAS": "1", "DIEUHANH_API_MAX_BODY_MB": "1"}
+    with api_server(tmp_path, env.db_url, None, settings) as base:
+        big = POST(
+            f"{base}/api/v1/data",
+            headers={"Authorization": "Bearer dev:hungyen", "Content-Type": "text/csv", "Idempotency-Key": "big"},
+            content=HEADER + "PUBINV_DISB,33,2025-01,1\n" * 60_000,  # 1.5 MB
+        )
+        assert big.status_code == 413 and "1 MB" in big.json()["detail_en"]
         ok = GET(f"{base}/api/v1/areas", headers={"Authorization": "Bearer dev:hungyen"})
         assert ok.status_code == 200 and [a["code"] for a in ok.json()] == ["VN", "33"]
         jwt_from_provider = env.auth("hungyen-system")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated
@@ -154,7 +155,7 @@ def create_app(settings: Settings, wh: Warehouse | None = None) -> FastAPI:
         gets the first answer and writes nothing."""
         caller = ctx.caller(authorization)
         scope = await run_in_threadpool(ctx.scope, caller, WRITE)
-        body = await request.body()
+        body = await _body(request)
         params = data.WriteParams(dry_run, accept_valid, published_at, source)
         status, report, replayed = await run_in_threadpool(
             data.write, ctx, scope, caller.who, body, request.headers.get("content-type"), idempotency_key, params
@@ -178,6 +179,23 @@ def create_app(settings: Settings, wh: Warehouse | None = None) -> FastAPI:
     changes.routes(app, ctx, hub)
     tasks.routes(app, ctx)
     return app
+
+
+#: the largest request body POST /api/v1/data reads (bytes): a bigger load goes in several requests or by file
+MAX_BODY = int(os.environ.get("DIEUHANH_API_MAX_BODY_MB", "200")) * 1024 * 1024
+
+
+async def _body(request: Request) -> bytes:
+    """The body, read up to MAX_BODY: a larger one is refused (413) before it fills the memory."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            mb = MAX_BODY // (1024 * 1024)
+            en = f"the body exceeds {mb} MB; send it in parts"
+            raise Problem(413, en, f"nội dung vượt quá {mb} MB; hãy gửi thành nhiều phần")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _prepare(ctx: Context) -> None:

@@ -102,7 +102,7 @@ class Verifier:
         if kid is not None and not _holds(keys, kid):
             raise AuthError("the token is signed by an unknown key", "token được ký bằng khoá không xác định")
         try:
-            decoded = jwt.decode(token, keys, algorithms=list(ALGORITHMS))
+            decoded = _decode(token, keys, kid)
             self._claims.validate(decoded.claims)
         except JoseError as exc:
             raise AuthError(
@@ -112,6 +112,21 @@ class Verifier:
         claims = dict(decoded.claims)
         scopes = frozenset(str(claims.get("scope") or "").split())
         return Caller(claims, scopes)
+
+
+def _decode(token: str, keys: KeySet, kid: str | None) -> jwt.Token:
+    """Verify against the key named by `kid`; a token without one against each key of the set in turn (a provider
+    with a single signing key may leave `kid` out)."""
+    if kid is not None or len(keys.keys) <= 1:
+        return jwt.decode(token, keys, algorithms=list(ALGORITHMS))
+    failure: JoseError | None = None
+    for key in keys.keys:
+        try:
+            return jwt.decode(token, key, algorithms=list(ALGORITHMS))
+        except JoseError as exc:
+            failure = exc
+    assert failure is not None
+    raise failure
 
 
 def _holds(keys: KeySet, kid: str) -> bool:

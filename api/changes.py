@@ -13,7 +13,7 @@ import secrets
 import threading
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import httpx
@@ -35,6 +35,9 @@ from warehouse.load import now_utc
 
 #: how often the watcher looks for new batches when nobody pokes it (a POST through this API pokes at once)
 POLL_SECONDS = 0.25
+#: how far back the watcher looks for a batch that committed after a later-stamped one (a load's time is taken
+#: before its writer waits for the write lock; DIEUHANH_LOCK_TIMEOUT bounds that wait at 120 s by default)
+LATE_WINDOW = timedelta(seconds=180)
 #: a quiet stream sends a comment this often, so proxies and clients know it is alive
 HEARTBEAT_SECONDS = 15.0
 #: webhook attempts and the wait before each retry (seconds)
@@ -56,11 +59,18 @@ class Hub:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last: datetime | None = None
+        self._seen: dict[str, pd.Timestamp] = {}  # batches announced within LATE_WINDOW of the latest
 
     def start(self) -> None:
-        self._last = exchange.latest_load(self.ctx.wh) or datetime(1970, 1, 1)
+        self.prime()
         self._thread = threading.Thread(target=self._run, name="api-changes", daemon=True)
         self._thread.start()
+
+    def prime(self) -> None:
+        """Start from now: what was loaded before is not news."""
+        self._last = exchange.latest_load(self.ctx.wh) or datetime(1970, 1, 1)
+        before = exchange.batches_after(self.ctx.wh, self._last - LATE_WINDOW)
+        self._seen = dict(zip(before["batch_id"], pd.to_datetime(before["loaded_at"]), strict=True))
 
     def stop(self) -> None:
         self._stop.set()
@@ -92,10 +102,16 @@ class Hub:
 
     def _tick(self) -> None:
         assert self._last is not None
-        batches = exchange.batches_after(self.ctx.wh, self._last)
+        # a batch's load time is taken before its writer waits for the lock, so a batch can commit after a later
+        # one: look back LATE_WINDOW and skip the batches already announced
+        batches = exchange.batches_after(self.ctx.wh, self._last - LATE_WINDOW)
+        batches = batches[~batches["batch_id"].isin(self._seen)]
         if batches.empty:
             return
-        self._last = pd.Timestamp(batches["loaded_at"].max()).to_pydatetime()
+        self._last = max(self._last, pd.Timestamp(batches["loaded_at"].max()).to_pydatetime())
+        self._seen.update(zip(batches["batch_id"], pd.to_datetime(batches["loaded_at"]), strict=True))
+        horizon = pd.Timestamp(self._last - LATE_WINDOW)
+        self._seen = {b: at for b, at in self._seen.items() if at >= horizon}
         keys = exchange.batch_keys(self.ctx.wh, list(batches["batch_id"]))
         for batch in batches.to_dict(orient="records"):
             item = (batch, keys[keys["batch_id"] == batch["batch_id"]])

@@ -12,6 +12,7 @@ TITLES = {
     403: ("Forbidden", "Không có quyền"),
     404: ("Not found", "Không tìm thấy"),
     409: ("Conflict", "Xung đột"),
+    413: ("Content too large", "Nội dung quá lớn"),
     415: ("Unsupported media type", "Kiểu nội dung không được hỗ trợ"),
     422: ("Unprocessable content", "Dữ liệu bị từ chối"),
     500: ("Internal error", "Lỗi hệ thống"),

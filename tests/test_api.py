@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -51,6 +52,9 @@ from warehouse.schema import table
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 HEADER = "indicator_code,area_code,period,value\n"
+#: the machine is shared and small: a request may wait seconds for a core; a timeout is a failure, not a wait
+GET = functools.partial(httpx.get, timeout=120)
+POST = functools.partial(httpx.post, timeout=120)
 TASKS = (
     "Mã nhiệm vụ,Số văn bản,Ngày văn bản,Cơ quan được giao,Tỉnh/thành phố,Nội dung nhiệm vụ,Thời hạn\n"
     "HY1,15/CT-TTg,2025-05-02,,33,Đẩy nhanh giải ngân vốn đầu tư công,2025-09-30\n"
@@ -72,10 +76,10 @@ class Env:
 
     def send(self, auth: dict[str, str], body: str, key: str | None = None, **params: str) -> httpx.Response:
         headers = auth | {"Content-Type": "text/csv", "Idempotency-Key": key or uuid.uuid4().hex}
-        return httpx.post(f"{self.base}/api/v1/data", headers=headers, content=body, params=params, timeout=60)
+        return POST(f"{self.base}/api/v1/data", headers=headers, content=body, params=params)
 
     def pull(self, client_id: str, **params: str) -> httpx.Response:
-        return httpx.get(f"{self.base}/api/v1/data", headers=self.auth(client_id), params=params, timeout=60)
+        return GET(f"{self.base}/api/v1/data", headers=self.auth(client_id), params=params)
 
     def count(self, name: str) -> int:
         import warehouse.exchange  # noqa: F401 - registers the API's tables
@@ -125,11 +129,18 @@ def test_refuses_to_start_without_an_issuer():
 
 
 def test_development_switch_serves_demo_personas_only_when_set(tmp_path, env):
-    with api_server(tmp_path, env.db_url, None, {"DIEUHANH_API_DEV_PERSONAS": "1"}) as base:
-        ok = httpx.get(f"{base}/api/v1/areas", headers={"Authorization": "Bearer dev:hungyen"}, timeout=30)
+    settings = {"DIEUHANH_API_DEV_PERSONAS": "1", "DIEUHANH_API_MAX_BODY_MB": "1"}
+    with api_server(tmp_path, env.db_url, None, settings) as base:
+        big = POST(
+            f"{base}/api/v1/data",
+            headers={"Authorization": "Bearer dev:hungyen", "Content-Type": "text/csv", "Idempotency-Key": "big"},
+            content=HEADER + "PUBINV_DISB,33,2025-01,1\n" * 60_000,  # 1.5 MB
+        )
+        assert big.status_code == 413 and "1 MB" in big.json()["detail_en"]
+        ok = GET(f"{base}/api/v1/areas", headers={"Authorization": "Bearer dev:hungyen"})
         assert ok.status_code == 200 and [a["code"] for a in ok.json()] == ["VN", "33"]
         jwt_from_provider = env.auth("hungyen-system")
-        refused = httpx.get(f"{base}/api/v1/areas", headers=jwt_from_provider, timeout=30)
+        refused = GET(f"{base}/api/v1/areas", headers=jwt_from_provider)
         assert refused.status_code == 401
 
 
@@ -167,19 +178,19 @@ def test_tokens_that_are_not_valid_here_get_401_problem_json(env):
         },
     }
     for name, headers in cases.items():
-        resp = httpx.get(url, headers=headers, timeout=30)
+        resp = GET(url, headers=headers)
         assert resp.status_code == 401, (name, resp.text)
         assert resp.headers["content-type"].startswith("application/problem+json"), name
         body = resp.json()
         assert body["status"] == 401 and body["detail_vi"] and body["detail_en"], name
-    assert httpx.get(url, headers={"Authorization": f"Bearer {good}"}, timeout=30).status_code == 200
+    assert GET(url, headers={"Authorization": f"Bearer {good}"}).status_code == 200
 
 
 def test_expired_token_gets_401(env):
     short = token(env.issuer, "short-lived")
-    assert httpx.get(f"{env.base}/api/v1/areas", headers={"Authorization": f"Bearer {short}"}).status_code == 200
-    time.sleep(2.2)  # its lifetime is 1 s; the tests run the API with no leeway
-    resp = httpx.get(f"{env.base}/api/v1/areas", headers={"Authorization": f"Bearer {short}"})
+    assert GET(f"{env.base}/api/v1/areas", headers={"Authorization": f"Bearer {short}"}).status_code == 200
+    time.sleep(max(0.0, _payload(short)["exp"] - time.time() + 1.5))  # the tests run the API with no leeway
+    resp = GET(f"{env.base}/api/v1/areas", headers={"Authorization": f"Bearer {short}"})
     assert resp.status_code == 401 and "exp" in resp.json()["detail_en"]
 
 
@@ -190,7 +201,7 @@ def test_rotated_provider_keys_are_fetched_again_for_the_new_kid(env, tmp_path):
     issuer = f"http://127.0.0.1:{port}"
 
     def status(base: str, tok: str) -> int:
-        return httpx.get(f"{base}/api/v1/areas", headers={"Authorization": f"Bearer {tok}"}, timeout=30).status_code
+        return GET(f"{base}/api/v1/areas", headers={"Authorization": f"Bearer {tok}"}).status_code
 
     with api_server(tmp_path, env.db_url, issuer) as base:
         with provider(tmp_path, port, signing_key("rot-1")):
@@ -208,14 +219,14 @@ def test_rotated_provider_keys_are_fetched_again_for_the_new_kid(env, tmp_path):
 
 def test_token_scope_and_role_are_required(env):
     reader = env.auth("hungyen-reader", "exchange.read")
-    resp = httpx.post(
+    resp = POST(
         f"{env.base}/api/v1/data",
         headers=reader | {"Content-Type": "text/csv", "Idempotency-Key": "r1"},
         content=HEADER + "PUBINV_DISB,33,2025-03,1\n",
     )
     assert resp.status_code == 403 and resp.json()["required_scope"] == "exchange.write"
     leader = env.auth("leader-dashboard", "exchange.read")
-    resp = httpx.post(
+    resp = POST(
         f"{env.base}/api/v1/data",
         headers=leader | {"Content-Type": "text/csv", "Idempotency-Key": "l1"},
         content=HEADER + "PUBINV_DISB,33,2025-03,1\n",
@@ -271,14 +282,14 @@ def test_invalid_rows_get_422_with_row_column_value_rule(env):
 def test_json_and_sdmx_bodies_take_the_same_path(env):
     body = json.dumps([{"indicator_code": "PUBINV_DISB", "area_code": "33", "period": "2025-05", "value": 150}])
     headers = env.auth("hungyen-system") | {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
-    resp = httpx.post(f"{env.base}/api/v1/data", headers=headers, content=body)
+    resp = POST(f"{env.base}/api/v1/data", headers=headers, content=body)
     assert resp.status_code == 200 and resp.json()["rows_new"] == 1, resp.text
     sdmx = env.pull("hungyen-system", indicator="PUBINV_DISB", area="33", format="sdmx-csv")
     assert sdmx.status_code == 200 and sdmx.text.startswith("STRUCTURE,")
     back = list(csv.DictReader(io.StringIO(sdmx.text)))
     assert {r["TIME_PERIOD"] for r in back} >= {"2025-01", "2025-02", "2025-05"}
     headers = env.auth("hungyen-system") | {"Content-Type": "text/plain", "Idempotency-Key": uuid.uuid4().hex}
-    assert httpx.post(f"{env.base}/api/v1/data", headers=headers, content=body).status_code == 415
+    assert POST(f"{env.base}/api/v1/data", headers=headers, content=body).status_code == 415
 
 
 def test_a_repeated_idempotency_key_returns_the_first_answer_and_writes_nothing(env):
@@ -338,7 +349,7 @@ def test_api_rows_equal_the_clis_for_the_same_claims(env, tmp_path):
     }
     for client in ("hungyen-system", "hanoi-system", "mof-system", "leader-dashboard"):
         params = spec | {"format": "csv"}
-        api = httpx.get(f"{env.base}/api/v1/data", headers=env.auth(client), params=params, timeout=60)
+        api = GET(f"{env.base}/api/v1/data", headers=env.auth(client), params=params)
         assert api.status_code == 200
         claims = tmp_path / f"{client}.json"
         claims.write_text(json.dumps(CLIENTS[client][0]), encoding="utf-8")
@@ -407,13 +418,11 @@ def test_sse_stream_sees_its_own_batch_within_2s_and_not_another_provinces(env):
 def test_webhook_signed_within_2s_retried_and_logged(env):
     with Receiver(statuses=[500]) as hook:
         auth = env.auth("hungyen-system")
-        created = httpx.post(
-            f"{env.base}/api/v1/subscriptions", headers=auth, json={"url": hook.url, "groups": ["planning"]}
-        )
+        created = POST(f"{env.base}/api/v1/subscriptions", headers=auth, json={"url": hook.url, "groups": ["planning"]})
         assert created.status_code == 201, created.text
         sub = created.json()
         assert len(sub["secret"]) >= 32
-        bad = httpx.post(f"{env.base}/api/v1/subscriptions", headers=auth, json={"url": hook.url, "groups": ["nope"]})
+        bad = POST(f"{env.base}/api/v1/subscriptions", headers=auth, json={"url": hook.url, "groups": ["nope"]})
         assert bad.status_code == 400
         resp = env.send(auth, HEADER + "PUBINV_DISB,33,2025-09,190\n")
         answered = time.monotonic()  # as for the stream: from the POST's answer
@@ -463,38 +472,34 @@ def test_every_call_is_audited_with_the_systems_client_id(env):
 
 def test_catalog_areas_agencies_groups_and_docs(env):
     auth = env.auth("mof-system")
-    cat = httpx.get(f"{env.base}/api/v1/catalog", headers=auth).json()
+    cat = GET(f"{env.base}/api/v1/catalog", headers=auth).json()
     cpi = next(i for i in cat if i["code"] == "CPI")
     assert (cpi["unit"], cpi["frequency"], cpi["kind"]) == ("%", "M", "index") or cpi["frequency"] == "M"
-    assert [a["code"] for a in httpx.get(f"{env.base}/api/v1/agencies", headers=auth).json()] == ["MOF"]
-    assert len(httpx.get(f"{env.base}/api/v1/areas", headers=auth).json()) == 35  # VN + 34 provinces
-    groups = httpx.get(f"{env.base}/api/v1/groups", headers=auth).json()
+    assert [a["code"] for a in GET(f"{env.base}/api/v1/agencies", headers=auth).json()] == ["MOF"]
+    assert len(GET(f"{env.base}/api/v1/areas", headers=auth).json()) == 35  # VN + 34 provinces
+    groups = GET(f"{env.base}/api/v1/groups", headers=auth).json()
     assert {"planning", "banking", "finance", "industry-trade", "construction"} <= {g["code"] for g in groups}
-    assert httpx.get(f"{env.base}/api/docs").status_code == 200
-    paths = httpx.get(f"{env.base}/api/openapi.json").json()["paths"]
+    assert GET(f"{env.base}/api/docs").status_code == 200
+    paths = GET(f"{env.base}/api/openapi.json").json()["paths"]
     assert {"/api/v1/data", "/api/v1/changes", "/api/v1/subscriptions", "/api/v1/health"} <= set(paths)
 
 
 def test_tasks_are_the_callers_and_a_report_becomes_a_task_event(env):
     auth = env.auth("hungyen-system")
-    mine = httpx.get(f"{env.base}/api/v1/tasks", headers=auth, params={"as_of": "2025-09-01"}).json()
+    mine = GET(f"{env.base}/api/v1/tasks", headers=auth, params={"as_of": "2025-09-01"}).json()
     assert {(t["task_id"], t["status"], t["deadline"]) for t in mine} == {
         ("HY1", "not_started", "2025-09-30"),
         ("HY2", "not_started", None),
     }
-    done = httpx.post(
-        f"{env.base}/api/v1/tasks/HY1/reports", headers=auth, json={"kind": "completed", "date": "2025-09-20"}
-    )
+    done = POST(f"{env.base}/api/v1/tasks/HY1/reports", headers=auth, json={"kind": "completed", "date": "2025-09-20"})
     assert done.status_code == 200 and done.json()["rows_written"] == 1, done.text
-    after = httpx.get(f"{env.base}/api/v1/tasks", headers=auth, params={"as_of": "2025-10-01"}).json()
+    after = GET(f"{env.base}/api/v1/tasks", headers=auth, params={"as_of": "2025-10-01"}).json()
     hy1 = next(t for t in after if t["task_id"] == "HY1")
     assert (hy1["status"], hy1["completed_on"]) == ("done_on_time", "2025-09-20")
     # another ministry's task: the same 404 as a task that does not exist, and nothing written
-    other = httpx.post(
-        f"{env.base}/api/v1/tasks/MOC1/reports", headers=auth, json={"kind": "progress", "date": "2025-09-20"}
-    )
+    other = POST(f"{env.base}/api/v1/tasks/MOC1/reports", headers=auth, json={"kind": "progress", "date": "2025-09-20"})
     assert other.status_code == 404 and other.json()["detail_vi"]
-    bad = httpx.post(f"{env.base}/api/v1/tasks/HY2/reports", headers=auth, json={"kind": "finished", "date": "x"})
+    bad = POST(f"{env.base}/api/v1/tasks/HY2/reports", headers=auth, json={"kind": "finished", "date": "x"})
     assert bad.status_code == 400
     wh = Warehouse(env.db_url)
     try:
@@ -536,3 +541,34 @@ def test_the_connections_page_shows_each_group_received_and_sent(env):
     senders = mine[mine["Nhóm thông tin"] == "Kế hoạch, đầu tư"].iloc[0]["Hệ thống đã gửi"]
     assert "hungyen-system" in senders and "hanoi-system" not in senders
     assert any(i.value == "Chưa có lần gửi nào trong tháng." for i in hungyen.info)  # deliveries: leaders only
+
+
+@pytest.fixture(scope="module")
+def pg_env(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
+    """The same API on PostgreSQL: the warehouse URL is the only difference."""
+    folder = tmp_path_factory.mktemp("api-pg")
+    build_reference_warehouse(pg_url)
+    port = free_port()
+    with provider(folder, port, signing_key("key-pg")) as issuer, api_server(folder, pg_url, issuer) as base:
+        yield Env(folder, pg_url, issuer, base, port)
+
+
+def test_on_postgresql_push_pull_scope_and_idempotency_behave_the_same(pg_env):
+    env = pg_env
+    start = env.pull("hungyen-system", updated_after="2000-01-01T00:00:00Z").json()["next_updated_after"]
+    key = uuid.uuid4().hex
+    ok = env.push("hungyen-system", HEADER + "PUBINV_DISB,33,2025-01,120.5\nPUBINV_DISB,33,2025-02,130\n", key=key)
+    assert ok.status_code == 200 and ok.json()["rows_new"] == 2, ok.text
+    again = env.push("hungyen-system", HEADER + "PUBINV_DISB,33,2025-01,1\n", key=key)
+    assert again.json() == ok.json() and again.headers["Idempotent-Replayed"] == "true"
+    refused = env.push("hungyen-system", HEADER + "PUBINV_DISB,01,2025-01,1\n")
+    assert refused.status_code == 403
+    env.push("hanoi-system", HEADER + "PUBINV_DISB,01,2025-01,610\n")
+    new = env.pull("hungyen-system", updated_after=start)
+    assert sorted((r["area_code"], r["period"], r["value"]) for r in rows(new)) == [
+        ("33", "2025-01", 120.5),
+        ("33", "2025-02", 130.0),
+    ]
+    assert rows(env.pull("hungyen-system", updated_after=new.json()["next_updated_after"])) == []
+    leader = rows(env.pull("leader-dashboard", indicator="PUBINV_DISB", **{"from": "2025-01", "to": "2025-01"}))
+    assert sorted((r["area_code"], r["value"]) for r in leader) == [("01", 610.0), ("33", 120.5)]

@@ -67,6 +67,12 @@ SCENARIO_STRINGS: dict[str, tuple[str, str]] = {
     "after_action": ("Báo cáo sau ứng phó", "After-action report"),
     "after_action_xlsx": ("Tải báo cáo (XLSX)", "Download (XLSX)"),
     "after_action_html": ("Tải bản in (HTML)", "Printable page (HTML)"),
+    "report_send": ("Gửi báo cáo tình hình", "Send a situation report"),
+    "report_go": ("Gửi báo cáo", "Send"),
+    "report_sent": (
+        "Đã nhận báo cáo kỳ {slot} (hạn {due}): {state}",
+        "Report received for slot {slot} (due {due}): {state}",
+    ),
     "kind_late_report": ("Báo cáo tình huống muộn", "Late situation reports"),
 }
 

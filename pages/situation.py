@@ -90,6 +90,9 @@ if c.scope.can_direct and not first.closed:
             board.attempt(end, c.t("direct_closed"))
 
 
+board.report_form(first, book)
+
+
 @st.fragment(run_every=None if first.closed else REFRESH_SECONDS)
 def draw() -> None:
     sit = situation(ui.query, book, run_id, c.scope, now_vn())

@@ -187,6 +187,48 @@ def after_action_downloads(sit: Situation, book: Playbook) -> None:
     )
 
 
+def report_form(sit: Situation, book: Playbook) -> None:
+    """A province's or ministry's situation report against a duty it owes (upload rights; the scope decides whose)."""
+    from connectors.scenario_reports import receive_report
+
+    c = ui.ctx()
+    owed = [
+        (d, who)
+        for d in book.duties
+        for who in (sit.areas if d.reporter == "provinces" else (d.reporter,))
+        if (
+            c.scope.sees_area(who)
+            if d.reporter == "provinces"
+            else c.scope.sees_area(None) and c.scope.sees_agency(who)
+        )
+    ]
+    if not owed or not c.scope.can_upload or sit.closed:
+        return
+    with st.expander(c.t("report_send")):
+        labels = {i: f"{(d.name_vi if c.lang == 'vi' else d.name_en)} — {who}" for i, (d, who) in enumerate(owed)}
+        pick = st.selectbox(c.t("duty"), list(labels), format_func=labels.get, key="report_duty")
+        duty, who = owed[pick]
+        values = {
+            f: st.number_input(
+                f"{book.figure(f).name(c.lang)} ({book.figure(f).unit})", min_value=0.0, step=1.0, key=f"report_{f}"
+            )
+            for f in duty.figures
+        }
+        if st.button(c.t("report_go"), key="report_go"):
+
+            def send() -> dict:
+                got = receive_report(
+                    ui.warehouse(), book, sit.run_id, duty.code, who, now_vn(), values, c.scope.who, scope=c.scope
+                )
+                return {
+                    "slot": got.slot,
+                    "due": when(got.due_at),
+                    "state": c.t("report_late" if got.late else "report_on_time"),
+                }
+
+            attempt(send, c.t("report_sent"))
+
+
 def attempt(action: Callable[[], dict], ok: str) -> None:
     """Run a leader's write; a refusal is said, never a traceback."""
     c = ui.ctx()

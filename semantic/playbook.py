@@ -76,6 +76,9 @@ class Figure(Strict):
     name_en: str
     unit: str = ""
 
+    def name(self, lang: str) -> str:
+        return self.name_vi if lang == "vi" else self.name_en
+
 
 class Duty(Strict):
     """A report due from `reporter` every `every_hours` from activation (first one `every_hours` after), carrying

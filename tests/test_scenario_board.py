@@ -90,6 +90,30 @@ def test_province_staff_see_only_their_province(url):
     assert not any(e.label == "Kích hoạt kịch bản" for e in at.expander)
 
 
+def test_province_staff_send_their_report_from_the_board(url):
+    at = board("hungyen")
+    # Hưng Yên owes only its own 6-hour report; Hà Nội's and the ministry's are not offered
+    assert at.selectbox(key="report_duty").options == ["Báo cáo nhanh thiệt hại (6 giờ/lần) — 33"]
+    at.number_input(key="report_deaths").set_value(3)
+    at.button(key="report_go").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # the first slot is answered: this is slot 2 (its window opened 6 h after activation), due in 4 h: on time
+    assert [s.value for s in at.success] == [
+        f"Đã nhận báo cáo kỳ 2 (hạn {AT + timedelta(hours=12):%H:%M %d/%m/%Y}): Đúng hạn"
+    ]
+    wh = Warehouse(url)
+    figs = wh.execute(table("scenario_figure").filter(lambda t: (t.run_id == RUN) & (t.slot == 2)))
+    wh.close()
+    assert dict(zip(figs["figure"], figs["value"], strict=True)) == {
+        "deaths": 3.0,
+        "missing": 0.0,
+        "injured": 0.0,
+        "houses_damaged": 0.0,
+        "evacuated": 0.0,
+    }
+
+
 def test_a_ministry_not_party_to_it_sees_no_run(url):
     at = board("mof")
     assert any("Chưa có kịch bản" in i.value for i in at.info)

@@ -94,10 +94,15 @@ def load_run(wh: Warehouse, run_id: str) -> Run:
 
 
 def next_number(wh: Warehouse, book: Playbook) -> str:
-    """The next free number of the playbook's document form (151/CĐ-TTg after 150/CĐ-TTg): numbers are never
-    reused, since a dispatch is known by its number."""
+    """The next free number of the playbook's document form (151/CĐ-TTg after 150/CĐ-TTg) among the dispatches
+    and the tasks' documents: numbers are never reused, since a dispatch is known by its number."""
     suffix = f"/{ABBREV[book.document_kind]}-{book.issuer}"
-    numbers = wh.execute(table("dispatch").select("document_number"))["document_number"]
+    numbers = pd.concat(
+        [
+            wh.execute(table(name).select("document_number").distinct())["document_number"]
+            for name in ("dispatch", "task")
+        ]
+    )
     used = [int(m.group(1)) for n in numbers if (m := re.match(rf"^(\d+)(?:/\d{{4}})?{re.escape(suffix)}$", str(n)))]
     return f"{max(used, default=0) + 1}{suffix}"
 

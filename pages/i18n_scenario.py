@@ -28,6 +28,8 @@ SCENARIO_STRINGS: dict[str, tuple[str, str]] = {
     "situation_tasks": ("Nhiệm vụ đã giao", "Tasks dispatched"),
     "situation_log": ("Nhật ký chỉ đạo", "Decision log"),
     "situation_projects": ("Tiến độ dự án", "Project progress"),
+    "situation_carried": ("Nhiệm vụ của lần kiểm tra trước chưa hoàn thành", "Open tasks from earlier inspections"),
+    "situation_month": ("Tháng báo cáo", "Month reported"),
     "situation_warnings": ("Báo cáo muộn hoặc chưa gửi", "Late or missing reports"),
     "report_on_time": ("Đúng hạn", "On time"),
     "report_late": ("Muộn", "Late"),

@@ -108,6 +108,8 @@ def draw() -> None:
             board.tasks(sit)
         elif panel == "log":
             board.log(sit)
+        elif panel == "projects":
+            board.projects(sit, book)
     if sit.closed:
         board.after_action_downloads(sit, book)
 

@@ -78,7 +78,8 @@ def affected_map(sit: Situation, book: Playbook) -> None:
     hit = pd.DataFrame({"area_code": list(sit.areas)}).merge(
         latest.rename(columns={"reporter": "area_code", "value": first})[["area_code", first]], how="left"
     )
-    ui.plot(dui.affected_map(hit, first), key="situation_map", height=520)
+    title = book.figures[0].name(c.lang)  # a playbook's figure, not necessarily an emergency cube's measure
+    ui.plot(dui.affected_map(hit, first, title), key="situation_map", height=520)
 
 
 def reports(sit: Situation, book: Playbook) -> None:
@@ -153,6 +154,62 @@ def tasks(sit: Situation) -> None:
         }
     )
     ui.table(shown, key="situation_tasks", what=f"scenario_{sit.run_id}_tasks")
+
+
+def projects(sit: Situation, book: Playbook) -> None:
+    """A key-project inspection: progress against plan, milestones, and earlier inspections' open tasks."""
+    from analytics.inspection import inspection
+    from pages import i18n_direction as words
+
+    c = ui.ctx()
+    st.subheader(c.t("situation_projects"))
+    seen = inspection(ui.query, sit)
+    if seen.progress.empty:
+        ui.empty()
+    else:
+        p = seen.progress
+        shown = pd.DataFrame(
+            {
+                c.t("content"): p["project_name_vi"],
+                c.t("situation_areas"): reporter_names(p["area_code"]),
+                c.t("situation_month"): p["month"].map(dui.day),
+                dui.measure_label("projects", "disbursed_ytd"): p["disbursed_ytd"].map(lambda v: dui.number(v, 1)),
+                dui.measure_label("projects", "plan_ytd"): p["plan_ytd"].map(lambda v: dui.number(v, 1)),
+                dui.measure_label("projects", "physical_pct"): p["physical_pct"].map(lambda v: dui.number(v, 1)),
+                dui.measure_label("projects", "physical_plan_pct"): p["physical_plan_pct"].map(
+                    lambda v: dui.number(v, 1)
+                ),
+            }
+        )
+        ui.table(shown, key="situation_projects", what=f"scenario_{sit.run_id}_projects")
+    if not seen.milestones.empty:
+        m = seen.milestones
+        ui.table(
+            pd.DataFrame(
+                {
+                    c.t("content"): m["name_vi"],
+                    c.t("deadline"): m["planned_on"].map(dui.day),
+                    c.t("completed_on"): m["done_on"].map(dui.day),
+                    c.t("task_status"): m["status"].map(lambda s: dui.label(words.MILESTONE_STATUS, s)),
+                }
+            ),
+            key="situation_milestones",
+        )
+    st.markdown(f"**{c.t('situation_carried')}** ({len(seen.carried)})")
+    if not seen.carried.empty:
+        t = seen.carried
+        ui.table(
+            pd.DataFrame(
+                {
+                    c.t("document"): t["document_number"],
+                    c.t("assignee"): t["assignee_agency"],
+                    c.t("content"): t["content"],
+                    c.t("deadline"): t["deadline"].map(dui.day),
+                    c.t("task_status"): t["status"].map(dui.status),
+                }
+            ),
+            key="situation_carried",
+        )
 
 
 def log(sit: Situation) -> None:

@@ -37,6 +37,8 @@ def url(tmp_path_factory):
     u = f"duckdb://{copy}"
     wh = Warehouse(u)
     activate(wh, BOOK, ("33", "01"), AT, 3, "Phó Thủ tướng")
+    # an inspection of Hà Nội's key projects the day before (its weekly reports not yet due)
+    activate(wh, default_playbooks()["key_project_inspection"], ("01",), AT - timedelta(days=1), 1, "Phó Thủ tướng")
     receive_report(wh, BOOK, RUN, "damage_6h", "33", AT + timedelta(hours=6, minutes=20), DAMAGE, "Hưng Yên")
     wh.close()
     with using(u):
@@ -112,6 +114,17 @@ def test_province_staff_send_their_report_from_the_board(url):
         "houses_damaged": 0.0,
         "evacuated": 0.0,
     }
+
+
+def test_the_inspection_board_shows_the_projects_panel(url):
+    at = board("leader")
+    assert any("công trình, dự án trọng điểm" in o for o in at.selectbox(key="situation_run").options)
+    at.selectbox(key="situation_run").set_value(f"key_project_inspection-{AT - timedelta(days=1):%Y%m%d%H%M}")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    heads = [h.value for h in at.subheader]
+    assert "Tiến độ dự án" in heads and heads.index("Tiến độ dự án") > heads.index("Nhật ký chỉ đạo")
+    assert any(m.value.startswith("**Nhiệm vụ của lần kiểm tra trước chưa hoàn thành** (0)") for m in at.markdown)
 
 
 def test_a_ministry_not_party_to_it_sees_no_run(url):

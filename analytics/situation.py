@@ -16,8 +16,8 @@ from semantic.scope import Scope
 from semantic.spec import Filter, QuerySpec
 
 Run = Callable[[QuerySpec], pd.DataFrame]
-TASK_DIMS = ("task_id", "document_number", "assignee_agency", "assignee_area", "content", "deadline", "status")
-TASK_DIMS += ("completed_on",)
+TASK_DIMS: tuple[str, ...] = ("task_id", "document_number", "assignee_agency", "assignee_area", "content")
+TASK_DIMS += ("deadline", "status", "completed_on")
 
 
 @dataclass

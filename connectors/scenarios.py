@@ -86,7 +86,7 @@ def load_run(wh: Warehouse, run_id: str) -> Run:
         r["scenario"],
         r["event_id"],
         tuple(a for a in str(r["areas"]).split(";") if a),
-        _ts(r["activated_at"]),
+        pd.Timestamp(r["activated_at"]).to_pydatetime(),
         r["activated_by"],
         int(levels["level"].iloc[-1]) if not levels.empty else int(r["level"]),
         _ts(closed["at"].iloc[0]) if not closed.empty else None,
@@ -262,7 +262,8 @@ def change_level(
         raise refuse(f"{run_id} is already at level {level}", f"{run_id} đang ở cấp độ {level}")
     if at < run.activated_at:
         raise refuse("a level change cannot precede the activation", "không thể đổi cấp độ trước thời điểm kích hoạt")
-    tasks, number, n = {}, None, 0
+    tasks: dict[str, pd.DataFrame] = {}
+    number, n = None, 0
     if level > run.level:
         tasks, number, n = _dispatch(
             wh, book, run_id, run.areas, range(run.level + 1, level + 1), at, document, False, False

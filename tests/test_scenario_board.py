@@ -45,9 +45,11 @@ def url(tmp_path_factory):
         yield u
 
 
-def board(persona: str) -> AppTest:
+def board(persona: str, lang: str = "vi") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["persona"] = persona
+    if lang == "en":
+        at.query_params["lang"] = "en"
     at.run()
     at.switch_page("pages/situation.py")
     at.run()
@@ -77,6 +79,13 @@ def test_a_leader_sees_every_province_and_the_missing_report(url):
     assert len(tasks) == 5
     assert any("Báo cáo nhanh thiệt hại" in m.value and "01 chưa gửi" in m.value for m in at.markdown)
     assert any(e.label == "Chỉ đạo (lãnh đạo)" for e in at.expander)
+
+
+def test_the_board_speaks_english_from_the_catalog(url):
+    at = board("leader", "en")
+    assert at.title[0].value == "Situation board"
+    assert metric(at, "Missing") == ["1", "1"] and metric(at, "On time") == ["1"]
+    assert any("Quick damage report (every 6 h): 01 has not sent the report due" in m.value for m in at.markdown)
 
 
 def test_province_staff_see_only_their_province(url):

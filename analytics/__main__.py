@@ -200,15 +200,15 @@ def run_after_action(args: argparse.Namespace) -> int:
     run = _runner(wh)
     books = load_playbooks(Path(args.scenarios) if args.scenarios else SCENARIOS_DIR)
     head = run(_run_spec(args.run))
-    if head.empty:
+    book = playbook(str(head["scenario"].iloc[0]), books) if not head.empty else None
+    sit = situation(run, book, args.run, Scope.all("analytics"), at) if book else None
+    if book is None or sit is None:
         raise SemanticError(f"no scenario run '{args.run}'", f"không có lần kích hoạt kịch bản '{args.run}'")
-    book = playbook(str(head["scenario"].iloc[0]), books)
-    sit = situation(run, book, args.run, Scope.all("analytics"), at)
-    tables = after_action.sheets(sit, book, args.lang)  # type: ignore[arg-type] - the run exists (head above)
+    tables = after_action.sheets(sit, book, args.lang)
     if args.xlsx:
         Path(args.xlsx).write_bytes(after_action.to_xlsx(tables))
     if args.html:
-        Path(args.html).write_text(after_action.to_html(sit, book, tables, args.lang), encoding="utf-8")  # type: ignore[arg-type]
+        Path(args.html).write_text(after_action.to_html(sit, book, tables, args.lang), encoding="utf-8")
     for name, frame in tables.items():
         print(f"# {name}")
         frame.to_csv(sys.stdout, index=False)

@@ -16,8 +16,8 @@ from semantic.scope import Scope
 from semantic.spec import Filter, QuerySpec
 
 Run = Callable[[QuerySpec], pd.DataFrame]
-TASK_DIMS = ("task_id", "document_number", "assignee_agency", "assignee_area", "content", "deadline", "status")
-TASK_DIMS += ("completed_on",)
+TASK_DIMS: tuple[str, ...] = ("task_id", "document_number", "assignee_agency", "assignee_area", "content")
+TASK_DIMS += ("deadline", "status", "completed_on")
 
 
 @dataclass
@@ -41,15 +41,19 @@ class Situation:
         return self.closed_at is not None
 
 
-def runs(run: Run) -> pd.DataFrame:
-    """The runs the caller may see, latest first."""
-    spec = QuerySpec(
+def _runs_spec(filters: tuple[Filter, ...] = ()) -> QuerySpec:
+    return QuerySpec(
         view="scenario_runs",
         measures=("runs",),
         dimensions=("run_id", "scenario", "event_id", "areas", "activated_at", "level"),
+        filters=filters,
         order=("-activated_at",),
     )
-    return run(spec)
+
+
+def runs(run: Run) -> pd.DataFrame:
+    """The runs the caller may see, latest first."""
+    return run(_runs_spec())
 
 
 def _ts(v: object) -> datetime:
@@ -72,14 +76,7 @@ def over_time(figures: pd.DataFrame) -> pd.DataFrame:
 def situation(run: Run, book: Playbook, run_id: str, scope: Scope, now: datetime) -> Situation | None:
     """The run's situation at `now` (frozen at its closing time once closed); None when the caller cannot see it."""
     this = (Filter("run_id", "in", (run_id,)),)
-    head = run(
-        QuerySpec(
-            view="scenario_runs",
-            measures=("runs",),
-            dimensions=("run_id", "scenario", "event_id", "areas", "activated_at", "level"),
-            filters=this,
-        )
-    )
+    head = run(_runs_spec(this))
     if head is None or head.empty:
         return None
     h = head.iloc[0]

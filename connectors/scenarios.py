@@ -86,7 +86,7 @@ def load_run(wh: Warehouse, run_id: str) -> Run:
         r["scenario"],
         r["event_id"],
         tuple(a for a in str(r["areas"]).split(";") if a),
-        _ts(r["activated_at"]),
+        pd.Timestamp(r["activated_at"]).to_pydatetime(),
         r["activated_by"],
         int(levels["level"].iloc[-1]) if not levels.empty else int(r["level"]),
         _ts(closed["at"].iloc[0]) if not closed.empty else None,
@@ -94,10 +94,15 @@ def load_run(wh: Warehouse, run_id: str) -> Run:
 
 
 def next_number(wh: Warehouse, book: Playbook) -> str:
-    """The next free number of the playbook's document form (151/CĐ-TTg after 150/CĐ-TTg): numbers are never
-    reused, since a dispatch is known by its number."""
+    """The next free number of the playbook's document form (151/CĐ-TTg after 150/CĐ-TTg) among the dispatches
+    and the tasks' documents: numbers are never reused, since a dispatch is known by its number."""
     suffix = f"/{ABBREV[book.document_kind]}-{book.issuer}"
-    numbers = wh.execute(table("dispatch").select("document_number"))["document_number"]
+    numbers = pd.concat(
+        [
+            wh.execute(table(name).select("document_number").distinct())["document_number"]
+            for name in ("dispatch", "task")
+        ]
+    )
     used = [int(m.group(1)) for n in numbers if (m := re.match(rf"^(\d+)(?:/\d{{4}})?{re.escape(suffix)}$", str(n)))]
     return f"{max(used, default=0) + 1}{suffix}"
 
@@ -257,7 +262,8 @@ def change_level(
         raise refuse(f"{run_id} is already at level {level}", f"{run_id} đang ở cấp độ {level}")
     if at < run.activated_at:
         raise refuse("a level change cannot precede the activation", "không thể đổi cấp độ trước thời điểm kích hoạt")
-    tasks, number, n = {}, None, 0
+    tasks: dict[str, pd.DataFrame] = {}
+    number, n = None, 0
     if level > run.level:
         tasks, number, n = _dispatch(
             wh, book, run_id, run.areas, range(run.level + 1, level + 1), at, document, False, False

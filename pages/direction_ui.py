@@ -122,7 +122,7 @@ def _rings(geometry: dict[str, Any]) -> tuple[list[float | None], list[float | N
     return xs, ys
 
 
-def affected_map(hit: pd.DataFrame, measure: str) -> go.Figure:
+def affected_map(hit: pd.DataFrame, measure: str, title: str | None = None) -> go.Figure:
     """The 34 provinces, those in `hit` (area_code, `measure`) shaded by it, with Hoàng Sa and Trường Sa.
 
     Drawn as filled shapes on plain axes, not Plotly's geo layer: that one fetches a world map from the internet
@@ -163,7 +163,7 @@ def affected_map(hit: pd.DataFrame, measure: str) -> go.Figure:
     )
     fig.update_xaxes(visible=False, range=[102.0, 117.5])
     fig.update_yaxes(visible=False, range=[8.0, 23.6], scaleanchor="x", scaleratio=1.04)
-    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", title=measure_label("event_figures", measure))
+    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", title=title or measure_label("event_figures", measure))
     return fig
 
 

@@ -28,6 +28,8 @@ SCENARIO_STRINGS: dict[str, tuple[str, str]] = {
     "situation_tasks": ("Nhiệm vụ đã giao", "Tasks dispatched"),
     "situation_log": ("Nhật ký chỉ đạo", "Decision log"),
     "situation_projects": ("Tiến độ dự án", "Project progress"),
+    "situation_carried": ("Nhiệm vụ của lần kiểm tra trước chưa hoàn thành", "Open tasks from earlier inspections"),
+    "situation_month": ("Tháng báo cáo", "Month reported"),
     "situation_warnings": ("Báo cáo muộn hoặc chưa gửi", "Late or missing reports"),
     "report_on_time": ("Đúng hạn", "On time"),
     "report_late": ("Muộn", "Late"),
@@ -67,6 +69,12 @@ SCENARIO_STRINGS: dict[str, tuple[str, str]] = {
     "after_action": ("Báo cáo sau ứng phó", "After-action report"),
     "after_action_xlsx": ("Tải báo cáo (XLSX)", "Download (XLSX)"),
     "after_action_html": ("Tải bản in (HTML)", "Printable page (HTML)"),
+    "report_send": ("Gửi báo cáo tình hình", "Send a situation report"),
+    "report_go": ("Gửi báo cáo", "Send"),
+    "report_sent": (
+        "Đã nhận báo cáo kỳ {slot} (hạn {due}): {state}",
+        "Report received for slot {slot} (due {due}): {state}",
+    ),
     "kind_late_report": ("Báo cáo tình huống muộn", "Late situation reports"),
 }
 

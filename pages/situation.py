@@ -46,7 +46,8 @@ if c.scope.can_direct:  # hiding is convenience: activate() checks the leader's 
 
             board.attempt(go, c.t("direct_done"))
 
-found = runs(ui.query)
+# a warehouse built before scenarios existed has no run (the first activation creates the tables)
+found = runs(ui.query) if "scenario_run" in ui.warehouse().tables() else None
 if found is None or found.empty:
     st.info(c.t("situation_none"))
     st.stop()
@@ -90,6 +91,9 @@ if c.scope.can_direct and not first.closed:
             board.attempt(end, c.t("direct_closed"))
 
 
+board.report_form(first, book)
+
+
 @st.fragment(run_every=None if first.closed else REFRESH_SECONDS)
 def draw() -> None:
     sit = situation(ui.query, book, run_id, c.scope, now_vn())
@@ -105,6 +109,8 @@ def draw() -> None:
             board.tasks(sit)
         elif panel == "log":
             board.log(sit)
+        elif panel == "projects":
+            board.projects(sit, book)
     if sit.closed:
         board.after_action_downloads(sit, book)
 

@@ -78,7 +78,8 @@ def affected_map(sit: Situation, book: Playbook) -> None:
     hit = pd.DataFrame({"area_code": list(sit.areas)}).merge(
         latest.rename(columns={"reporter": "area_code", "value": first})[["area_code", first]], how="left"
     )
-    ui.plot(dui.affected_map(hit, first), key="situation_map", height=520)
+    title = book.figures[0].name(c.lang)  # a playbook's figure, not necessarily an emergency cube's measure
+    ui.plot(dui.affected_map(hit, first, title), key="situation_map", height=520)
 
 
 def reports(sit: Situation, book: Playbook) -> None:
@@ -155,6 +156,62 @@ def tasks(sit: Situation) -> None:
     ui.table(shown, key="situation_tasks", what=f"scenario_{sit.run_id}_tasks")
 
 
+def projects(sit: Situation, book: Playbook) -> None:
+    """A key-project inspection: progress against plan, milestones, and earlier inspections' open tasks."""
+    from analytics.inspection import inspection
+    from pages import i18n_direction as words
+
+    c = ui.ctx()
+    st.subheader(c.t("situation_projects"))
+    seen = inspection(ui.query, sit)
+    if seen.progress.empty:
+        ui.empty()
+    else:
+        p = seen.progress
+        shown = pd.DataFrame(
+            {
+                c.t("content"): p["project_name_vi"],
+                c.t("situation_areas"): reporter_names(p["area_code"]),
+                c.t("situation_month"): p["month"].map(dui.day),
+                dui.measure_label("projects", "disbursed_ytd"): p["disbursed_ytd"].map(lambda v: dui.number(v, 1)),
+                dui.measure_label("projects", "plan_ytd"): p["plan_ytd"].map(lambda v: dui.number(v, 1)),
+                dui.measure_label("projects", "physical_pct"): p["physical_pct"].map(lambda v: dui.number(v, 1)),
+                dui.measure_label("projects", "physical_plan_pct"): p["physical_plan_pct"].map(
+                    lambda v: dui.number(v, 1)
+                ),
+            }
+        )
+        ui.table(shown, key="situation_projects", what=f"scenario_{sit.run_id}_projects")
+    if not seen.milestones.empty:
+        m = seen.milestones
+        ui.table(
+            pd.DataFrame(
+                {
+                    c.t("content"): m["name_vi"],
+                    c.t("deadline"): m["planned_on"].map(dui.day),
+                    c.t("completed_on"): m["done_on"].map(dui.day),
+                    c.t("task_status"): m["status"].map(lambda s: dui.label(words.MILESTONE_STATUS, s)),
+                }
+            ),
+            key="situation_milestones",
+        )
+    st.markdown(f"**{c.t('situation_carried')}** ({len(seen.carried)})")
+    if not seen.carried.empty:
+        t = seen.carried
+        ui.table(
+            pd.DataFrame(
+                {
+                    c.t("document"): t["document_number"],
+                    c.t("assignee"): t["assignee_agency"],
+                    c.t("content"): t["content"],
+                    c.t("deadline"): t["deadline"].map(dui.day),
+                    c.t("task_status"): t["status"].map(dui.status),
+                }
+            ),
+            key="situation_carried",
+        )
+
+
 def log(sit: Situation) -> None:
     c = ui.ctx()
     st.subheader(c.t("situation_log"))
@@ -185,6 +242,48 @@ def after_action_downloads(sit: Situation, book: Playbook) -> None:
         mime="text/html",
         key="after_action_html",
     )
+
+
+def report_form(sit: Situation, book: Playbook) -> None:
+    """A province's or ministry's situation report against a duty it owes (upload rights; the scope decides whose)."""
+    from connectors.scenario_reports import receive_report
+
+    c = ui.ctx()
+    owed = [
+        (d, who)
+        for d in book.duties
+        for who in (sit.areas if d.reporter == "provinces" else (d.reporter,))
+        if (
+            c.scope.sees_area(who)
+            if d.reporter == "provinces"
+            else c.scope.sees_area(None) and c.scope.sees_agency(who)
+        )
+    ]
+    if not owed or not c.scope.can_upload or sit.closed:
+        return
+    with st.expander(c.t("report_send")):
+        labels = {i: f"{(d.name_vi if c.lang == 'vi' else d.name_en)} — {who}" for i, (d, who) in enumerate(owed)}
+        pick = st.selectbox(c.t("duty"), list(labels), format_func=labels.get, key="report_duty")
+        duty, who = owed[pick]
+        values = {
+            f: st.number_input(
+                f"{book.figure(f).name(c.lang)} ({book.figure(f).unit})", min_value=0.0, step=1.0, key=f"report_{f}"
+            )
+            for f in duty.figures
+        }
+        if st.button(c.t("report_go"), key="report_go"):
+
+            def send() -> dict:
+                got = receive_report(
+                    ui.warehouse(), book, sit.run_id, duty.code, who, now_vn(), values, c.scope.who, scope=c.scope
+                )
+                return {
+                    "slot": got.slot,
+                    "due": when(got.due_at),
+                    "state": c.t("report_late" if got.late else "report_on_time"),
+                }
+
+            attempt(send, c.t("report_sent"))
 
 
 def attempt(action: Callable[[], dict], ok: str) -> None:

@@ -43,7 +43,8 @@ Kind = Literal[
 PROVINCES = "provinces"
 AGENCY = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
-PANELS = ("map", "reports", "figures", "tasks", "log", "projects")
+Panel = Literal["map", "reports", "figures", "tasks", "log", "projects"]
+PANELS: tuple[Panel, ...] = ("map", "reports", "figures", "tasks", "log", "projects")
 
 
 class Trigger(Strict):
@@ -75,6 +76,9 @@ class Figure(Strict):
     name_vi: str
     name_en: str
     unit: str = ""
+
+    def name(self, lang: str) -> str:
+        return self.name_vi if lang == "vi" else self.name_en
 
 
 class Duty(Strict):
@@ -125,7 +129,7 @@ class Playbook(Strict):
     figures: tuple[Figure, ...] = Field(min_length=1)
     duties: tuple[Duty, ...] = Field(min_length=1)
     tasks: tuple[TaskTemplate, ...] = Field(min_length=1)
-    layout: tuple[Literal["map", "reports", "figures", "tasks", "log", "projects"], ...] = PANELS[:5]
+    layout: tuple[Panel, ...] = PANELS[:5]
     milestones: tuple[Milestone, ...] = ()  # key-project inspections: what each inspection checks
     closure_vi: tuple[str, ...] = Field(min_length=1)
     closure_en: tuple[str, ...] = Field(min_length=1)

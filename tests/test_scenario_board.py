@@ -37,15 +37,19 @@ def url(tmp_path_factory):
     u = f"duckdb://{copy}"
     wh = Warehouse(u)
     activate(wh, BOOK, ("33", "01"), AT, 3, "Phó Thủ tướng")
+    # an inspection of Hà Nội's key projects the day before (its weekly reports not yet due)
+    activate(wh, default_playbooks()["key_project_inspection"], ("01",), AT - timedelta(days=1), 1, "Phó Thủ tướng")
     receive_report(wh, BOOK, RUN, "damage_6h", "33", AT + timedelta(hours=6, minutes=20), DAMAGE, "Hưng Yên")
     wh.close()
     with using(u):
         yield u
 
 
-def board(persona: str) -> AppTest:
+def board(persona: str, lang: str = "vi") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["persona"] = persona
+    if lang == "en":
+        at.query_params["lang"] = "en"
     at.run()
     at.switch_page("pages/situation.py")
     at.run()
@@ -77,6 +81,13 @@ def test_a_leader_sees_every_province_and_the_missing_report(url):
     assert any(e.label == "Chỉ đạo (lãnh đạo)" for e in at.expander)
 
 
+def test_the_board_speaks_english_from_the_catalog(url):
+    at = board("leader", "en")
+    assert at.title[0].value == "Situation board"
+    assert metric(at, "Missing") == ["1", "1"] and metric(at, "On time") == ["1"]
+    assert any("Quick damage report (every 6 h): 01 has not sent the report due" in m.value for m in at.markdown)
+
+
 def test_province_staff_see_only_their_province(url):
     at = board("hungyen")
     assert at.selectbox(key="situation_run").value == RUN
@@ -88,6 +99,41 @@ def test_province_staff_see_only_their_province(url):
     assert len(tasks) == 2 and tasks["Cơ quan được giao"].nunique() == 1
     assert not any(e.label == "Chỉ đạo (lãnh đạo)" for e in at.expander)
     assert not any(e.label == "Kích hoạt kịch bản" for e in at.expander)
+
+
+def test_province_staff_send_their_report_from_the_board(url):
+    at = board("hungyen")
+    # Hưng Yên owes only its own 6-hour report; Hà Nội's and the ministry's are not offered
+    assert at.selectbox(key="report_duty").options == ["Báo cáo nhanh thiệt hại (6 giờ/lần) — 33"]
+    at.number_input(key="report_deaths").set_value(3)
+    at.button(key="report_go").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # the first slot is answered: this is slot 2 (its window opened 6 h after activation), due in 4 h: on time
+    assert [s.value for s in at.success] == [
+        f"Đã nhận báo cáo kỳ 2 (hạn {AT + timedelta(hours=12):%H:%M %d/%m/%Y}): Đúng hạn"
+    ]
+    wh = Warehouse(url)
+    figs = wh.execute(table("scenario_figure").filter(lambda t: (t.run_id == RUN) & (t.slot == 2)))
+    wh.close()
+    assert dict(zip(figs["figure"], figs["value"], strict=True)) == {
+        "deaths": 3.0,
+        "missing": 0.0,
+        "injured": 0.0,
+        "houses_damaged": 0.0,
+        "evacuated": 0.0,
+    }
+
+
+def test_the_inspection_board_shows_the_projects_panel(url):
+    at = board("leader")
+    assert any("công trình, dự án trọng điểm" in o for o in at.selectbox(key="situation_run").options)
+    at.selectbox(key="situation_run").set_value(f"key_project_inspection-{AT - timedelta(days=1):%Y%m%d%H%M}")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    heads = [h.value for h in at.subheader]
+    assert "Tiến độ dự án" in heads and heads.index("Tiến độ dự án") > heads.index("Nhật ký chỉ đạo")
+    assert any(m.value.startswith("**Nhiệm vụ của lần kiểm tra trước chưa hoàn thành** (0)") for m in at.markdown)
 
 
 def test_a_ministry_not_party_to_it_sees_no_run(url):

@@ -22,7 +22,8 @@ from tests.support import create_pg_database, drop_pg_database, pg_server_url
 from tests.tiny import direction
 from warehouse.schema import table
 
-BOOK = load_playbook(Path(__file__).resolve().parent / "data" / "scenarios" / "tiny_storm.yml")
+TINY_DIR = Path(__file__).resolve().parent / "data" / "scenarios"
+BOOK = load_playbook(TINY_DIR / "tiny_storm.yml")
 AT = datetime(2025, 9, 20, 6, 0)
 RUN = "tiny_storm-202509200600"
 
@@ -219,3 +220,62 @@ def test_closing_freezes_the_situation_and_the_after_action_report_counts_by_han
     assert list(book) == list(tables) and book["Báo cáo theo nghĩa vụ"].iloc[0, 3] == 17
     page = to_html(sit, BOOK, tables, "vi")
     assert page.startswith("<!DOCTYPE html>") and "Báo cáo sau ứng phó: Bão thử" in page and "<td>17</td>" in page
+
+
+def _cli(url: str, *args: str) -> tuple[int, str, str]:
+    import contextlib
+    import os
+
+    from connectors.__main__ import main
+    from warehouse.db import reset_shared
+
+    out, err = io.StringIO(), io.StringIO()
+    before = os.environ.get("DIEUHANH_DB")
+    os.environ["DIEUHANH_DB"] = url
+    reset_shared()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        os.environ.pop("DIEUHANH_DB") if before is None else os.environ.update(DIEUHANH_DB=before)
+        reset_shared()
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_cli_activates_reports_and_refuses_mistakes_with_their_exit_codes(tmp_path):
+    url = f"duckdb://{tmp_path / 'w.duckdb'}"
+    direction.build(url).close()
+    books = str(TINY_DIR)
+    at = ("--at", "2025-09-20T06:00", "--scenarios", books)
+    code, out, _ = _cli(url, "activate", "tiny_storm", "--areas", "33,01", "--level", "3", "--who", "PTT", *at)
+    assert (code, out.splitlines()[1]) == (0, f"{RUN}: level 3; 3 tasks (151/CĐ-TTg)")
+    code, _, err = _cli(url, "activate", "tiny_storm", "--areas", "33", "--level", "3", "--persona", "hungyen", *at)
+    assert code == 3 and "only a leader" in err
+    code, _, err = _cli(url, "level", RUN, "--level", "9", *at)
+    assert code == 1 and "tiny_storm has no level 9 (levels: 3, 4, 5)" in err
+    code, _, err = _cli(url, "close", RUN, "--at", "20/09/2025 6h")
+    assert code == 2 and "--at '20/09/2025 6h': use 2025-09-20T06:00" in err
+    code, out, _ = _cli(
+        url, "reading", "tiny_storm", "--indicator", "wind_beaufort", "--value", "7", "--areas", "38", *at
+    )
+    assert code == 0 and "below every trigger" in out
+    code, out, _ = _cli(
+        url,
+        "report",
+        RUN,
+        "--duty",
+        "damage_6h",
+        "--reporter",
+        "01",
+        "--figure",
+        "deaths=1",
+        "--figure",
+        "missing=0,5",
+        "--at",
+        "2025-09-20T13:30",
+        "--scenarios",
+        books,
+    )
+    assert (code, out.splitlines()[1]) == (0, f"{RUN} damage_6h 01: slot 1, due 2025-09-20 12:00, late")
+    code, _, err = _cli(url, "activate", "no_such", "--areas", "33", "--level", "3", *at)
+    assert code == 2 and "unknown scenario 'no_such'; valid choices: tiny_storm" in err

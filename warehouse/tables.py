@@ -262,7 +262,7 @@ register("forecast_run", FORECAST_RUN)
 register("forecast_point", FORECAST_POINT)
 register("forecast_score", FORECAST_SCORE)
 
-from warehouse import scenario_tables  # noqa: E402, F401 - scenario runs, their log and reports
 # -- the data-exchange API (python -m api): idempotent requests, subscriptions, deliveries -------------------------
 # registered with the other parts' tables, so a warehouse built by the seed has them before the API first starts
 import warehouse.exchange  # noqa: E402, F401
+from warehouse import scenario_tables  # noqa: E402, F401 - scenario runs, their log and reports

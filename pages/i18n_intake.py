@@ -6,6 +6,7 @@ from pages.i18n import STRINGS
 
 INTAKE_STRINGS: dict[str, tuple[str, str]] = {
     "nav_upload": ("Tải dữ liệu", "Upload data"),
+    "upload_template": ("Tệp mẫu của đơn vị (Excel)", "Your unit's template (Excel)"),
     "nav_quality": ("Chất lượng dữ liệu", "Data quality"),
     "upload_intro": (
         "Tải tệp số liệu của đơn vị (CSV, XLSX, SDMX-CSV, JSON hoặc biểu Excel của Tổng cục Thống kê). Hệ thống kiểm "

@@ -297,6 +297,7 @@ def table(
     (or `export`: the same rows as numbers rather than formatted text) is written, with `specs` in the audit."""
     c = ctx()
     shown = frame if len(frame) <= DISPLAY_ROWS else frame.head(DISPLAY_ROWS)
+    kwargs.setdefault("placeholder", present.MISSING)  # a kept numeric column's missing cells: "–", never "None"
     st.dataframe(
         readable(shown, keep=keep, decimals=decimals), hide_index=True, width="stretch", key=f"{key}_df", **kwargs
     )

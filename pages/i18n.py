@@ -13,6 +13,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_browse": ("Chọn tệp", "Browse files"),
     "quality_met": ("Đã đạt", "Met"),
     "quality_not_yet": ("Chưa đạt", "Not yet"),
+    "provinces_reported": (
+        "{n} tỉnh, thành có số liệu kỳ này (nhiều nhất {most}); mặc định là kỳ gần nhất có ít nhất một nửa số đó.",
+        "{n} provinces reported this period (at most {most}); the default is the latest period with at least half.",
+    ),
     "choose_any": ("Chọn (để trống: tất cả)", "Choose (empty: all)"),
     "persona": ("Vai trò minh họa", "Demo persona"),
     "demo_banner": (

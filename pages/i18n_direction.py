@@ -55,7 +55,7 @@ DIRECTION_STRINGS: dict[str, tuple[str, str]] = {
     "national_ytd": ("Lũy kế từ đầu năm", "Year to date"),
     "national_plan_pct": ("So với kế hoạch năm", "Share of the year's plan"),
     "national_yoy": ("So với cùng kỳ năm trước", "Vs same period last year"),
-    "real_latest": ("Số liệu thực của Tổng cục Thống kê mới nhất: {period}", "Latest real GSO figure: {period}"),
+    "real_latest": ("Số liệu thực mới nhất: {period}", "Latest real figure: {period}"),
     "by_program": ("Theo chương trình", "By program"),
     "key_projects": ("Dự án trọng điểm", "Key projects"),
     "same_period": ("Cùng kỳ năm trước", "Same period last year"),

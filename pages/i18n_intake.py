@@ -6,11 +6,12 @@ from pages.i18n import STRINGS
 
 INTAKE_STRINGS: dict[str, tuple[str, str]] = {
     "nav_upload": ("Tải dữ liệu", "Upload data"),
+    "upload_template": ("Tệp mẫu của đơn vị (Excel)", "Your unit's template (Excel)"),
     "nav_quality": ("Chất lượng dữ liệu", "Data quality"),
     "upload_intro": (
         "Tải tệp số liệu của đơn vị (CSV, XLSX, SDMX-CSV, JSON hoặc biểu Excel của Tổng cục Thống kê). Hệ thống kiểm "
-        "tra từng dòng trước khi nạp; không dòng nào được ghi nếu chưa xác nhận. Cột chuẩn: indicator_code, "
-        "area_code, period, value (tùy chọn: agency_code, base, unit, status, published_at, note).",
+        "tra từng dòng trước khi nạp; không dòng nào được ghi nếu chưa xác nhận. Các cột của tệp và mã chỉ tiêu của "
+        "đơn vị có sẵn trong tệp mẫu bên dưới (trang Hướng dẫn giải thích từng cột).",
         "Upload your unit's figures (CSV, XLSX, SDMX-CSV, JSON or a GSO Excel workbook). Every row is checked before "
         "anything is loaded; nothing is written until you confirm. Canonical columns: indicator_code, area_code, "
         "period, value (optional: agency_code, base, unit, status, published_at, note).",

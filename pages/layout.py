@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from pages import present
 
 #: the app's few layout rules (injected once per run by style()): KPI cards wrap by width — at least 15rem each, as
-#: many per row as fit (4 at 1440 px, 2 at 1024 px with the sidebar open, 1 on a phone) — and a value or label is
+#: many per row as fit (3 at 1440 px, 2 at 1024 px with the sidebar open, 1 on a phone) — and a value or label is
 #: wrapped, never cut with an ellipsis; Streamlit's English file-drop hint is replaced by a Vietnamese one.
 CSS = """
 <style>

@@ -18,6 +18,8 @@ from semantic import fmt
 from semantic.model import SemanticModel
 
 MISSING = "–"
+#: columns that hold a year: written without a thousands mark
+YEARS = ("year", "plan_year")
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00:00)?$")
 
 #: raw column names that reach pages from specs and tables, and their headers (the model's labels win)
@@ -58,6 +60,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "upper": ("Cận trên", "Upper"),
     "inside80": ("Trong khoảng 80%", "Inside 80% band"),
     "deadline": ("Hạn", "Deadline"),
+    "year": ("Năm", "Year"),
     "title": ("Tiêu đề", "Title"),
 }
 
@@ -149,6 +152,11 @@ def present(
             places = pd.Series(chosen, index=frame.index)
         freqs = freq if isinstance(freq, pd.Series) else pd.Series(freq, index=frame.index)
         period_like = str(col) in ("period_start", "period") and freq is not None
+        if str(col) in YEARS:  # 2025, not 2.025
+            out[col] = [
+                MISSING if missing(v) else str(int(v)) if isinstance(v, int | float) else str(v) for v in series
+            ]
+            continue
         if str(col) in ("freq", "frequency"):
             out[col] = [MISSING if missing(v) else pick(FREQ_NAMES.get(str(v), (str(v), str(v))), lang) for v in series]
             continue

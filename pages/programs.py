@@ -44,7 +44,10 @@ as_of = dui.month_end(month)
 st.subheader(
     c.t("national_totals")
     if c.scope.agencies is None
-    else f"{c.t('national_totals').split('(')[0]}({', '.join(sorted(c.scope.agencies))}, GSO)"
+    else c.t("share_of").format(
+        name=c.t("national_totals").split("(")[0].strip(),
+        agency=", ".join(ui.agency_names().get(a, a) for a in sorted(c.scope.agencies)),
+    )  # a ministry's slice, credited to the ministry (its own upload is not the statistics office's figure)
 )
 national = [
     ui.query(

@@ -43,13 +43,20 @@ if history.empty:
 periods = sorted({pd.Timestamp(p).date() for p in history["period_start"]}, reverse=True)
 wanted = ui.month_of(c.period)
 freq = history["freq"].iloc[0]
+# how many areas reported each period: the map opens on the latest period with at least half as many as the best
+# one (one province's early upload must not leave 33 of 34 provinces grey)
+totals = history[history["agency_code"].isna()] if "agency_code" in history.columns else history
+reported = {pd.Timestamp(p).date(): n for p, n in totals.groupby("period_start")["area_code"].nunique().items()}
+most = max(reported.values(), default=0)
+enough = next((p for p in periods if reported.get(p, 0) * 2 >= most), periods[0])
 start = right.selectbox(
     c.t("period"),
     periods,
     key=f"prov_period_{code}_{c.boundaries}",
-    index=periods.index(wanted) if wanted in periods else 0,
-    format_func=lambda d: fmt.period(d, freq, c.lang),
+    index=periods.index(wanted) if wanted in periods else periods.index(enough),
+    format_func=lambda d: f"{fmt.period(d, freq, c.lang)} ({reported.get(d, 0)})",
 )
+st.caption(c.t("provinces_reported").format(n=reported.get(start, 0), most=most))
 kind = map_kind(c.boundaries, start)
 st.caption(c.t("provinces_caption_aswas" if kind == "63" else "provinces_caption_2025"))
 if c.boundaries == "as-was" and kind == "34":

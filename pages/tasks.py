@@ -108,7 +108,7 @@ with tab_list:
     if tasks.empty:
         ui.empty()
     else:
-        ui.table(dui.task_table(tasks), key="tasks_list", spec=list_spec, what="tasks")
+        ui.table(dui.task_table(tasks), key="tasks_list", spec=list_spec, what="tasks", keep=(c.t("days_late"),))
         dui.demo_note(tasks)
 
 with tab_overdue:
@@ -119,7 +119,13 @@ with tab_overdue:
     if overdue is not None and overdue.empty:
         st.success(c.t("no_overdue"))
     elif overdue is not None:
-        ui.table(dui.task_table(overdue), key="tasks_overdue", spec=overdue_spec, what="tasks_overdue")
+        ui.table(
+            dui.task_table(overdue),
+            key="tasks_overdue",
+            spec=overdue_spec,
+            what="tasks_overdue",
+            keep=(c.t("days_late"),),  # sorts as a number: the longest delay first
+        )
 
 with tab_agency:
     by_spec = spec.with_(

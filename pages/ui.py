@@ -30,6 +30,9 @@ from warehouse.db import Warehouse, shared
 
 #: rows a table shows in the browser; the download always holds every row (and says how many)
 DISPLAY_ROWS = 5_000
+#: tables shown as their query returns them, not through the presentation layer: Khám phá's (being rebuilt under
+#: issue 19 item 7, whose tests read its raw column names); it opts in by leaving this list
+AS_RETURNED = ("ex_table", "ex_pivot")
 
 
 @dataclass(frozen=True)
@@ -313,9 +316,9 @@ def table(
     (or `export`: the same rows as numbers rather than formatted text) is written, with `specs` in the audit."""
     c = ctx()
     shown = frame if len(frame) <= DISPLAY_ROWS else frame.head(DISPLAY_ROWS)
-    st.dataframe(
-        readable(shown, keep=keep, decimals=decimals), hide_index=True, width="stretch", key=f"{key}_df", **kwargs
-    )
+    kwargs.setdefault("placeholder", present.MISSING)  # a kept numeric column's missing cells: "–", never "None"
+    view = shown if key in AS_RETURNED else readable(shown, keep=keep, decimals=decimals)
+    st.dataframe(view, hide_index=True, width="stretch", key=f"{key}_df", **kwargs)
     if len(frame) > DISPLAY_ROWS:
         st.caption(c.t("display_capped").format(shown=fmt.number(DISPLAY_ROWS, 0, c.lang)))
     data = export if export is not None else frame

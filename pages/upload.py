@@ -14,6 +14,7 @@ from pages import (
     i18n_intake,  # noqa: F401 - registers this page's strings
     ui,
     upload_tasks,
+    upload_template,
 )
 from pages.upload_tasks import confirm, problems_table
 from semantic.errors import SemanticError
@@ -59,6 +60,17 @@ encoding = col4.selectbox(
     ["auto", "utf-8", "utf-16", "cp1258", "cp1252"],
     key="upload_encoding",
     format_func=lambda e: c.t("upload_auto") if e == "auto" else e,
+)
+own_inds = upload_template.own_indicators(
+    ui.model().registry, c.scope.agencies or (), ui.provincial_indicators(ui.data_version())
+)
+st.download_button(  # a template per role: the staffer's own indicator codes, area and ministry, a Vietnamese guide
+    f"⬇ {c.t('upload_template')}",
+    data=upload_template.workbook(own_inds, sorted(c.scope.areas or ["VN"])[0], source if c.scope.agencies else None),
+    file_name="mau-tai-du-lieu.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="upload_template",
+    on_click="ignore",
 )
 published = st.date_input(c.t("upload_published"), value=None, key="upload_published", format="DD/MM/YYYY")
 upload = st.file_uploader(c.t("upload_file"), type=["csv", "txt", "xlsx", "json"], key="upload_file")

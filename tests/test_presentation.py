@@ -63,3 +63,8 @@ def test_the_briefing_is_one_self_contained_page_with_periods_statuses_and_count
     assert "<h1>Bản tin điều hành — Tháng 2/2025</h1>" in page
     assert "561.673 tỷ đồng" in page and "Đúng tiến độ" in page and "<b>7</b>" in page
     assert "http" not in page and "<script" not in page  # prints offline: nothing fetched
+
+
+def test_a_year_is_written_without_a_thousands_mark():
+    shown = present(pd.DataFrame({"year": [2025, np.nan], "targets": [1234, 6]}), "vi", MODEL)
+    assert shown["Năm"].tolist() == ["2025", "–"] and shown.iloc[0, 1] == "1.234"

@@ -47,10 +47,7 @@ def test_3_650_with_semicolons_is_three_thousand_six_hundred_fifty(wh):
 
 
 def test_a_value_1000_times_off_the_series_is_rejected_naming_the_level(wh):
-    series = "".join(
-        f"PUBINV_DISB;VN;2024-{m:02d};{v};level\n"
-        for m, v in zip(range(1, 13), [30000 + 500 * m for m in range(12)], strict=True)
-    )
+    series = "".join(f"PUBINV_DISB;VN;2024-{m:02d};{29500 + 500 * m};level\n" for m in range(1, 13))
     first = load(connector_for((HEAD + series).encode(), "a.csv", "GSO"), wh, "test", registry=s.registry())
     assert first.outcome != "rejected" and not first.problems
     # the point read as the decimal mark, as a staffer's "38.512" was read before: 38.512 instead of 38512
@@ -63,3 +60,28 @@ def test_a_value_1000_times_off_the_series_is_rejected_naming_the_level(wh):
     # read right (the file's own mark), the same figure passes
     right = load(connector_for(slip, "b.csv", "GSO"), wh, "test", dry_run=True, registry=s.registry())
     assert not right.problems and sorted(right.valid["value"]) == [1531.0, 38512.0]
+
+
+def test_a_province_s_template_names_its_indicators_and_loads_once_filled_in(wh):
+    from io import BytesIO
+
+    import openpyxl
+
+    from pages.upload_template import COLUMNS, own_indicators, workbook
+
+    reg = s.registry()
+    inds = own_indicators(reg, (), ["PUBINV_DISB"])
+    assert [i.code for i in inds] == ["PUBINV_DISB"]
+    book = openpyxl.load_workbook(BytesIO(workbook(inds, "33", None)))
+    data = book["data"]
+    assert [c.value for c in data[1]] == [name for name, _ in COLUMNS]
+    assert data["A1"].comment.text.startswith("Mã chỉ tiêu")  # the header's meaning, in Vietnamese
+    assert [c.value for c in data[2]][:3] == ["PUBINV_DISB", "33", "2025-03"]
+    assert book["Hướng dẫn"]["B12"].value == reg["PUBINV_DISB"].name_vi
+    data["D2"] = "3.650"  # typed the Vietnamese way, as text
+    out = BytesIO()
+    book.save(out)
+    report = load(connector_for(out.getvalue(), "mau.xlsx", "33"), wh, "test", dry_run=True, registry=reg,
+                  scope=s.province("33"))  # fmt: skip
+    assert not report.problems, [p.message_en for p in report.problems]
+    assert report.valid["value"].tolist() == [3650.0]

@@ -6,6 +6,7 @@ docs/screenshot-overview.png, which the README shows)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,16 +34,39 @@ EMPTY = "Chưa có số liệu trong phạm vi được xem."
 #: DIEUHANH_UPDATE_DOCS=1 refreshes docs/screenshot-overview.png (committed; the README shows it)
 UPDATE_DOCS = "DIEUHANH_UPDATE_DOCS"
 SCREENSHOT_CLIP = {"x": 0, "y": 0, "width": 1400, "height": 1000}
-#: url path -> a heading the page shows when it rendered (Vietnamese, demo mode)
+#: url path -> a heading the page shows when it rendered (Vietnamese, demo mode): every page of the menu but the
+#: access log (no demo persona may read it)
 PAGES = {
     "tong-quan": "Tổng quan kinh tế",
     "hang-ngay": "Diễn biến hằng ngày",
     "hang-thang": "Tình hình kinh tế",
     "ke-hoach-nam": "Kế hoạch năm",
     "tinh-thanh": "Bản đồ tỉnh, thành phố",
+    "du-bao": "Dự báo và kiểm định",
+    "canh-bao": "Cảnh báo sớm",
+    "nhiem-vu": "Nhiệm vụ Chính phủ",
+    "chuong-trinh-du-an": "Chương trình mục tiêu quốc gia",
+    "tinh-huong-khan-cap": "Tình huống khẩn cấp",
     "kham-pha": "Khám phá dữ liệu",
+    "danh-muc": "Danh mục chỉ tiêu",
+    "chat-luong-du-lieu": "Chất lượng dữ liệu",
+    "tai-du-lieu": "Tải dữ liệu",
     "dieu-hanh-tinh-huong": "Điều hành tình huống theo kịch bản",
 }
+#: a laptop, a tablet with the sidebar open, a phone
+WIDTHS = (1440, 1024, 390)
+#: every page for every persona at the tablet width (where values were cut); the laptop and the phone for the two
+#: personas whose pages differ most (the whole country; one province) — the walk shares 2 cores with the suite
+FULL_WIDTH_PERSONAS = ("leader", "hungyen")
+#: what must never reach a Vietnamese page: raw column names, Python's missing values, Streamlit's own English
+FORBIDDEN = (
+    r"\bNone\b", r"\bnan\b", r"\bNaN\b", r"\bNaT\b", "period_start", "indicator_code", "area_code", "agency_code",
+    r"\bname_vi\b", r"\bvintage\b", "Choose options", "Choose an option", "Select all", r"View \d+ more",
+    "Deploy", "Page not found", "per file", "Drag and drop", "Browse files", r"\bestimate\b", "annual-plan",
+    "percentage points", "per 10000", r"\d{4}-\d{2}-\d{2} 00:00:00",
+)  # fmt: skip
+#: pages another change owns now (Khám phá is being rebuilt, issue 19 item 7): walked, not yet scanned for words
+NOT_SCANNED = ("kham-pha",)
 
 
 def _free_port() -> int:
@@ -121,13 +145,36 @@ def _no_exception(page, where: str) -> None:  # noqa: ANN001
     assert page.get_by_text("Page not found").count() == 0, where
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_every_page_renders_for_every_persona(app_url, browser, persona):
+def _clipped(page) -> list[str]:  # noqa: ANN001 - a Playwright page
+    """KPI values and labels whose text is wider than their box (cut, or hidden behind an ellipsis)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+              '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, '
+            + '[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *')]
+            .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+            .map(e => e.innerText)"""
+    )
+
+
+def _forbidden(page) -> list[str]:  # noqa: ANN001 - a Playwright page
+    text = page.locator('[data-testid="stApp"]').inner_text()
+    return [f"{p!r}: {m.group(0)!r} in …{text[max(m.start() - 60, 0) : m.end() + 60]}…"
+            for p in FORBIDDEN for m in [re.search(p, text)] if m]  # fmt: skip
+
+
+WALK = [(persona, width) for persona in PERSONAS for width in WIDTHS if width == 1024 or persona in FULL_WIDTH_PERSONAS]
+
+
+@pytest.mark.parametrize(("persona", "width"), WALK)
+def test_every_page_renders_for_every_persona(app_url, browser, persona, width):
+    """Each page renders, no KPI text is clipped, and no raw name or English string shows, at the reader's width;
+    a screenshot per page is kept (artifacts/pages/<persona>/<width>/)."""
     # tall: Streamlit scrolls inside its own container, so a full-page shot is only as tall as the viewport
-    context = browser.new_context(viewport={"width": 1400, "height": 2000}, accept_downloads=True, locale="vi-VN")
+    context = browser.new_context(viewport={"width": width, "height": 2000}, accept_downloads=True, locale="vi-VN")
     page = context.new_page()
-    shots = ARTIFACTS / persona
+    shots = ARTIFACTS / persona / str(width)
     shots.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
     try:
         for path, heading in PAGES.items():
             # the default page lives at the root (Streamlit ignores a default page's url_path)
@@ -145,10 +192,38 @@ def test_every_page_renders_for_every_persona(app_url, browser, persona):
                     for label in ("Quần đảo Hoàng Sa", "Quần đảo Trường Sa"):
                         page.locator("svg text", has_text=label).first.wait_for(timeout=60_000)
             page.screenshot(path=str(shots / f"{path}.png"), full_page=True)
-            if persona == "leader" and path == "tong-quan":
+            problems += [f"{path}: clipped {t!r}" for t in _clipped(page)]
+            if path not in NOT_SCANNED:
+                problems += [f"{path}: {hit}" for hit in _forbidden(page)]
+            if persona == "leader" and path == "tong-quan" and width == 1440:
                 page.screenshot(path=str(ARTIFACTS / "screenshot-overview.png"), clip=SCREENSHOT_CLIP)
                 if os.environ.get(UPDATE_DOCS) == "1":  # the README's picture changes only when asked to
                     page.screenshot(path=str(ROOT / "docs" / "screenshot-overview.png"), clip=SCREENSHOT_CLIP)
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
+
+
+def test_the_menu_is_the_app_s_own_and_fits_the_role(app_url, browser):
+    """Streamlit's raw pages/ list never shows; a leader without upload rights has no Tải dữ liệu in the menu, a
+    province's staff have it; no call leaves the machine (no usage metrics)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1200})
+    page = context.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(app_url) and r.url.startswith("http") else None,
+    )
+    try:
+        _open(page, f"{app_url}/?persona=leader")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_role("link", name="Tổng quan").count() == 1
+        assert sidebar.get_by_role("link", name="Tải dữ liệu").count() == 0
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # not Streamlit's list: ours
+        assert "audit" not in sidebar.inner_text() and "upload" not in sidebar.inner_text()
+        _open(page, f"{app_url}/?persona=hungyen")
+        assert sidebar.get_by_role("link", name="Tải dữ liệu").count() == 1
+        assert outside == []
     finally:
         context.close()
 

@@ -52,6 +52,7 @@ PAGES = {
     "chat-luong-du-lieu": "Chất lượng dữ liệu",
     "tai-du-lieu": "Tải dữ liệu",
     "dieu-hanh-tinh-huong": "Điều hành tình huống theo kịch bản",
+    "ket-noi-chia-se": "Kết nối, chia sẻ",
 }
 #: a laptop, a tablet with the sidebar open, a phone
 WIDTHS = (1440, 1024, 390)

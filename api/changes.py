@@ -35,8 +35,8 @@ from warehouse.load import now_utc
 
 #: how often the watcher looks for new batches when nobody pokes it (a POST through this API pokes at once)
 POLL_SECONDS = 0.25
-#: how far back the watcher looks for a batch that committed after a later-stamped one (a load's time is taken
-#: before its writer waits for the write lock; DIEUHANH_LOCK_TIMEOUT bounds that wait at 120 s by default)
+#: how far back the watcher looks again: a load's time is taken under the write lock, so batches' times follow their
+#: commit order (warehouse/db.py, batch_instant); the look-back only guards against a wall clock stepped back
 LATE_WINDOW = timedelta(seconds=180)
 #: a quiet stream sends a comment this often, so proxies and clients know it is alive
 HEARTBEAT_SECONDS = 15.0
@@ -102,8 +102,7 @@ class Hub:
 
     def _tick(self) -> None:
         assert self._last is not None
-        # a batch's load time is taken before its writer waits for the lock, so a batch can commit after a later
-        # one: look back LATE_WINDOW and skip the batches already announced
+        # look back LATE_WINDOW (a clock stepped back) and skip the batches already announced
         batches = exchange.batches_after(self.ctx.wh, self._last - LATE_WINDOW)
         batches = batches[~batches["batch_id"].isin(self._seen)]
         if batches.empty:

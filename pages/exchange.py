@@ -9,13 +9,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics.exchange import group_status, sent_status
+from analytics.exchange import SENT_COLUMNS, group_status, sent_status
 from pages import (
     i18n_exchange,  # noqa: F401 - registers this page's strings
     ui,
 )
 from semantic import fmt
 from semantic.groups import load_groups
+from semantic.query import missing_tables
 from semantic.spec import QuerySpec
 
 c = ui.ctx()
@@ -60,7 +61,12 @@ shown = pd.DataFrame(
 ui.table(shown, key="exchange_groups", export=groups, what="exchange")
 
 st.subheader(c.t("exchange_sent"))
-sent = sent_status(run, today)
+# a warehouse built before the API has no deliveries table until `python -m api` first starts: nothing sent yet
+sent = (
+    sent_status(run, today)
+    if not missing_tables(ui.model(), "exchange_sent", ui.warehouse())
+    else pd.DataFrame(columns=list(SENT_COLUMNS))
+)
 if sent.empty:
     st.info(c.t("exchange_sent_none"))
 else:

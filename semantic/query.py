@@ -10,7 +10,7 @@ import pandas as pd
 from semantic import compiled
 from semantic.compile_cube import compile_cube
 from semantic.compile_indicators import compile_indicators
-from semantic.errors import AccessDenied
+from semantic.errors import AccessDenied, QueryError, SemanticError
 from semantic.model import SemanticModel
 from semantic.periods import GRAINS
 from semantic.rollup import Rollup, compared_name
@@ -57,13 +57,38 @@ def run(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_
     scope.require()
     if spec.view != "observations" and model.cube(spec.view).table == "audit":
         audit.flush(wh)  # the trail as it is, deferred rows included
-    if not fastsql.supports(wh):
-        # engines reached only through Ibis (Spark, ClickHouse, Trino...) hold no rollups: raw facts, compiled each
-        # time (docs/performance.md)
-        return wh.execute(compile(spec, model, scope))
-    fresh = stored.fresh(wh) if use_rollups and model.pre_aggregations and spec.view == "observations" else stored.NONE
-    c = compiled.get(spec, model, scope, wh.dialect, lambda: compile(spec, model, scope, fresh), fresh.key)
-    return fastsql.run(wh, c.sql, c.schema)
+    try:
+        if not fastsql.supports(wh):
+            # engines reached only through Ibis (Spark, ClickHouse, Trino...) hold no rollups: raw facts, compiled
+            # each time (docs/performance.md)
+            return wh.execute(compile(spec, model, scope))
+        fresh = (
+            stored.fresh(wh) if use_rollups and model.pre_aggregations and spec.view == "observations" else stored.NONE
+        )
+        c = compiled.get(spec, model, scope, wh.dialect, lambda: compile(spec, model, scope, fresh), fresh.key)
+        return fastsql.run(wh, c.sql, c.schema)
+    except SemanticError:
+        raise
+    except Exception as exc:
+        # a warehouse built before a cube's tables existed (the API's, made when `python -m api` first starts):
+        # said plainly, not a database error; anything else is a bug and stays one
+        missing = missing_tables(model, spec.view, wh)
+        if not missing:
+            raise
+        cube = model.cube(spec.view)
+        raise QueryError(
+            f"{cube.title_en}: nothing is stored in this warehouse yet (table {', '.join(missing)} not created yet)",
+            f"{cube.title_vi}: kho dữ liệu chưa có dữ liệu này (chưa tạo bảng {', '.join(missing)})",
+        ) from exc
+
+
+def missing_tables(model: SemanticModel, view: str, wh: Warehouse) -> list[str]:
+    """Tables the cube `view` reads that this warehouse does not have yet (a warehouse built before them)."""
+    if view == "observations":
+        return []
+    cube = model.cube(view)
+    have = wh.tables()
+    return sorted({cube.table, *(j.table for j in cube.joins)} - have)
 
 
 def execute(

@@ -17,6 +17,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from connectors.worker import _plain_main
 from tests import intake_support as s
 from warehouse.db import Warehouse
 from warehouse.load import BatchInfo, write_observations
@@ -126,13 +127,16 @@ def run(url: str, rows: int, readers: int = 1, lead: float = 0.5, tail: float = 
     q_w, q_r, q_ready = ctx.Queue(), ctx.Queue(), ctx.Queue()
     stop = ctx.Event()
     procs = [ctx.Process(target=reader, args=(url, q_r, q_ready, stop)) for _ in range(readers)]
-    for p in procs:
-        p.start()
+    # spawn re-runs the parent's __main__ in the child: after an AppTest in the same pytest process that is app.py
+    with _plain_main():
+        for p in procs:
+            p.start()
     for _ in procs:
         q_ready.get(timeout=600)  # every reader has read once before the writer starts
     time.sleep(lead)
     w = ctx.Process(target=writer, args=(url, rows, q_w))
-    w.start()
+    with _plain_main():
+        w.start()
     wres = q_w.get(timeout=900)
     w.join()
     time.sleep(tail)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from warehouse.schema import INDEXES, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"duckdb://{ROOT / 'data' / 'warehouse.duckdb'}"
+#: PostgreSQL advisory lock key held by a batch's write transaction (any constant the app uses for nothing else)
+BATCH_LOCK_KEY = 1012_14
 
 
 def database_url() -> str:
@@ -139,6 +142,19 @@ class Warehouse:
                 raise
             else:
                 con.raw_sql("COMMIT")
+
+    def batch_instant(self, con: Any) -> datetime:
+        """Inside `transaction`: wait until no other connection is writing a batch, then the batch's time (naive UTC).
+
+        Taken once the write lock is held, so batches' times follow the order they commit in: a pull asking for
+        what was loaded after the latest time it saw (`updated_after`) cannot miss a batch that committed later with
+        an earlier time. A DuckDB file's writers are serialised by the gate (one writing process, one writing thread);
+        on PostgreSQL, whose writers do not block one another, a transaction-scoped advisory lock serialises the
+        batch writers of every process (released by the COMMIT or ROLLBACK). Readers are not held by either.
+        """
+        if self._gate is None and self.dialect == "postgres":
+            con.raw_sql(f"SELECT pg_advisory_xact_lock({BATCH_LOCK_KEY})").close()
+        return datetime.now(UTC).replace(tzinfo=None)
 
     def ensure_schema(self) -> None:
         with self._using(write=True) as con:

@@ -11,7 +11,7 @@ import pyarrow as pa
 import warehouse.tables  # noqa: F401 - registers the direction tables in the schema
 from warehouse import scenario_tables
 from warehouse.db import Warehouse
-from warehouse.load import BatchInfo, LoadResult, now_utc
+from warehouse.load import BatchInfo, LoadResult
 from warehouse.schema import REJECTED_ROW, TABLES, table
 
 #: What identifies a row of each table: a row whose key is already stored is not written again, so loading the same
@@ -97,7 +97,6 @@ def write_direction(
         raise ValueError(f"write_direction: unknown table(s) {unknown}; direction tables: {sorted(KEYS)}")
     ensure_tables(wh)
     batch_id = uuid.uuid4().hex
-    loaded_at = now_utc()
     rejected = rejected if rejected is not None else pd.DataFrame()
     fresh = {name: new_rows(wh, name, frame) for name, frame in frames.items()}
     n_valid = sum(len(f) for f in frames.values())
@@ -114,7 +113,7 @@ def write_direction(
             "file_name": [info.file_name],
             "file_hash": [info.file_hash],
             "loaded_by": [info.loaded_by],
-            "loaded_at": [loaded_at],
+            "loaded_at": pa.array([None], pa.timestamp("us")),  # taken once the write lock is held
             "rows_in": [result.rows_in],
             "rows_written": [n_new],
             "rows_unchanged": [result.rows_unchanged],
@@ -122,8 +121,9 @@ def write_direction(
             "outcome": [outcome],
         }
     )
-    with wh.transaction():
-        wh.insert("load_batch", batch)
+    with wh.transaction() as con:
+        at = pa.array([wh.batch_instant(con)], pa.timestamp("us"))
+        wh.insert("load_batch", batch.set_column(batch.schema.get_field_index("loaded_at"), "loaded_at", at))
         for name, rows in fresh.items():
             if len(rows):
                 if "batch_id" in rows.columns:

@@ -80,7 +80,7 @@ def changes_after(wh: Warehouse, after: datetime) -> Changes:
     """Keys of the observations that entered after `after`, and the latest load time among them (or `after`)."""
     batches = batches_after(wh, after)
     if batches.empty:
-        return Changes(pd.DataFrame(columns=["indicator_code", "area_code", "period_start", "freq"]), after)
+        return Changes(pd.DataFrame(columns=["indicator_code", "area_code", "period_start", "freq", "batch_id"]), after)
     return Changes(batch_keys(wh, list(batches["batch_id"])), pd.Timestamp(batches["loaded_at"].max()).to_pydatetime())
 
 

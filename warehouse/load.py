@@ -167,20 +167,27 @@ def write_observations(
 
     What is new is worked out before the write lock is taken (readers of a DuckDB file wait while a writer holds
     it); inside the transaction the data version is checked again and the difference redone only if another load
-    committed in between.
+    committed in between. The batch's time (`loaded_at`, and the vintage of rows that bring none) is taken inside
+    the transaction once the lock is held (`Warehouse.batch_instant`), so batches' times follow their commit order.
     """
     batch_id = uuid.uuid4().hex
-    loaded_at = now_utc()
     stamped = frame["vintage"].isna() if "vintage" in frame.columns else pd.Series(True, index=frame.index)
     stamped = stamped.reset_index(drop=True)
-    rows = _normalise(frame.reset_index(drop=True), batch_id, loaded_at)
+    # a provisional time for the rows without a vintage: whether they are new does not depend on it (see
+    # split_unchanged); the batch's time is taken inside the transaction, once the write lock is held
+    rows = _normalise(frame.reset_index(drop=True), batch_id, now_utc())
     rejected = rejected if rejected is not None else pd.DataFrame()
     version = wh.data_version() if len(rows) else ""
     new_rows = _diff(wh, rows, stamped)
     n_in = rows_in if rows_in is not None else len(rows) + len(rejected)
     with wh.transaction(snapshot=len(new_rows) >= SNAPSHOT_ROWS) as con:
+        loaded_at = wh.batch_instant(con)
         if len(rows) and wh.data_version() != version:
             new_rows = _diff(wh, rows, stamped)
+        if len(new_rows):
+            # rows without a vintage are known from the batch's time: the time it committed in order with others
+            new_rows = new_rows.copy()
+            new_rows.loc[stamped.loc[new_rows.index].to_numpy(), "vintage"] = pd.Timestamp(loaded_at)
         result = _result(batch_id, n_in, len(rows), len(new_rows), rejected)
         wh.insert("load_batch", _batch_row(batch_id, info, loaded_at, result))
         if len(new_rows):

@@ -55,7 +55,7 @@ def _plain_main() -> Iterator[None]:
 
 def _submit(fn: Callable[..., Any], *args: Any) -> Future:
     with _lock, _plain_main():
-        return _submit(fn, *args)
+        return _executor().submit(fn, *args)
 
 
 def _observations(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 
 import pandas as pd
@@ -24,6 +25,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "pg_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(autouse=True)
+def _main_module_back() -> Iterator[None]:
+    """`__main__` as it was before each test: an AppTest run sets it to the page script's module (app.py) and leaves
+    it there, and a process spawned later in the session (the concurrency probe's readers, an upload worker) re-runs
+    `__main__`'s file — the whole app — and dies before doing its work (the probe then waits out its timeouts)."""
+    saved = sys.modules.get("__main__")
+    yield
+    if saved is not None:
+        sys.modules["__main__"] = saved
 
 
 def _label(request: pytest.FixtureRequest) -> str:

@@ -533,8 +533,9 @@ def test_the_connections_page_shows_each_group_received_and_sent(env):
     groups = leader.dataframe[0].value
     planning = groups[groups["Nhóm thông tin"] == "Kế hoạch, đầu tư"].iloc[0]
     assert {"hungyen-system", "hanoi-system"} <= set(planning["Hệ thống đã gửi"].split(", "))
-    # the page shows numbers as Vietnamese text (the one presentation layer): 1.234 is one thousand two hundred...
-    assert planning["Tình trạng"] == "Đúng hạn" and int(str(planning["Dòng nhận trong tháng"]).replace(".", "")) >= 2
+    # the table shows the reader's text (1.234,5), not the number: read it back as a number
+    rows_month = float(planning["Dòng nhận trong tháng"].replace(".", "").replace(",", "."))
+    assert planning["Tình trạng"] == "Đúng hạn" and rows_month >= 2
     assert groups[groups["Nhóm thông tin"] == "Ngân hàng, tiền tệ"].iloc[0]["Tình trạng"] == "Chưa nhận"
     # a province's staff see their own province's rows only: Hà Nội's system is not among theirs
     hungyen = _exchange_page(env, "hungyen")

@@ -44,7 +44,10 @@ def routes(app: FastAPI, ctx: Context) -> None:
         scope = ctx.scope(caller, READ)
         ensure_tables(ctx.wh)
         try:
-            found = runs(lambda spec: execute(spec, ctx.model, scope, ctx.wh, action="api", what="GET scenarios"))
+            # the query is the call's audit record (as GET /api/v1/tasks): action api, the spec, scope and rows
+            found = runs(
+                lambda spec: execute(spec, ctx.model, scope, ctx.wh, action="api", what="GET /api/v1/scenarios")
+            )
         except SemanticError as exc:
             raise Problem(400, exc.message_en, exc.message_vi) from exc
         books = default_playbooks()
@@ -68,7 +71,6 @@ def routes(app: FastAPI, ctx: Context) -> None:
                     "duties": duties,
                 }
             )
-        data.audit_call(ctx, caller.who, "GET /api/v1/scenarios", scope, len(out))
         return out
 
     @app.post("/api/v1/scenarios/{run_id}/reports")

@@ -622,10 +622,15 @@ def test_a_province_system_reports_for_its_own_province_in_a_scenario_run(env):
         fig = wh.execute(table("scenario_figure").filter(lambda t: t.run_id == run_id))
         a = table("audit")
         trail = wh.execute(a.filter(a.what.startswith(f"POST /api/v1/scenarios/{run_id}")).select("who", "what"))
+        listed = wh.execute(a.filter(a.what == "GET /api/v1/scenarios").select("who", "action"))
     finally:
         wh.close()
     assert [(r.area_code, int(r.slot), r.received_by) for r in rep.itertuples()] == [("33", 1, "hungyen-system")]
     assert dict(zip(fig["figure"], fig["value"], strict=True)) == {k: float(v) for k, v in figures.items()}
+    assert set(zip(listed["who"], listed["action"], strict=True)) == {
+        ("hungyen-system", "api"),
+        ("hanoi-system", "api"),
+    }
     assert sorted(zip(trail["who"], trail["what"], strict=True)) == sorted(
         [
             ("hungyen-system", f"POST /api/v1/scenarios/{run_id}/reports -> 200"),

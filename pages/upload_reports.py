@@ -24,7 +24,7 @@ def show(c: ui.Context) -> None:
         st.error(c.t("upload_sit_problems"), icon="⚠️")
         st.dataframe(
             pd.DataFrame(
-                [(row or "", vi if c.lang == "vi" else en) for row, en, vi in problems],
+                [(str(row) if row else "", vi if c.lang == "vi" else en) for row, en, vi in problems],
                 columns=[c.t("col_row"), c.t("col_message")],
             ),
             hide_index=True,

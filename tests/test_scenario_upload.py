@@ -57,14 +57,16 @@ def stored(url: str) -> list[tuple]:
     return sorted((r.area_code, int(r.slot), r.received_by) for r in rep.itertuples())
 
 
-def open_upload() -> AppTest:
+def open_upload(lang: str = "vi") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["persona"] = "hungyen"
+    if lang == "en":
+        at.query_params["lang"] = "en"
     at.run()
     at.switch_page("pages/upload.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.radio(key="upload_kind").options[-1] == "Báo cáo tình huống"
+    assert at.radio(key="upload_kind").options[-1] == ("Báo cáo tình huống" if lang == "vi" else "Situation report")
     at.radio(key="upload_kind").set_value("situation").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -79,7 +81,7 @@ def test_province_staff_send_a_situation_report_file(url):
     assert not at.exception, [e.value for e in at.exception]
     assert [e.value for e in at.error] == ["Tệp có lỗi, chưa gửi báo cáo nào; sửa rồi tải lại:"]
     problems = at.dataframe[0].value
-    assert problems.values.tolist() == [[6, "'x' không phải là số"]]
+    assert problems.values.tolist() == [["6", "'x' không phải là số"]]
     assert not [b for b in at.button if b.key == "upload_sit_send"] and stored(url) == []
 
     # Hưng Yên's report and one for Hà Nội (not the user's province)
@@ -93,6 +95,17 @@ def test_province_staff_send_a_situation_report_file(url):
     assert [s.value for s in at.success] == [f"Đã nhận: {RUN} — damage_6h — 33: kỳ 1, hạn {due:%H:%M %d/%m/%Y}, muộn"]
     assert [e.value for e in at.error] == [f"Bị từ chối: {RUN} — damage_6h — 01: tài khoản không được báo cáo thay 01"]
     assert stored(url) == [("33", 1, "Cán bộ tỉnh Hưng Yên (demo)")]
+
+
+def test_the_outcome_is_said_in_english_too(url):
+    at = open_upload("en")
+    bad = b"run_id,duty,value\nx,y,1\n"
+    at.file_uploader(key="upload_sit_file").set_value(("missing.csv", bad, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == ["The file has problems; no report was sent. Fix them and upload again:"]
+    assert at.dataframe[0].value.values.tolist() == [
+        ["", "missing columns: reporter, figure (need run_id, duty, reporter, figure, value)"]
+    ]
 
 
 def test_the_layout_reader_takes_vietnamese_headers_and_xlsx():

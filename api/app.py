@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from api import changes, data, tasks
+from api import changes, data, scenarios, tasks
 from api.auth import READ, WRITE
 from api.context import Context, Settings
 from api.problems import Problem
@@ -178,6 +178,7 @@ def create_app(settings: Settings, wh: Warehouse | None = None) -> FastAPI:
 
     changes.routes(app, ctx, hub)
     tasks.routes(app, ctx)
+    scenarios.routes(app, ctx)
     return app
 
 

@@ -180,9 +180,7 @@ def run_reading(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from connectors.scenario_reports import receive_report
-    from connectors.scenarios import load_run
-    from semantic.playbook import playbook
+    from connectors.scenario_reports import receive
 
     figures: dict[str, float] = {}
     for item in args.figure:
@@ -195,8 +193,9 @@ def run_report(args: argparse.Namespace) -> int:
             ) from exc
     wh, scope, who = _context(args)
     try:
-        book = playbook(load_run(wh, args.run).scenario, _books(args))
-        got = receive_report(wh, book, args.run, args.duty, args.reporter, _at(args.at), figures, who, scope=scope)
+        got = receive(
+            wh, args.run, args.duty, args.reporter, _at(args.at), figures, who, scope=scope, books=_books(args)
+        )
     except LoadRejected as exc:
         return _rejected(exc)
     state = ("muộn", "late") if got.late else ("đúng hạn", "on time")

@@ -11,7 +11,7 @@ import pandas as pd
 
 from connectors.scenarios import SOURCE, load_run, refuse
 from connectors.task_intake import require_upload
-from semantic.errors import AccessDenied
+from semantic.errors import AccessDenied, SemanticError
 from semantic.playbook import PROVINCES, Playbook
 from semantic.scope import Scope
 from warehouse import audit
@@ -109,3 +109,108 @@ def receive_report(
     result = write_direction(wh, {"scenario_report": report, "scenario_figure": figs}, info)
     audit.record(wh, who, "report", run_id, SOURCE, scope.key() if scope else "", result.rows_written)
     return Received(run_id, duty_code, reporter, slot, due, at > due + timedelta(hours=duty.grace_hours))
+
+
+def receive(
+    wh: Warehouse,
+    run_id: str,
+    duty_code: str,
+    reporter: str,
+    at: datetime,
+    figures: dict[str, float],
+    who: str,
+    *,
+    scope: Scope | None = None,
+    books: dict[str, Playbook] | None = None,
+) -> Received:
+    """The one way a report comes in — the CLI's `report`, the exchange API, the upload page: the run's playbook
+    (semantic/scenarios unless `books`), then receive_report with its rules and the caller's scope."""
+    from semantic.playbook import default_playbooks, playbook
+
+    book = playbook(load_run(wh, run_id).scenario, books if books is not None else default_playbooks())
+    return receive_report(wh, book, run_id, duty_code, reporter, at, figures, who, scope=scope)
+
+
+#: the declared layout of a situation-report file (CSV or XLSX): one row per figure; the rows sharing run, duty and
+#: reporter are one report. Headers in Vietnamese or English.
+REPORT_COLUMNS = {
+    "run_id": ("run_id", "mã lần kích hoạt"),
+    "duty": ("duty", "nghĩa vụ báo cáo"),
+    "reporter": ("reporter", "đơn vị báo cáo"),
+    "figure": ("figure", "chỉ tiêu"),
+    "value": ("value", "giá trị"),
+}
+
+
+@dataclass(frozen=True)
+class ReportIn:
+    """One report read from a file: its run, duty, reporter and figures."""
+
+    run_id: str
+    duty: str
+    reporter: str
+    figures: dict[str, float]
+
+
+def read_report_file(data: bytes, name: str) -> tuple[list[ReportIn], list[tuple[int, str, str]]]:
+    """The reports a file in the declared layout carries, and its problems as (row, English, Vietnamese): a file
+    with any problem is sent as nothing."""
+    import io
+
+    from connectors.textio import decode, sniff_separator
+
+    try:
+        if name.lower().endswith(".xlsx"):
+            raw = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+        else:
+            text, _ = decode(data)
+            raw = pd.read_csv(io.StringIO(text), dtype=str, sep=sniff_separator(text), keep_default_na=False)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix, said so
+        return [], [(0, f"the file cannot be read: {type(exc).__name__}", f"không đọc được tệp: {type(exc).__name__}")]
+    names = {str(c).strip().lower(): c for c in raw.columns}
+    found = {k: next((names[a] for a in alias if a in names), None) for k, alias in REPORT_COLUMNS.items()}
+    lacking = [k for k, col in found.items() if col is None]
+    if lacking:
+        need = ", ".join(REPORT_COLUMNS)
+        return [], [(0, f"missing columns: {', '.join(lacking)} (need {need})", f"thiếu cột: {', '.join(lacking)}")]
+    problems: list[tuple[int, str, str]] = []
+    groups: dict[tuple[str, str, str], dict[str, float]] = {}
+    for i, r in enumerate(raw.fillna("").astype(str).itertuples(index=False), start=2):
+        row = dict(zip(raw.columns, r, strict=True))
+        key = tuple(row[found[k]].strip() for k in ("run_id", "duty", "reporter"))
+        figure, value = row[found["figure"]].strip(), row[found["value"]].strip()
+        if not all(key) or not figure:
+            problems.append(
+                (i, "run_id, duty, reporter and figure are required", "cần đủ mã kích hoạt, nghĩa vụ, đơn vị, chỉ tiêu")
+            )
+            continue
+        try:
+            number = float(value.replace(" ", "").replace(",", "."))
+        except ValueError:
+            problems.append((i, f"'{value[:30]}' is not a number", f"'{value[:30]}' không phải là số"))
+            continue
+        if number < 0:
+            problems.append((i, f"{figure}: a figure cannot be negative", f"{figure}: số liệu không được âm"))
+            continue
+        figures = groups.setdefault(key, {})  # type: ignore[arg-type]
+        if figure in figures:
+            problems.append((i, f"{figure} is given twice for this report", f"{figure} bị lặp trong cùng báo cáo"))
+            continue
+        figures[figure] = number
+    if raw.empty:
+        problems.append((0, "the file has no rows", "tệp không có dòng dữ liệu"))
+    return [ReportIn(*k, figures=f) for k, f in groups.items()], problems
+
+
+def receive_all(
+    wh: Warehouse, reports: list[ReportIn], at: datetime, who: str, *, scope: Scope | None = None
+) -> list[tuple[ReportIn, Received | None, SemanticError | None]]:
+    """Each report of a file through `receive`: recorded, or refused with its reason (the others still go in; a
+    refused one is sent again once fixed)."""
+    out: list[tuple[ReportIn, Received | None, SemanticError | None]] = []
+    for r in reports:
+        try:
+            out.append((r, receive(wh, r.run_id, r.duty, r.reporter, at, r.figures, who, scope=scope), None))
+        except SemanticError as exc:
+            out.append((r, None, exc))
+    return out

@@ -19,6 +19,34 @@ INTAKE_STRINGS: dict[str, tuple[str, str]] = {
     "upload_kind": ("Tệp chứa", "The file holds"),
     "upload_kind_observations": ("Số liệu chỉ tiêu", "Indicator figures"),
     "upload_kind_tasks": ("Nhiệm vụ được giao", "Assigned tasks"),
+    "upload_kind_situation": ("Báo cáo tình huống", "Situation report"),
+    "upload_sit_intro": (
+        "Tải báo cáo tình hình của đơn vị cho một kịch bản đang chạy (CSV hoặc XLSX, một dòng cho mỗi chỉ tiêu). "
+        "Cột: run_id (Mã lần kích hoạt), duty (Nghĩa vụ báo cáo), reporter (Đơn vị báo cáo: mã tỉnh hoặc mã bộ), "
+        "figure (Chỉ tiêu), value (Giá trị: số lũy kế đến nay). Các dòng cùng run_id, duty, reporter là một báo "
+        "cáo; thời điểm nhận là lúc gửi. Cùng quy tắc với `python -m connectors report` và API.",
+        "Upload your unit's situation report for a running scenario (CSV or XLSX, one row per figure). Columns: "
+        "run_id, duty, reporter (a province or agency code), figure, value (totals to now). The rows sharing run_id, "
+        "duty and reporter are one report, received when sent. The same rules as `python -m connectors report` and "
+        "the API.",
+    ),
+    "upload_sit_file": ("Tệp báo cáo tình huống", "Situation report file"),
+    "upload_sit_problems": (
+        "Tệp có lỗi, chưa gửi báo cáo nào; sửa rồi tải lại:",
+        "The file has problems; no report was sent. Fix them and upload again:",
+    ),
+    "upload_sit_ready": ("{n} báo cáo sẵn sàng gửi", "{n} report(s) ready to send"),
+    "upload_sit_send": ("Gửi báo cáo", "Send the reports"),
+    "upload_sit_received": (
+        "Đã nhận: {run} — {duty} — {reporter}: kỳ {slot}, hạn {due}, {state}",
+        "Received: {run} — {duty} — {reporter}: slot {slot}, due {due}, {state}",
+    ),
+    "upload_sit_refused": (
+        "Bị từ chối: {run} — {duty} — {reporter}: {why}",
+        "Refused: {run} — {duty} — {reporter}: {why}",
+    ),
+    "upload_sit_late": ("muộn", "late"),
+    "upload_sit_on_time": ("đúng hạn", "on time"),
     "upload_tasks_intro": (
         "Tải tệp nhiệm vụ Chính phủ, Thủ tướng giao (CSV hoặc XLSX, một dòng cho mỗi nhiệm vụ và cơ quan được giao; "
         "tiêu đề cột tiếng Việt được chấp nhận). Cột bắt buộc: document_number (Số văn bản), document_date (Ngày "

@@ -13,6 +13,7 @@ from connectors.worker import check_upload
 from pages import (
     i18n_intake,  # noqa: F401 - registers this page's strings
     ui,
+    upload_reports,
     upload_tasks,
     upload_template,
 )
@@ -28,13 +29,16 @@ if not c.scope.can_upload:
     st.stop()
 kind = st.radio(
     c.t("upload_kind"),
-    ("observations", "tasks"),
+    ("observations", "tasks", "situation"),
     key="upload_kind",
     horizontal=True,
     format_func=lambda k: c.t(f"upload_kind_{k}"),
 )
 if kind == "tasks":
     upload_tasks.show(c)
+    st.stop()
+if kind == "situation":
+    upload_reports.show(c)
     st.stop()
 st.caption(c.t("upload_intro"))
 if not c.scope.unrestricted:

@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -574,3 +575,68 @@ def test_on_postgresql_push_pull_scope_and_idempotency_behave_the_same(pg_env):
     assert rows(env.pull("hungyen-system", updated_after=new.json()["next_updated_after"])) == []
     leader = rows(env.pull("leader-dashboard", indicator="PUBINV_DISB", **{"from": "2025-01", "to": "2025-01"}))
     assert sorted((r["area_code"], r["value"]) for r in leader) == [("01", 610.0), ("33", 120.5)]
+
+
+# -- situation reports (issue 16) ------------------------------------------------------------------------------------
+
+
+def test_a_province_system_reports_for_its_own_province_in_a_scenario_run(env):
+    from connectors.scenarios import activate
+    from semantic.playbook import playbook
+
+    wh = Warehouse(env.db_url)
+    try:  # a leader activates the storm playbook for Hưng Yên only (the CLI's path, no scope: the system)
+        run_id = activate(wh, playbook("storm_flood"), ("33",), datetime(2025, 9, 20, 6, 0), 3, "Lãnh đạo").run_id
+    finally:
+        wh.close()
+    hy, hn = env.auth("hungyen-system"), env.auth("hanoi-system")
+    listed = GET(f"{env.base}/api/v1/scenarios", headers=hy)
+    assert listed.status_code == 200, listed.text
+    mine = next(r for r in listed.json() if r["run_id"] == run_id)
+    assert (mine["scenario"], mine["areas"], mine["level"], mine["closed_at"]) == ("storm_flood", ["33"], 3, None)
+    damage = next(d for d in mine["duties"] if d["code"] == "damage_6h")
+    assert (damage["reporter"], damage["every_hours"]) == ("provinces", 6)
+    # Hà Nội is not in the run: it does not see it
+    assert run_id not in {r["run_id"] for r in GET(f"{env.base}/api/v1/scenarios", headers=hn).json()}
+
+    figures = {"deaths": 1, "missing": 2, "injured": 5, "houses_damaged": 120, "evacuated": 3400}
+    url = f"{env.base}/api/v1/scenarios/{run_id}/reports"
+    done = POST(url, headers=hy, json={"duty": "damage_6h", "reporter": "33", "figures": figures})
+    assert done.status_code == 200, done.text
+    got = done.json()
+    assert (got["status"], got["reporter"], got["slot"], got["due_at"]) == ("received", "33", 1, "2025-09-20T12:00")
+    assert got["late"] is True  # received now, long after 12:00 + the hour of grace
+    # for another province: 403 as problem JSON, nothing written
+    other = POST(url, headers=hn, json={"duty": "damage_6h", "reporter": "33", "figures": figures})
+    assert other.status_code == 403 and other.headers["content-type"] == "application/problem+json"
+    assert "33" in other.json()["detail_en"] and other.json()["detail_vi"]
+    # a figure the duty does not carry: 422 with the duty's rule, in both languages
+    bad = POST(url, headers=hy, json={"duty": "damage_6h", "reporter": "33", "figures": {"deaths": 1}})
+    assert bad.status_code == 422 and "missing: missing" in bad.json()["detail_en"] and bad.json()["detail_vi"]
+    nope = POST(f"{env.base}/api/v1/scenarios/nope/reports", headers=hy, json={"duty": "damage_6h", "figures": {}})
+    assert nope.status_code == 400  # no reporter: the request itself is invalid
+    body = {"duty": "damage_6h", "reporter": "33", "figures": figures}
+    assert POST(f"{env.base}/api/v1/scenarios/nope-1/reports", headers=hy, json=body).status_code == 404
+
+    wh = Warehouse(env.db_url)
+    try:
+        rep = wh.execute(table("scenario_report").filter(lambda t: t.run_id == run_id))
+        fig = wh.execute(table("scenario_figure").filter(lambda t: t.run_id == run_id))
+        a = table("audit")
+        trail = wh.execute(a.filter(a.what.startswith(f"POST /api/v1/scenarios/{run_id}")).select("who", "what"))
+        listed = wh.execute(a.filter(a.what == "GET /api/v1/scenarios").select("who", "action"))
+    finally:
+        wh.close()
+    assert [(r.area_code, int(r.slot), r.received_by) for r in rep.itertuples()] == [("33", 1, "hungyen-system")]
+    assert dict(zip(fig["figure"], fig["value"], strict=True)) == {k: float(v) for k, v in figures.items()}
+    assert set(zip(listed["who"], listed["action"], strict=True)) == {
+        ("hungyen-system", "api"),
+        ("hanoi-system", "api"),
+    }
+    assert sorted(zip(trail["who"], trail["what"], strict=True)) == sorted(
+        [
+            ("hungyen-system", f"POST /api/v1/scenarios/{run_id}/reports -> 200"),
+            ("hanoi-system", f"POST /api/v1/scenarios/{run_id}/reports -> 403"),
+            ("hungyen-system", f"POST /api/v1/scenarios/{run_id}/reports -> 422"),
+        ]
+    )

@@ -131,3 +131,16 @@ def test_a_batch_started_while_another_process_writes_is_timed_after_that_write(
     loaded = _batch(wh, result.batch_id)["loaded_at"]
     assert pd.Timestamp(loaded) > pd.Timestamp(released), (loaded, released)
     assert _vintages(wh, result.batch_id) == {pd.Timestamp(loaded)}
+
+
+@pytest.mark.parametrize("given", [["2024-01-31 23:59:59"] * 4, ["2024-03-31 23:59:59", None] * 2])
+def test_whole_second_vintages_read_from_a_file_are_written(wh, given):
+    """Vintages held as datetime64[s] (the World Bank reader's, in the seed), all given or beside rows that bring
+    none (those get the batch's time, microseconds and all): the seed failed here with a TypeError once the batch's
+    time was taken inside the transaction."""
+    frame = big_frame(4, seed=31 + len(set(given))).reset_index(drop=True)
+    frame["vintage"] = pd.Series(pd.to_datetime(given)).astype("datetime64[s]")  # as the World Bank reader gives them
+    result = write_observations(wh, frame, BatchInfo(source="whole-seconds"))
+    loaded = pd.Timestamp(_batch(wh, result.batch_id)["loaded_at"])
+    expected = {pd.Timestamp(v) if v else loaded for v in given}
+    assert _vintages(wh, result.batch_id) == expected

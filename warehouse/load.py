@@ -187,6 +187,9 @@ def write_observations(
         if len(new_rows):
             # rows without a vintage are known from the batch's time: the time it committed in order with others
             new_rows = new_rows.copy()
+            # microseconds, as the table stores them: a frame whose vintages were all whole seconds holds them as
+            # datetime64[s], which pandas refuses to give a time with microseconds (the seed failed on it)
+            new_rows["vintage"] = new_rows["vintage"].astype("datetime64[us]")
             new_rows.loc[stamped.loc[new_rows.index].to_numpy(), "vintage"] = pd.Timestamp(loaded_at)
         result = _result(batch_id, n_in, len(rows), len(new_rows), rejected)
         wh.insert("load_batch", _batch_row(batch_id, info, loaded_at, result))

@@ -58,8 +58,9 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def vi_int(text: str) -> int:
-    return int(text.replace(".", ""))
+def vi_int(text: str | int) -> int:
+    """A whole number as a table shows it: Vietnamese text ("1.234") or, in a column kept as numbers, the number."""
+    return int(str(text).replace(".", ""))
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:

@@ -156,14 +156,15 @@ def test_a_damaged_workbook_is_a_problem_not_a_traceback(wh):
     data = _bomb(1_000)
     report = _load(wh, data, "hong.xlsx")
     assert report.outcome == "rejected"
-    assert [(p.row, p.rule) for p in report.problems] == [(0, "workbook")]
+    # an observation file is read by the workbook reader (python-calamine), which names a file it cannot open
+    assert [(p.row, p.rule) for p in report.problems] == [(0, "unreadable")]
     tasks = load_task_file(wh, data, "hong.xlsx", "t")
     assert tasks.outcome == "rejected" and [p.rule for p in tasks.problems] == ["workbook"]
     assert _nothing_written(wh)
 
 
-#: an empty workbook has no canonical header, so it is read as a GSO workbook, whose mapping finds no table in it
-@pytest.mark.parametrize(("name", "data", "rule"), [("empty.csv", b"", "empty"), ("empty.xlsx", None, "mapping")])
+#: an empty workbook has no canonical header, so it is read as a GSO workbook, which names no release month in it
+@pytest.mark.parametrize(("name", "data", "rule"), [("empty.csv", b"", "empty"), ("empty.xlsx", None, "release_month")])
 def test_an_empty_file_is_a_problem_not_a_traceback(wh, name, data, rule):
     if data is None:
         import openpyxl

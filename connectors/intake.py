@@ -143,7 +143,8 @@ def load(
     try:
         report = _load(connector, wh, who, accept_valid, dry_run, scope, registry, today, published_at)
     except LoadRejected as exc:
-        audit.record(wh, who, "load_rejected", name, exc.message_en, scope.key() if scope else "")
+        if wh is not None:  # a dry run of the CLI may check a file without a warehouse: nothing to write to
+            audit.record(wh, who, "load_rejected", name, exc.message_en, scope.key() if scope else "")
         raise
     if report.outcome == "rejected" and not dry_run:
         key = scope.key() if scope else ""

@@ -113,12 +113,17 @@ def _right_period(right: str, year: int) -> tuple[str, int, int] | None:
     return ("year", int(ys[0]), 12) if ys else None
 
 
+_SO = re.compile(r"\bso (?!với)(?=cùng kỳ|năm|tháng|quý|kỳ|kế hoạch|bình quân|cả năm|\d)")
+
+
 def classify(header: str, default_year: int | None = None, release: tuple[int, int] | None = None) -> Column | None:
     """The kind of a data column from its joined header text as a whole; None when it says nothing we know.
 
     `release` (year, month) of the workbook fills a period left without its year ('Tháng 12' in January's release
     is last December's)."""
     t = _words_to_digits(norm(header).replace("so sánh với", "so với"))
+    # 'so' alone is 'so với' ('Năm 2013 so năm 2012 (%)', 'So cùng kỳ năm trước (%)' above 'Tháng 7 năm 2020')
+    t = _SO.sub("so với ", t)
     status = (
         "preliminary" if "sơ bộ" in t else "estimate" if "ước tính" in t or re.search(r"\bước\b", t) else "official"
     )

@@ -59,6 +59,13 @@ class SheetMap(Strict):
     # names (first match of these header words, in order; a header matching none is not loaded)
     measures: dict[str, str] = {}
     units: dict[str, str] = {}  # an indicator's own unit where it is not `unit` (FDI_PROJECTS: dự án)
+    # a table printing each row's unit in a column (industrial products: 'Đơn vị tính' | 'Nghìn tấn', '"' = the
+    # unit above): words of that column's header. A level is then in its row's printed unit (validation converts it
+    # or refuses it by name); a row with no unit printed has its levels left out
+    unit_column: str | None = None
+    # the units a table may print above its figures or in a level column's header (tourist arrivals: 'Nghìn lượt
+    # người' in some years, 'Lượt người' in others): the one printed is the levels' unit; none printed, none loaded
+    printed_units: tuple[str, ...] = ()
     rows: tuple[RowRule, ...]
 
 
@@ -486,9 +493,16 @@ class GsoWorkbookConnector(Connector):
         lines: list[str] = []
         active: RowRule | None = None
         unmatched: list[str] = []
+        unit_col = _unit_column(sheet, rule)
+        col_units = {c.index: _printed_unit(sheet, rule, c.header) for c in wanted} if rule.printed_units else {}
+        row_unit: str | None = None
+        no_unit: list[str] = []
         for i in range(sheet.data_start, len(sheet.grid)):
             row = sheet.grid[i]
-            heads = [c for c in reading.columns if isinstance(row[c.index], str)]
+            if unit_col is not None:
+                printed = row[unit_col].strip() if isinstance(row[unit_col], str) else ""
+                row_unit = row_unit if printed in DITTO else (printed or None)
+            heads = [c for c in reading.columns if isinstance(row[c.index], str) and c.index != unit_col]
             if heads:  # text where figures stand: the header of another table below this one ends this table
                 lines.append(f"  row {i + 1}: a new header ('{row[heads[0].index][:40]}'): the table ends here")
                 break
@@ -535,8 +549,17 @@ class GsoWorkbookConnector(Connector):
                 if c.indicator:  # a `measures` column names its own indicator (and maybe its unit)
                     rec["indicator_code"] = c.indicator
                     rec["unit"] = rule.units.get(c.indicator, rec["unit"])
+                if rec["base"] in ("level", "ytd") and (unit_col is not None or rule.printed_units):
+                    rec["unit"] = row_unit if unit_col is not None else col_units.get(c.index)
+                    if rec["unit"] is None:
+                        no_unit.append(rec["note"])
+                        lines.append(f"  {rec['note']}: no unit printed for it: not loaded")
+                        continue
                 out.append(rec)
         notes = []
+        if no_unit:
+            name = sheet.name.strip()
+            notes.append(f"{name}: {len(no_unit)} level(s) with no unit printed not loaded (first: {no_unit[0]})")
         if unmatched:
             notes.append(
                 f"{sheet.name.strip()}: {len(unmatched)} rows with figures are not in the mapping (not loaded)"
@@ -609,6 +632,31 @@ class GsoWorkbookConnector(Connector):
             self._names[end] = by_name
         hits = self._names[end].get(key, [])
         return hits[0] if len(hits) == 1 else province_code(label) or label
+
+
+#: a unit cell that repeats the unit above it
+DITTO = {'"', "''", "”", "“", "〃", "-nt-", "nt"}
+
+
+def _unit_column(sheet: Sheet, rule: SheetMap) -> int | None:
+    """The column printing each row's unit (`unit_column` words in its header), if the mapping names one."""
+    if rule.unit_column is None:
+        return None
+    width = len(sheet.grid[0]) if sheet.grid else 0
+    return next((j for j in range(width) if fold(rule.unit_column) in fold(sheet.header(j))), None)
+
+
+def _printed_unit(sheet: Sheet, rule: SheetMap, header: str) -> str | None:
+    """The unit of a level column: one of the table's `printed_units` in its header ('Ước tính tháng 12 (Nghìn
+    lượt người)'), else above the figures (a unit line, 'Đơn vị tính: Lượt người'); the longest name wins ('nghìn
+    lượt người' over 'lượt người'). None when none is printed: the figures' size is then unknown."""
+    above = " ".join(str(v) for r in sheet.grid[: sheet.data_start] for v in r if isinstance(v, str))
+    for text in (header, above):
+        key = f" {fold(text)} "
+        for unit in sorted(rule.printed_units, key=lambda u: -len(fold(u))):
+            if f" {fold(unit)} " in key:
+                return unit
+    return None
 
 
 def _agency(label: str, mapping: Mapping) -> str:

@@ -122,7 +122,43 @@ FIXED_CELLS = [
     ("gso_bieu_kt-xh_2023-12.xlsx", "25.FDI", 6, 2, 3188.0, "FDI_PROJECTS", "2023-12", "ytd", "VN"),
     ("gso_bieu_kt-xh_2023-12.xlsx", "25.FDI", 6, 3, 20185.62268022, "FDI_NEW", "2023-12", "ytd", "VN"),
     ("gso_bieu_kt-xh_2023-12.xlsx", "25.FDI", 7 + 1, 3, 3103.92572, "FDI_NEW", "2023-12", "ytd", "22"),
+    # industrial products (each row's unit in the 'Đơn vị tính' column), tourist arrivals (the unit printed above
+    # the table or in the column's header: thousands in 2010 and 2012, persons in March 2011 and in 2024) and the
+    # adjusted FDI capital (printed from March 2019), .xls and .xlsx
+    ("gso_bieu_kt-xh_2010-12.xls", "03SPCN", 40, 3, 8.1, "PROD_ELECTRICITY", "2010-12", "level", "VN"),
+    ("gso_bieu_kt-xh_2010-12.xls", "Du lich", 6, 2, 449.57, "INTL_ARRIVALS", "2010-12", "level", "VN"),
+    ("gso_bieu_kt-xh_2011-03.xls", "03SPCN", 8, 3, 4096.6, "PROD_COAL", "2011-03", "level", "VN"),
+    ("gso_bieu_kt-xh_2011-03.xls", "KQT", 6, 2, 475733.0, "INTL_ARRIVALS", "2011-03", "level", "VN"),
+    ("gso_bieu_kt-xh_2011-03.xls", "KQT", 6, 3, 1511472.0, "INTL_ARRIVALS", "2011-03", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2012-06.xls", "Dulich", 6, 3, 3363.427, "INTL_ARRIVALS", "2012-06", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "3.SPCNthang", 8, 3, 3451.8807450351196, "PROD_COAL", "2024-10", "level", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "3.SPCNthang", 8, 4, 36537.09529750004, "PROD_COAL", "2024-10", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "3.SPCNthang", 37, 3, 38.22296008392716, "PROD_CARS", "2024-10", "level", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "19. KQT", 7, 2, 1274804.0, "INTL_ARRIVALS", "2024-09", "level", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "19. KQT", 7, 3, 1419833.0, "INTL_ARRIVALS", "2024-10", "level", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "19. KQT", 7, 4, 14125149.0, "INTL_ARRIVALS", "2024-10", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "12. FDI", 6, 4, 8348.623736794638, "FDI_ADJ", "2024-10", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "12. FDI", 9, 4, -9.557457, "FDI_ADJ", "2024-10", "ytd", "77"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("name", "cell", "unit"),
+    [
+        ("gso_bieu_kt-xh_2010-12.xls", "Du lich!C7", "nghìn lượt người"),  # '(Nghìn lượt người)' in the header
+        ("gso_bieu_kt-xh_2011-03.xls", "KQT!C7", "lượt người"),  # 'Lượt người' above the table
+        ("gso_bieu_kt-xh_2012-06.xls", "Dulich!D7", "nghìn lượt người"),  # 'Đơn vị tính: Nghìn lượt người'
+        ("gso_bieu_kt-xh_2024-10.xlsx", "19. KQT!D8", "lượt người"),
+        ("gso_bieu_kt-xh_2024-10.xlsx", "3.SPCNthang!D10", "Nghìn tấn"),  # crude oil: '"' under coal's unit
+        ("gso_bieu_kt-xh_2012-06.xls", "03SPCN!D9", "Nghìn tấn"),
+        ("gso_bieu_kt-xh_2024-10.xlsx", "3.SPCNthang!D11", "Triệu m3"),
+    ],
+)
+def test_a_level_carries_the_unit_its_table_prints(corpus, name, cell, unit):
+    """Tourist arrivals are printed in thousands some years and in persons others (475,733 in March 2011, 449.57
+    in December 2010): each figure carries the unit printed with it, which validation converts (units.yml) or
+    refuses by name; a product's unit is its row's ('"' repeats the unit above)."""
+    assert _record(corpus, name, cell)["unit"] == unit
 
 
 @pytest.mark.parametrize(
@@ -180,6 +216,9 @@ def test_headline_tables_are_read_in_every_era(corpus):
     ("header", "kind", "year", "month"),
     [
         ("Quý IV năm 2023 so với cùng kỳ năm trước (%)", "quarter_yoy", 2023, 12),  # not 'quý I'
+        ("Năm 2013 so năm 2012 (%)", "ytd_yoy", 2013, 12),  # 'so' alone (products, December 2013), not a level
+        ("So cùng kỳ năm trước (%) Tháng 7 năm 2020", "month_yoy", 2020, 7),  # tourism, July 2020
+        ("So cùng kỳ năm trước (%) 7 tháng năm 2020", "ytd_yoy", 2020, 7),
         ("Bình quân quý IV năm 2023 so với cùng kỳ năm trước", "quarter_yoy", 2023, 12),
         ("Quý I năm 2023 so với cùng kỳ", "ytd_yoy", 2023, 3),
         ("Năm 2024 so với năm 2023", "ytd_yoy", 2024, 12),

@@ -56,6 +56,9 @@ class Check:
     today: date
     scope: Scope | None = None
     wh: Warehouse | None = None  # what is stored already (vintage rules); None: checked against the batch alone
+    #: a backfill of past releases, loaded in release order: a release may be inserted behind a later vintage
+    #: already stored (another source's revision of the same month), since that is what it was when it came out
+    history: bool = False
     units: Units = field(default_factory=load_units)
     f: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: list[Problem] = field(default_factory=list)

@@ -113,6 +113,50 @@ def _right_period(right: str, year: int) -> tuple[str, int, int] | None:
     return ("year", int(ys[0]), 12) if ys else None
 
 
+_EN_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve").split()
+_EN_MONTHS = ("january february march april may june july august september october november december").split()
+_EN_ORDINAL = {"first": "i", "1st": "i", "second": "ii", "2nd": "ii", "third": "iii", "3rd": "iii", "fourth": "iv",
+               "4th": "iv"}  # fmt: skip
+#: the English edition's header words (September 2020: 'Estimate September 2020', '9 months of 2020 versus same
+#: period last year', 'September 2020 versus: August 2020', '3rd quarter of 2020'), said in the Vietnamese grammar's
+#: words; a header with none of them is left as it is
+_EN_WORD = re.compile(
+    r"\b(versus|compared? (?:to|with)|months?|quarter|estimated?|preliminary|performance|accumulation|"
+    + "|".join(m for m in _EN_MONTHS if m != "may")  # 'may' is Vietnamese too (may mặc)
+    + r")\b"
+)
+_EN = (
+    (r"\b(?:compared? (?:to|with)|versus|vs\.?)\s*:?", " so với "),
+    (r"\b(?:the )?same period(?: of)?(?: last year| previous year)?", " cùng kỳ năm trước "),
+    (r"\b(?:last|previous) month\b", " tháng trước "),
+    (r"\bbase (?:year|period)\b", " kỳ gốc "),
+    (r"\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter\b", lambda m: f" quý {_EN_ORDINAL[m.group(1)]} "),
+    (r"\bquarter (iv|i{1,3}|[1-4])\b", lambda m: f" quý {m.group(1)} "),
+    (r"\b(" + "|".join(_EN_NUMBERS) + r")\b(?= months?\b)", lambda m: str(_EN_NUMBERS.index(m.group(1)) + 1)),
+    (r"\b(\d{1,2}) months?\b", lambda m: f" {m.group(1)} tháng "),
+    (r"\b(" + "|".join(_EN_MONTHS) + r")\b", lambda m: f" tháng {_EN_MONTHS.index(m.group(1)) + 1} "),
+    (r"\bestimated?\b|\bestimation\b", " ước tính "),
+    (r"\bpreliminary\b", " sơ bộ "),
+    (r"\b(?:whole|full) year\b", " cả năm "),
+    (r"\byear (\d{4})\b", lambda m: f" năm {m.group(1)} "),
+    (r"\baverage\b", " bình quân "),
+    (r"\bplan\b", " kế hoạch "),
+    (r"\bstructure\b", " cơ cấu "),
+    (r"\bvalue\b", " trị giá "),
+    (r"\bvolume\b", " lượng "),
+)
+
+
+def english(text: str) -> str:
+    """An English-edition header in the grammar's Vietnamese words (unchanged when it has no English period word)."""
+    t = norm(text)
+    if not _EN_WORD.search(t):
+        return text
+    for rx, to in _EN:
+        t = re.sub(rx, to, t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
 _SO = re.compile(r"\bso (?!với)(?=cùng kỳ|năm|tháng|quý|kỳ|kế hoạch|bình quân|cả năm|\d)")
 
 
@@ -121,7 +165,7 @@ def classify(header: str, default_year: int | None = None, release: tuple[int, i
 
     `release` (year, month) of the workbook fills a period left without its year ('Tháng 12' in January's release
     is last December's)."""
-    t = _words_to_digits(norm(header).replace("so sánh với", "so với"))
+    t = _words_to_digits(norm(english(header)).replace("so sánh với", "so với"))
     # 'so' alone is 'so với' ('Năm 2013 so năm 2012 (%)', 'So cùng kỳ năm trước (%)' above 'Tháng 7 năm 2020')
     t = _SO.sub("so với ", t)
     status = (

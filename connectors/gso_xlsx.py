@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from connectors.base import ROW, Batch, Connector, Problem, file_problem
 from connectors.codes import KnownCodes
-from connectors.gso_headers import Column, classify, fold, title_period
+from connectors.gso_headers import Column, classify, english, fold, title_period
 from connectors.gso_names import province_code, tidy
 from connectors.gso_read import RawSheet, Unreadable, read_sheets
 from semantic.strict import Strict, parse, read_yaml
@@ -227,6 +227,9 @@ def table_kind(title: str) -> str:
     t = fold(title)
     if re.search(r"\bcac quy\b|\bquy (i|ii|iii|iv) (nam \d{4}|va nam)", t) and not re.search(r"\bthang\b", t):
         return "quarterly"
+    # the English edition: 'IIP of every quarter in 2020', 'Exports of goods in the quarters of 2020'
+    if re.search(r"\bevery quarter\b|\bquarters of\b", t) and not re.search(r"\bmonths?\b", t):
+        return "quarterly"
     if re.search(r"(?<!thang )\b5 nam\b|\bnam 20\d\d 20\d\d\b", t):
         return "annual"
     return "monthly"
@@ -261,10 +264,21 @@ class ColumnReading:
 _CUTOFF = re.compile(r"từ 0?1/0?1\s*-\s*(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
+_CUTOFF_EN = re.compile(r"from january 0?1 to ([a-z]+) (\d{1,2}),? (\d{4})")
+_MONTH_NAMES = "january february march april may june july august september october november december".split()
+
+
 def cutoff(title: str) -> tuple[int, int] | None:
-    """(year, month) of a year-to-date table's cut-off day: 'từ 01/01- 20/12/2023' -> (2023, 12)."""
-    m = _CUTOFF.search(re.sub(r"\s+", " ", title.lower()))
-    return (int(m.group(3)), int(m.group(2))) if m and 1 <= int(m.group(2)) <= 12 else None
+    """(year, month) of a year-to-date table's cut-off day: 'từ 01/01- 20/12/2023' -> (2023, 12); the English
+    edition's 'from January 01 to September 20, 2020' -> (2020, 9)."""
+    t = re.sub(r"\s+", " ", title.lower())
+    m = _CUTOFF.search(t)
+    if m:
+        return (int(m.group(3)), int(m.group(2))) if 1 <= int(m.group(2)) <= 12 else None
+    m = _CUTOFF_EN.search(t)
+    if m and m.group(1) in _MONTH_NAMES:
+        return int(m.group(3)), _MONTH_NAMES.index(m.group(1)) + 1
+    return None
 
 
 @dataclass
@@ -346,7 +360,7 @@ class GsoWorkbookConnector(Connector):
                 )
             elif col.kind not in rule.columns:
                 out.append(ColumnReading(j, head, col, False, f"{col.what}: the mapping loads no {col.kind}"))
-            elif rule.require is not None and fold(rule.require) not in fold(head):
+            elif rule.require is not None and fold(rule.require) not in fold(english(head)):
                 out.append(ColumnReading(j, head, col, False, f"{col.what}: not '{rule.require}'"))
             else:
                 out.append(ColumnReading(j, head, col, True, f"{col.what} -> {rule.columns[col.kind]}"))

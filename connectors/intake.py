@@ -132,6 +132,7 @@ def load(
     registry: Registry | None = None,
     today: date | None = None,
     published_at: object = None,
+    history: bool = False,
 ) -> LoadReport:
     """Check every batch of `connector`; write the valid rows in one transaction unless anything is wrong (or
     `accept_valid`, which keeps the rejected rows with their reasons). Nothing is written on `dry_run`. Refusals
@@ -141,7 +142,7 @@ def load(
         audit.refused(wh, who, f"load {name}".strip(), "no upload rights", scope=scope.key())
         raise AccessDenied("your account may not load data", "tài khoản của bạn không có quyền tải dữ liệu lên")
     try:
-        report = _load(connector, wh, who, accept_valid, dry_run, scope, registry, today, published_at)
+        report = _load(connector, wh, who, accept_valid, dry_run, scope, registry, today, published_at, history)
     except LoadRejected as exc:
         if wh is not None:  # a dry run of the CLI may check a file without a warehouse: nothing to write to
             audit.record(wh, who, "load_rejected", name, exc.message_en, scope.key() if scope else "")
@@ -168,6 +169,7 @@ def _load(
     registry: Registry | None,
     today: date | None,
     published_at: object,
+    history: bool = False,
 ) -> LoadReport:
     data = getattr(connector, "data", None)
     if isinstance(data, bytes):  # files; a pull's rows are bounded below
@@ -186,7 +188,7 @@ def _load(
     for batch in batches:
         if published_at is not None and batch.published_at is None:
             batch.published_at = published_at
-        checked = validate(batch, registry, codes, today, scope, wh=wh)
+        checked = validate(batch, registry, codes, today, scope, wh=wh, history=history)
         report.rows_in += len(batch.records)
         report.problems += checked.problems
         report.notes += batch.notes

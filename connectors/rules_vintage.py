@@ -102,7 +102,7 @@ def _against_stored(c: Check, wh: Warehouse, live: pd.Series, vintage: pd.Series
         at = [v for t, v in known if t == mine]
         if at and not _same(at[0], value):
             conflict[idx] = f"{at[0]:g}"
-        elif not at and max(t for t, _ in known) > mine:
+        elif not at and max(t for t, _ in known) > mine and not c.history:
             before[idx] = _when(max(t for t, _ in known))
     c.flag(
         pd.Index(list(conflict)),

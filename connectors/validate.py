@@ -92,6 +92,7 @@ def validate(
     scope: Scope | None = None,
     rules: tuple[Rule, ...] = DEFAULT_RULES,
     wh: Warehouse | None = None,
+    history: bool = False,
 ) -> Checked:
     f = batch.records.copy()
     if ROW not in f:  # a file with no rows at all (an empty CSV or sheet): its problem is the file's
@@ -105,7 +106,9 @@ def validate(
             [v if has(v) and str(v).strip() else None for v in batch.records["value"]], index=f.index, dtype=object
         )
     most = limits().problems
-    check = Check(batch, registry, codes, today or date.today(), scope, wh, f=f, problems=list(batch.problems))
+    check = Check(
+        batch, registry, codes, today or date.today(), scope, wh, history=history, f=f, problems=list(batch.problems)
+    )
     check.max_problems = most
     stopped = False
     if not batch.problems:

@@ -57,7 +57,8 @@ class Check:
     scope: Scope | None = None
     wh: Warehouse | None = None  # what is stored already (vintage rules); None: checked against the batch alone
     #: a backfill of past releases, loaded in release order: a release may be inserted behind a later vintage
-    #: already stored (another source's revision of the same month), since that is what it was when it came out
+    #: already stored (another source's revision of the same month), since that is what it was when it came out,
+    #: and its levels are not compared with the warehouse's recent level (rule_scale), which is their future
     history: bool = False
     units: Units = field(default_factory=load_units)
     f: pd.DataFrame = field(default_factory=pd.DataFrame)

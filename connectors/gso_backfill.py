@@ -141,7 +141,7 @@ def history(wh: Warehouse, folder: Path, source: str = "GSO") -> tuple[pd.DataFr
             if b.problems or not len(b.records):
                 continue
             b.published_at = day
-            checked = validate(b, registry, codes, None, None)
+            checked = validate(b, registry, codes, None, None, history=True)
             problems += checked.problems
             frame = checked.valid.copy()
             if len(frame):  # validation keeps the records' index: the cell each figure was read from

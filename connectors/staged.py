@@ -12,8 +12,9 @@ A clean row is canonical straight from SQL; the valid rows never become a pandas
 (`warehouse.load.write_staged`) reads them from the stage (DuckDB: Parquet into the warehouse's transaction;
 PostgreSQL: COPY).
 
-What takes this path (`staged_file`): a CSV file in the canonical columns, UTF-8, without quote characters (row
-numbers are line numbers then) and without blank lines; anything else is read by connectors/files.py as before.
+What takes this path: a CSV file in the canonical columns, UTF-8, without a line break inside a quoted field (row
+numbers are then line numbers: checked by counting both) and without blank lines, at least DIEUHANH_STAGED_BYTES
+(default 1 MB) large; anything else is read by connectors/files.py as before.
 Memory: the stage is a DuckDB file in a temporary folder with `memory_limit` (DIEUHANH_LOAD_MEMORY, default 1GB)
 and `temp_directory` beside it, so the engine spills rather than grows.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
 import hashlib
 import os
 import re
@@ -52,7 +54,7 @@ from semantic.scope import Scope
 from warehouse.lineage import period_end
 
 #: files at least this large take the staged path (smaller ones are checked row by row: a few ms either way)
-STAGED_BYTES_DEFAULT = 5_000_000
+STAGED_BYTES_DEFAULT = 1_000_000
 #: control characters and every character Python's str.strip() removes besides the space: a row holding one is
 #: left to the row-by-row rules (the control-character rule, and trimming exactly as Python trims)
 _ODD = r"[\x00-\x1f\x7f-\x{a0}\x{1680}\x{2000}-\x{200b}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}]"
@@ -115,6 +117,7 @@ class Prescan:
     sep: str
     names: list[str]
     header_line: str
+    lines: int  # lines in the file: one per record when no quoted field holds a line break
 
 
 def prescan(path: Path, encoding: str | None, sep: str | None) -> Prescan:
@@ -125,13 +128,14 @@ def prescan(path: Path, encoding: str | None, sep: str | None) -> Prescan:
     decoder = codecs.getincrementaldecoder("utf-8")()
     head = b""
     tail = b""
+    lines, last = 0, b"\n"
     with path.open("rb") as fh:
         while chunk := fh.read(16 << 20):
             digest.update(chunk)
             if len(head) < 65536:
                 head += chunk[: 65536 - len(head)]
-            if b'"' in chunk:
-                raise Ineligible("quoted fields")
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
             joined = tail + chunk
             if b"\n\n" in joined or b"\n\r\n" in joined or re.search(rb"\r(?!\n)", joined[:-1]):
                 raise Ineligible("blank lines or bare carriage returns")
@@ -151,8 +155,8 @@ def prescan(path: Path, encoding: str | None, sep: str | None) -> Prescan:
 
     used = sniff_separator(text, sep)
     first = text.splitlines()[0]
-    names = [_header(n) for n in first.split(used)]
-    return Prescan(digest.hexdigest(), used, names, first)
+    names = [_header(n) for n in next(csv.reader([first], delimiter=used))]
+    return Prescan(digest.hexdigest(), used, names, first, lines + (last != b"\n"))
 
 
 @contextlib.contextmanager
@@ -184,13 +188,16 @@ def stage_raw(con: duckdb.DuckDBPyConnection, path: Path, scan: Prescan) -> list
     try:
         con.execute(
             f"""CREATE TABLE raw0 AS SELECT {picks} FROM read_csv(?, delim = ?, header = false, skip = 1,
-                auto_detect = false, columns = {spec}, quote = '', escape = '', null_padding = true,
+                auto_detect = false, columns = {spec}, quote = '"', escape = '"', null_padding = true,
                 strict_mode = true)""",
             [str(path), scan.sep],
         )
         con.execute(f"CREATE TABLE raw AS SELECT rowid + 2 AS {ROW}, * FROM raw0 WHERE NOT ({blank}) ORDER BY rowid")
+        records = con.execute("SELECT count(*) FROM raw0").fetchone()[0]
     except duckdb.Error as exc:
         raise Ineligible(f"the engine's reader: {exc}") from exc
+    if records + 1 != scan.lines:  # a quoted line break: row numbers would not be line numbers
+        raise Ineligible("a quoted field holds a line break")
     con.execute("DROP TABLE raw0")
     return [c for c in cols if c in CANONICAL]
 
@@ -541,7 +548,7 @@ def screen(
         WITH v AS (SELECT c.*, c.num * c.factor + c."offset" AS value FROM c1 c),
         d AS (SELECT v.*, CASE WHEN start IS NULL THEN 1 ELSE count(*) OVER (PARTITION BY ind, area, agency, cat,
                 start, frequency, base) END AS copies FROM v)
-        SELECT c.*, (
+        SELECT c.*, coalesce((
           NOT c.odd AND c.ind IS NOT NULL AND c.area IS NOT NULL AND c.per IS NOT NULL AND c.val IS NOT NULL
           AND c.frequency IS NOT NULL AND c.start IS NOT NULL
           AND (c.pfreq = c.frequency OR (c.pfreq = 'Y' AND c.frequency IN ('2Y', '5Y', '10Y')))
@@ -553,7 +560,7 @@ def screen(
           AND c.status IS NOT NULL
           AND NOT (c.pub_raw IS NOT NULL AND c.vintage IS NULL)
           AND NOT coalesce(c.vintage > TIMESTAMP '{now.isoformat()}', false)
-          AND NOT (c.base = 'level' AND (c.value < c.pmin OR c.value > c.pmax))
+          AND NOT (c.base = 'level' AND (coalesce(c.value < c.pmin, false) OR coalesce(c.value > c.pmax, false)))
           AND NOT (c.base IN ({rate}) AND c.value < -100 AND (c.pmin IS NULL OR c.pmin >= 0))
           AND NOT (c.base IN ({rate}) AND c.kind = 'index' AND abs(c.value) > 100)
           AND NOT c.out_of_scope
@@ -571,7 +578,7 @@ def screen(
                AND k.cat IS NOT DISTINCT FROM c.cat AND k.start = c.start AND k.frequency = c.frequency
                AND k.base = c.base AND k.latest >= c.vintage)'''
         }
-        ) AS clean, ? AS source
+        ), false) AS clean, ? AS source
         FROM d c""",
         [source],
     )

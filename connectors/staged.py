@@ -26,7 +26,6 @@ import contextlib
 import csv
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -50,14 +49,18 @@ from connectors.rules_scale import FACTOR
 from connectors.units import RATE_BASES, load_units, norm
 from connectors.validate import Checked, validate
 from semantic.registry import Registry
+from semantic.safetext import has_control
 from semantic.scope import Scope
 from warehouse.lineage import period_end
+from warehouse.schema import OBSERVATION_KEY
 
 #: files at least this large take the staged path (smaller ones are checked row by row: a few ms either way)
 STAGED_BYTES_DEFAULT = 1_000_000
 #: control characters and every character Python's str.strip() removes besides the space: a row holding one is
 #: left to the row-by-row rules (the control-character rule, and trimming exactly as Python trims)
 _ODD = r"[\x00-\x1f\x7f-\x{a0}\x{1680}\x{2000}-\x{200b}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}]"
+#: semantic.safetext.CONTROL as RE2 writes it
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
 _NUMBER = r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
 #: canonical valid rows as the stage holds them (the order the warehouse's observation table takes them in)
 VALID_COLUMNS = (
@@ -121,34 +124,36 @@ class Prescan:
 
 
 def prescan(path: Path, encoding: str | None, sep: str | None) -> Prescan:
-    """One streamed pass: the file's hash, and whether the staged path reads it as the row reader would."""
+    """One streamed pass: the file's hash and its lines, and whether the staged path reads it as the row reader
+    would (UTF-8 itself is checked by DuckDB's reader, which refuses anything else)."""
     if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
         raise Ineligible("a declared encoding other than UTF-8")
     digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
     head = b""
     tail = b""
-    lines, last = 0, b"\n"
+    lines, last, cr, crlf = 0, b"\n", 0, 0
     with path.open("rb") as fh:
         while chunk := fh.read(16 << 20):
             digest.update(chunk)
             if len(head) < 65536:
                 head += chunk[: 65536 - len(head)]
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
             joined = tail + chunk
-            if b"\n\n" in joined or b"\n\r\n" in joined or re.search(rb"\r(?!\n)", joined[:-1]):
-                raise Ineligible("blank lines or bare carriage returns")
-            tail = joined[-2:]
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                raise Ineligible("not UTF-8") from exc
+            if b"\n\n" in joined or b"\n\r\n" in joined:
+                raise Ineligible("blank lines")
+            lines += chunk.count(b"\n")
+            cr += chunk.count(b"\r")
+            crlf += joined.count(b"\r\n") - tail.count(b"\r\n")
+            tail, last = joined[-2:], chunk[-1:]
+    if cr != crlf:
+        raise Ineligible("a carriage return that does not end a line")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise Ineligible("UTF-16")
     try:
-        decoder.decode(b"", final=True)
+        text = head.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError as exc:
-        raise Ineligible("not UTF-8") from exc
-    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+        if len(head) < 65536 or exc.start < len(head) - 4:
+            raise Ineligible("not UTF-8") from exc
+        text = head[: exc.start].decode("utf-8").lstrip("\ufeff")  # a character cut by the head's end
     if not text.strip():
         raise Ineligible("empty")
     from connectors.textio import sniff_separator
@@ -168,6 +173,7 @@ def stage_connection() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
         con.execute(f"SET memory_limit = '{load_memory()}'")
         con.execute(f"SET temp_directory = '{folder / 'spill'}'")
         con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")
         yield con, folder
     finally:
         con.close()
@@ -179,27 +185,24 @@ def _q(name: str) -> str:
 
 
 def stage_raw(con: duckdb.DuckDBPyConnection, path: Path, scan: Prescan) -> list[str]:
-    """The file's data rows as text in table `raw` (`_row`: the line number), canonical columns by name."""
+    """The file's data rows as text, as read, in table `raw` (line number: rowid + 2); canonical columns by name,
+    a missing canonical column as NULL."""
     cols = [n if n in CANONICAL else f"_x{i}" for i, n in enumerate(scan.names)]
     spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
-    text_cols = [c for c in cols if c in CANONICAL and c != "value"]
-    picks = ", ".join(f"nfc_normalize({_q(c)}) AS {_q(c)}" if c in text_cols else _q(c) for c in cols)
-    blank = " AND ".join(f"coalesce(trim({_q(c)}), '') = ''" for c in cols)
+    missing = ", ".join(f"NULL::VARCHAR AS {_q(c)}" for c in CANONICAL if c not in cols)
     try:
         con.execute(
-            f"""CREATE TABLE raw0 AS SELECT {picks} FROM read_csv(?, delim = ?, header = false, skip = 1,
-                auto_detect = false, columns = {spec}, quote = '"', escape = '"', null_padding = true,
-                strict_mode = true)""",
+            f"""CREATE TABLE raw AS SELECT *{", " + missing if missing else ""} FROM read_csv(?, delim = ?,
+                header = false, skip = 1, auto_detect = false, columns = {spec}, quote = '"', escape = '"',
+                null_padding = true, strict_mode = true)""",
             [str(path), scan.sep],
         )
-        con.execute(f"CREATE TABLE raw AS SELECT rowid + 2 AS {ROW}, * FROM raw0 WHERE NOT ({blank}) ORDER BY rowid")
-        records = con.execute("SELECT count(*) FROM raw0").fetchone()[0]
+        records = con.execute("SELECT count(*) FROM raw").fetchone()[0]
     except duckdb.Error as exc:
         raise Ineligible(f"the engine's reader: {exc}") from exc
     if records + 1 != scan.lines:  # a quoted line break: row numbers would not be line numbers
         raise Ineligible("a quoted field holds a line break")
-    con.execute("DROP TABLE raw0")
-    return [c for c in cols if c in CANONICAL]
+    return cols
 
 
 def infer_decimal(con: duckdb.DuckDBPyConnection, sep: str) -> str:
@@ -233,16 +236,14 @@ def infer_decimal(con: duckdb.DuckDBPyConnection, sep: str) -> str:
 
 # -- distinct values, judged by the rules' own helpers ----------------------------------------------------------
 
+_TYPES = {"s": pa.string(), "d": pa.date32(), "f": pa.float64(), "b": pa.bool_(), "t": pa.timestamp("us")}
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, schema: pa.Schema) -> None:
-    def values(field: pa.Field) -> list:
-        col = frame[field.name] if field.name in frame else pd.Series([None] * len(frame), dtype=object)
-        if pa.types.is_floating(field.type):
-            return [None if v is None or pd.isna(v) else float(v) for v in col]
-        return [None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in col.astype(object)]
 
-    table = pa.table({f.name: pa.array(values(f), f.type) for f in schema}, schema=schema)
-    con.register(f"{name}_arrow", table)
+def _table(con: duckdb.DuckDBPyConnection, name: str, columns: str, rows: list[tuple]) -> None:
+    """A small table from Python rows; `columns` is "name:type ..." (s string, d date, f float, b bool, t time)."""
+    fields = [c.split(":") for c in columns.split()]
+    data = {n: pa.array([r[i] for r in rows], _TYPES[t]) for i, (n, t) in enumerate(fields)}
+    con.register(f"{name}_arrow", pa.table(data))
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_arrow")
     con.unregister(f"{name}_arrow")
 
@@ -251,147 +252,102 @@ def _distinct(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
 
 
+def _odd(v: Any) -> bool:
+    return isinstance(v, str) and has_control(v) is not None
+
+
+def _text(v: Any) -> str | None:
+    """connectors.check.text of one cell: stripped, None when blank."""
+    return str(v).strip() or None if v is not None else None
+
+
 def _maps(
     con: duckdb.DuckDBPyConnection,
-    cols: list[str],
     registry: Registry,
     codes: KnownCodes,
     scope: Scope | None,
-    published_at: Any,
     batch_name: str,
 ) -> None:
-    has = set(cols)
-
-    def col(name: str) -> str:
-        return f"nullif(trim({_q(name)}), '')" if name in has else "NULL::VARCHAR"
-
-    area = (
-        "CASE WHEN regexp_full_match(trim(area_code), '\\d') THEN '0' || trim(area_code) "
-        "ELSE nullif(trim(area_code), '') END"
-    )
-    con.execute(
-        f"""CREATE TABLE n AS SELECT {ROW}, {col("indicator_code")} AS ind, {area} AS area,
-            {col("agency_code")} AS agency, {col("category")} AS cat, {col("period")} AS per,
-            {col("value")} AS val, {col("base")} AS base_raw, {col("unit")} AS unit_raw,
-            {col("status")} AS status_raw, {col("published_at")} AS pub_raw,
-            ({" OR ".join(f"coalesce(regexp_matches({_q(c)}, '{_ODD}'), false)" for c in cols) or "false"}) AS odd
-            FROM raw"""
-    )
-    # the registry
-    inds = list(registry.indicators.values())
-    _register(
-        con,
-        "reg",
-        pd.DataFrame(
-            {
-                "code": [i.code for i in inds],
-                "frequency": [i.frequency for i in inds],
-                "breakdown": [i.breakdown for i in inds],
-                "kind": [i.kind for i in inds],
-                "pmin": [i.plausible.min for i in inds],
-                "pmax": [i.plausible.max for i in inds],
-            }
-        ),
-        pa.schema(
-            [
-                ("code", pa.string()),
-                ("frequency", pa.string()),
-                ("breakdown", pa.string()),
-                ("kind", pa.string()),
-                ("pmin", pa.float64()),
-                ("pmax", pa.float64()),
-            ]
-        ),
-    )
-    # periods
-    pers = [r[0] for r in _distinct(con, "SELECT DISTINCT per FROM n WHERE per IS NOT NULL")]
-    parsed = {p: parse_period(p) for p in pers}
-    good = [(p, g) for p, g in parsed.items() if g]
-    _register(
-        con,
-        "pmap",
-        pd.DataFrame({"per": [p for p, _ in good], "start": [g[0] for _, g in good], "pfreq": [g[1] for _, g in good]}),
-        pa.schema([("per", pa.string()), ("start", pa.date32()), ("pfreq", pa.string())]),
-    )
-    # bases offered by each indicator
-    pairs = _distinct(con, "SELECT DISTINCT ind, base_raw FROM n WHERE ind IS NOT NULL")
+    """Small tables keyed by the cells as read: what the rules make of each distinct value (a cell with a control
+    character is in none of them: its row is left to the rules)."""
+    one = {
+        c: [v for (v,) in _distinct(con, f"SELECT DISTINCT {_q(c)} FROM raw WHERE {_q(c)} IS NOT NULL")]
+        for c in ("indicator_code", "area_code", "agency_code", "period", "status", "published_at")
+    }
     rows = []
-    for ind, raw in pairs:
-        base = "level" if raw is None else raw.strip().lower()
-        i = registry.indicators.get(ind)
-        ok = base in BASES and (i is None or base == "level" or base in set(i.comparisons) | set(i.published))
-        rows.append((ind, raw, base, ok))
-    _register(
+    for raw in one["indicator_code"]:
+        i = registry.indicators.get(_text(raw)) if not _odd(raw) else None
+        if i is not None:
+            rows.append((raw, i.code, i.frequency, i.breakdown, i.kind, i.plausible.min, i.plausible.max))
+    _table(con, "imap", "raw:s ind:s frequency:s breakdown:s kind:s pmin:f pmax:f", rows)
+    known_areas = set(codes.areas["code"])
+    rows = []
+    for raw in one["area_code"]:
+        code = _text(pad_area(raw))
+        if not _odd(raw) and code in known_areas:
+            rows.append((raw, code))
+    _table(con, "amap_code", "raw:s area:s", rows)
+    known_agencies = set(codes.agencies["code"])
+    rows = []
+    for raw in one["agency_code"]:
+        code = _text(raw)
+        if not _odd(raw) and (code is None or code in known_agencies):
+            rows.append((raw, code))
+    _table(con, "gmap_code", "raw:s agency:s", rows)
+    rows = []
+    for raw in one["period"]:
+        got = parse_period(_text(raw)) if not _odd(raw) and _text(raw) else None
+        if got:
+            rows.append((raw, got[0], got[1]))
+    _table(con, "pmap", "raw:s start:d pfreq:s", rows)
+    rows = []
+    for raw in one["status"]:
+        t = _text(raw)
+        if not _odd(raw) and (t is None or norm(t) in STATUSES):
+            rows.append((raw, STATUSES[norm(t)] if t else "official"))
+    rows.append((None, "official"))
+    _table(con, "smap", "raw:s status:s", rows)
+    rows = []
+    for raw in one["published_at"]:
+        t = _text(raw)
+        when = pd.to_datetime(t, errors="coerce") if t else None
+        if not _odd(raw) and (t is None or (not pd.isna(when) and when.tzinfo is None)):
+            rows.append((raw, when.to_pydatetime() if t else None))
+    _table(con, "vmap", "raw:s vintage:t", rows)
+    # bases offered by each indicator, and units with their declared conversions
+    rows = []
+    for ind_raw, raw in _distinct(
         con,
-        "bmap",
-        pd.DataFrame(rows, columns=["ind", "base_raw", "base", "ok"]),
-        pa.schema([("ind", pa.string()), ("base_raw", pa.string()), ("base", pa.string()), ("ok", pa.bool_())]),
-    )
-    # units and their declared conversions
+        "SELECT DISTINCT r.indicator_code, r.base FROM raw r SEMI JOIN imap i ON r.indicator_code = i.raw",
+    ):
+        if _odd(raw):
+            continue
+        i = registry.indicators[_text(ind_raw)]
+        t = _text(raw)
+        base = "level" if t is None else t.lower()
+        if base in BASES and (base == "level" or base in set(i.comparisons) | set(i.published)):
+            rows.append((ind_raw, raw, base))
+    _table(con, "bmap", "ind_raw:s raw:s base:s", rows)
     units = load_units()
     rows = []
-    for ind, base, unit in _distinct(
+    for ind_raw, base_raw, base, raw in _distinct(
         con,
-        "SELECT DISTINCT n.ind, b.base, n.unit_raw FROM n JOIN bmap b ON n.ind = b.ind "
-        "AND n.base_raw IS NOT DISTINCT FROM b.base_raw WHERE n.unit_raw IS NOT NULL",
+        "SELECT DISTINCT r.indicator_code, r.base, b.base, r.unit FROM raw r JOIN bmap b "
+        "ON r.indicator_code = b.ind_raw AND r.base IS NOT DISTINCT FROM b.raw",
     ):
-        i = registry.indicators.get(ind)
-        conv = units.conversion(unit, i.unit, i.unit_en, base) if i is not None else None
-        if conv is not None:
-            rows.append((ind, base, unit, conv.factor, conv.offset))
-    _register(
-        con,
-        "umap",
-        pd.DataFrame(rows, columns=["ind", "base", "unit_raw", "factor", "offset"]),
-        pa.schema(
-            [
-                ("ind", pa.string()),
-                ("base", pa.string()),
-                ("unit_raw", pa.string()),
-                ("factor", pa.float64()),
-                ("offset", pa.float64()),
-            ]
-        ),
-    )
-    # statuses
-    rows = [
-        (s, STATUSES[norm(s)])
-        for (s,) in _distinct(con, "SELECT DISTINCT status_raw FROM n WHERE status_raw IS NOT NULL")
-        if norm(s) in STATUSES
-    ]
-    _register(
-        con,
-        "smap",
-        pd.DataFrame(rows, columns=["status_raw", "status"]),
-        pa.schema([("status_raw", pa.string()), ("status", pa.string())]),
-    )
-    # vintages
-    rows = []
-    for (v,) in _distinct(con, "SELECT DISTINCT pub_raw FROM n WHERE pub_raw IS NOT NULL"):
-        t = pd.to_datetime(v, errors="coerce")
-        if not pd.isna(t) and t.tzinfo is None:
-            rows.append((v, t.to_pydatetime()))
-    _register(
-        con,
-        "vmap",
-        pd.DataFrame(rows, columns=["pub_raw", "vintage"]),
-        pa.schema([("pub_raw", pa.string()), ("vintage", pa.timestamp("us"))]),
-    )
-    # period ends, and areas and agencies valid at them
-    con.execute(
-        """CREATE TABLE rowsel AS SELECT n.*, r.frequency, p.start, p.pfreq FROM n
-           LEFT JOIN reg r ON n.ind = r.code LEFT JOIN pmap p ON n.per = p.per"""
-    )
-    ends = _distinct(
-        con, "SELECT DISTINCT start, frequency FROM rowsel WHERE start IS NOT NULL AND frequency IS NOT NULL"
-    )
-    emap = {(s, f): period_end(s, f) for s, f in ends}
-    _register(
-        con,
-        "emap",
-        pd.DataFrame([(s, f, e) for (s, f), e in emap.items()], columns=["start", "frequency", "period_end"]),
-        pa.schema([("start", pa.date32()), ("frequency", pa.string()), ("period_end", pa.date32())]),
-    )
+        if _odd(raw):
+            continue
+        i = registry.indicators[_text(ind_raw)]
+        t = _text(raw)
+        conv = units.conversion(t, i.unit, i.unit_en, base) if t is not None else None
+        if t is None or conv is not None:
+            rows.append((ind_raw, base_raw, raw, conv.factor if conv else 1.0, conv.offset if conv else 0.0))
+    _table(con, "umap", "ind_raw:s base_raw:s raw:s factor:f offset:f", rows)
+    # period ends, and areas and agencies valid at them (at the indicator's frequency, as the rules read them)
+    freqs = {f for (f,) in _distinct(con, "SELECT DISTINCT frequency FROM imap")}
+    starts = {s for (s,) in _distinct(con, "SELECT DISTINCT start FROM pmap")}
+    ends = {(s, f): period_end(s, f) for s in starts for f in freqs}
+    _table(con, "emap", "start:d frequency:s period_end:d", [(s, f, e) for (s, f), e in ends.items()])
 
     def spans(frame: pd.DataFrame) -> dict[str, list[tuple[Any, Any]]]:
         out: dict[str, list[tuple[Any, Any]]] = {}
@@ -400,75 +356,49 @@ def _maps(
         return out
 
     area_spans, agency_spans = spans(codes.areas), spans(codes.agencies)
-    rows = [
-        (a, s, f, any(x <= emap[(s, f)] < y for x, y in area_spans.get(a, ())))
-        for a, s, f in _distinct(
-            con,
-            "SELECT DISTINCT area, start, frequency FROM rowsel WHERE area IS NOT NULL AND start IS NOT NULL "
-            "AND frequency IS NOT NULL",
-        )
-    ]
-    _register(
+    combos = _distinct(
         con,
-        "amap",
-        pd.DataFrame(rows, columns=["area", "start", "frequency", "ok"]),
-        pa.schema([("area", pa.string()), ("start", pa.date32()), ("frequency", pa.string()), ("ok", pa.bool_())]),
+        """SELECT DISTINCT a.area, p.start, i.frequency FROM raw r JOIN imap i ON r.indicator_code = i.raw
+           JOIN amap_code a ON r.area_code = a.raw JOIN pmap p ON r.period = p.raw""",
     )
-    rows = [
-        (a, s, f, any(x <= emap[(s, f)] < y for x, y in agency_spans.get(a, ())))
-        for a, s, f in _distinct(
-            con,
-            "SELECT DISTINCT agency, start, frequency FROM rowsel WHERE agency IS NOT NULL AND start IS NOT NULL "
-            "AND frequency IS NOT NULL",
-        )
-    ]
-    _register(
+    rows = [(a, s, f) for a, s, f in combos if any(x <= ends[(s, f)] < y for x, y in area_spans.get(a, ()))]
+    _table(con, "amap", "area:s start:d frequency:s", rows)
+    combos = _distinct(
         con,
-        "gmap",
-        pd.DataFrame(rows, columns=["agency", "start", "frequency", "ok"]),
-        pa.schema([("agency", pa.string()), ("start", pa.date32()), ("frequency", pa.string()), ("ok", pa.bool_())]),
+        """SELECT DISTINCT g.agency, p.start, i.frequency FROM raw r JOIN imap i ON r.indicator_code = i.raw
+           JOIN gmap_code g ON r.agency_code = g.raw JOIN pmap p ON r.period = p.raw WHERE g.agency IS NOT NULL""",
     )
+    rows = [(a, s, f) for a, s, f in combos if any(x <= ends[(s, f)] < y for x, y in agency_spans.get(a, ()))]
+    _table(con, "gmap", "agency:s start:d frequency:s", rows)
     # the sender's scope: rule_scope itself over the distinct (indicator, area, agency, period) of the file
     bad: list[tuple] = []
     if scope is not None and not scope.unrestricted:
-        combos = con.execute(
-            "SELECT DISTINCT ind, area, agency, start, frequency FROM rowsel WHERE ind IS NOT NULL AND start IS NOT "
-            "NULL AND frequency IS NOT NULL"
-        ).df()
+        combos = _distinct(
+            con,
+            """SELECT DISTINCT i.ind, a.area, g.agency, p.start, i.frequency FROM raw r
+               JOIN imap i ON r.indicator_code = i.raw JOIN amap_code a ON r.area_code = a.raw
+               JOIN pmap p ON r.period = p.raw LEFT JOIN gmap_code g ON r.agency_code = g.raw""",
+        )
         frame = pd.DataFrame(
             {
-                "indicator_code": combos["ind"].astype(object),
-                "area_code": combos["area"].astype(object),
-                "agency_code": combos["agency"].astype(object).where(combos["agency"].notna(), None),
-                "_ind": [registry.indicators.get(i) for i in combos["ind"]],
-                "_start": [pd.Timestamp(s).date() for s in combos["start"]],
-                "_freq": combos["frequency"].astype(object),
+                "indicator_code": pd.Series([c[0] for c in combos], dtype=object),
+                "area_code": pd.Series([c[1] for c in combos], dtype=object),
+                "agency_code": pd.Series([c[2] for c in combos], dtype=object),
+                "_ind": pd.Series([registry.indicators.get(c[0]) for c in combos], dtype=object),
+                "_start": pd.Series([c[3] for c in combos], dtype=object),
+                "_freq": pd.Series([c[4] for c in combos], dtype=object),
                 ROW: range(len(combos)),
             }
         )
         probe = Check(Batch("", batch_name, "", frame), registry, codes, date.today(), scope, f=frame)
         probe.max_problems = len(frame) * 3 + 1
         rule_scope(probe)
-        bad = [tuple(combos.loc[i, ["ind", "area", "agency", "start", "frequency"]]) for i in sorted(probe.bad)]
-    _register(
-        con,
-        "xmap",
-        pd.DataFrame(bad, columns=["ind", "area", "agency", "start", "frequency"]),
-        pa.schema(
-            [
-                ("ind", pa.string()),
-                ("area", pa.string()),
-                ("agency", pa.string()),
-                ("start", pa.date32()),
-                ("frequency", pa.string()),
-            ]
-        ),
-    )
+        bad = [combos[i] for i in sorted(probe.bad)]
+    _table(con, "xmap", "ind:s area:s agency:s start:d frequency:s", bad)
 
 
 def screen(
     con: duckdb.DuckDBPyConnection,
-    registry: Registry,
     codes: KnownCodes,
     wh: Any,
     today: date,
@@ -476,161 +406,138 @@ def screen(
     decimal: str,
     published_at: Any,
     source: str,
-) -> None:
-    """Table `cand`: every row with its canonical values and `clean` (no rule can flag it)."""
-    num = "replace(replace(val, chr(160), ''), ' ', '')"
+) -> int:
+    """Table `cand`: every data row with its canonical values and `clean` (no rule can flag it), and `dup`, the
+    keys more than one row gives. Returns the rows read (blank lines aside, as the row reader skips them)."""
+    num = "replace(replace(r.value, chr(160), ''), ' ', '')"
     parsed = f"replace(replace({num}, '.', ''), ',', '.')" if decimal == "," else num
     default = "NULL::TIMESTAMP" if published_at is None else f"TIMESTAMP '{pd.Timestamp(published_at).isoformat()}'"
     now = datetime.combine(today, datetime.max.time())
     rate = ", ".join(f"'{b}'" for b in RATE_BASES if b != "base_year")
-    con.execute(
-        f"""CREATE TABLE c1 AS SELECT s.{ROW}, s.ind, s.area, s.agency, s.cat, s.start, s.frequency, s.odd,
-          s.per, s.val, s.unit_raw, s.status_raw, s.pub_raw, s.pfreq,
-          b.base, b.ok AS base_ok, r.breakdown, r.kind, r.pmin, r.pmax,
-          regexp_full_match({num}, '{_NUMBER}') AS num_ok,
-          TRY_CAST({parsed} AS DOUBLE) AS num,
-          coalesce(u.factor, CASE WHEN s.unit_raw IS NULL THEN 1.0 END) AS factor,
-          coalesce(u.offset, CASE WHEN s.unit_raw IS NULL THEN 0.0 END) AS "offset",
-          CASE WHEN s.status_raw IS NULL THEN 'official' ELSE st.status END AS status,
-          CASE WHEN s.pub_raw IS NULL THEN {default} ELSE v.vintage END AS vintage,
-          a.ok AS area_ok, g.ok AS agency_ok, x.ind IS NOT NULL AS out_of_scope, e.period_end
-        FROM rowsel s
-        LEFT JOIN reg r ON s.ind = r.code
-        LEFT JOIN bmap b ON s.ind = b.ind AND s.base_raw IS NOT DISTINCT FROM b.base_raw
-        LEFT JOIN umap u ON s.ind = u.ind AND b.base = u.base AND s.unit_raw = u.unit_raw
-        LEFT JOIN smap st ON s.status_raw = st.status_raw
-        LEFT JOIN vmap v ON s.pub_raw = v.pub_raw
-        LEFT JOIN amap a ON s.area = a.area AND s.start = a.start AND s.frequency = a.frequency
-        LEFT JOIN gmap g ON s.agency = g.agency AND s.start = g.start AND s.frequency = g.frequency
-        LEFT JOIN emap e ON s.start = e.start AND s.frequency = e.frequency
-        LEFT JOIN xmap x ON s.ind = x.ind AND s.area IS NOT DISTINCT FROM x.area
-             AND s.agency IS NOT DISTINCT FROM x.agency AND s.start = x.start AND s.frequency = x.frequency"""
-    )
-    con.execute("DROP TABLE rowsel")
-    con.execute("DROP TABLE n")
-    # the series' recent levels (the scale rule), and what is stored for keys the file dates itself
-    inds = [
-        r[0] for r in con.execute("SELECT DISTINCT ind FROM c1 WHERE ind IS NOT NULL AND base = 'level'").fetchall()
-    ]
-    levels = codes.levels(tuple(sorted(inds))) if codes.levels is not None and inds else pd.DataFrame()
-    lv = pd.DataFrame(
-        {
-            "ind": levels.get("indicator_code", pd.Series(dtype=object)),
-            "area": levels.get("area_code", pd.Series(dtype=object)),
-            "agency": levels.get("agency_code", pd.Series(dtype=object)),
-            "cat": levels.get("category", pd.Series(dtype=object)),
-            "frequency": levels.get("freq", pd.Series(dtype=object)),
-            "level": levels.get("level", pd.Series(dtype=float)),
-        }
-    )
-    for c in ("agency", "cat"):
-        lv[c] = lv[c].where(lv[c].notna(), None)
-    _register(
-        con,
-        "lv",
-        lv,
-        pa.schema(
-            [
-                ("ind", pa.string()),
-                ("area", pa.string()),
-                ("agency", pa.string()),
-                ("cat", pa.string()),
-                ("frequency", pa.string()),
-                ("level", pa.float64()),
-            ]
-        ),
-    )
-    stored_max = _stored_vintages(con, wh)
     floor = pd.Timestamp(today) - pd.Timedelta(days=backdate_days())
-    backdated = f"AND NOT coalesce(c.vintage < TIMESTAMP '{floor.isoformat()}', false)" if scope is not None else ""
+    backdated = f"AND NOT coalesce(vintage < TIMESTAMP '{floor.isoformat()}', false)" if scope is not None else ""
+    blank = " AND ".join(f"coalesce(trim(r.{_q(c)}), '') = ''" for c in [*CANONICAL, *_extra(con)])
+    odd_free = "NOT coalesce(regexp_matches({c}, '{p}'), false)"
+    rows_sql = f"""SELECT r.rowid + 2 AS {ROW},
+          i.ind, a.area, g.agency, nfc_normalize(nullif(trim(r.category), '')) AS cat, p.start, i.frequency,
+          b.base, e.period_end, st.status,
+          coalesce(v.vintage, {default}) AS vintage,
+          TRY_CAST({parsed} AS DOUBLE) * u.factor + u."offset" AS value,
+          (i.raw IS NOT NULL AND a.raw IS NOT NULL AND p.raw IS NOT NULL AND b.ind_raw IS NOT NULL
+           AND u.ind_raw IS NOT NULL AND st.status IS NOT NULL
+           AND (r.agency_code IS NULL OR g.raw IS NOT NULL) AND (r.published_at IS NULL OR v.raw IS NOT NULL)
+           AND (g.agency IS NULL OR (gv.agency IS NOT NULL AND i.breakdown = 'agency'))
+           AND (r.category IS NULL OR ({odd_free.format(c="r.category", p=_ODD)}
+                AND (trim(r.category) = '' OR i.breakdown = 'category')))
+           AND (r.note IS NULL OR {odd_free.format(c="r.note", p=_CONTROL)})
+           AND av.area IS NOT NULL
+           AND (p.pfreq = i.frequency OR (p.pfreq = 'Y' AND i.frequency IN ('2Y', '5Y', '10Y')))
+           AND p.start <= DATE '{today.isoformat()}'
+           AND coalesce(regexp_full_match({num}, '{_NUMBER}'), false)
+           AND coalesce(isfinite(TRY_CAST({parsed} AS DOUBLE)), false)
+           AND x.ind IS NULL) AS ok,
+          i.pmin, i.pmax, i.kind
+        FROM raw r
+        LEFT JOIN imap i ON r.indicator_code = i.raw
+        LEFT JOIN amap_code a ON r.area_code = a.raw
+        LEFT JOIN gmap_code g ON r.agency_code = g.raw
+        LEFT JOIN pmap p ON r.period = p.raw
+        LEFT JOIN bmap b ON r.indicator_code = b.ind_raw AND r.base IS NOT DISTINCT FROM b.raw
+        LEFT JOIN umap u ON r.indicator_code = u.ind_raw AND r.base IS NOT DISTINCT FROM u.base_raw
+             AND r.unit IS NOT DISTINCT FROM u.raw
+        LEFT JOIN smap st ON r.status IS NOT DISTINCT FROM st.raw
+        LEFT JOIN vmap v ON r.published_at = v.raw
+        LEFT JOIN emap e ON p.start = e.start AND i.frequency = e.frequency
+        LEFT JOIN amap av ON a.area = av.area AND p.start = av.start AND i.frequency = av.frequency
+        LEFT JOIN gmap gv ON g.agency = gv.agency AND p.start = gv.start AND i.frequency = gv.frequency
+        LEFT JOIN xmap x ON i.ind = x.ind AND a.area = x.area AND g.agency IS NOT DISTINCT FROM x.agency
+             AND p.start = x.start AND i.frequency = x.frequency
+        WHERE NOT ({blank})"""
+    # the series' recent levels (the scale rule), and what is stored for keys the file dates itself
+    extra_joins, extra_conditions = "", ""
+    inds = [r[0] for r in _distinct(con, "SELECT DISTINCT ind FROM imap")]
+    levels = codes.levels(tuple(sorted(inds))) if codes.levels is not None and inds else pd.DataFrame()
+    if len(levels):
+        _table(
+            con,
+            "lv",
+            "ind:s area:s agency:s cat:s frequency:s level:f",
+            [
+                (r[0], r[1], _none(r[2]), _none(r[3]), r[4], float(r[5]))
+                for r in levels[["indicator_code", "area_code", "agency_code", "category", "freq", "level"]]
+                .astype(object)
+                .itertuples(index=False, name=None)
+                if not pd.isna(r[5]) and r[5] != 0
+            ],
+        )
+        extra_joins += """LEFT JOIN lv ON c.base = 'level' AND lv.ind = c.ind AND lv.area = c.area
+            AND lv.agency IS NOT DISTINCT FROM c.agency AND lv.cat IS NOT DISTINCT FROM c.cat
+            AND lv.frequency = c.frequency"""
+        extra_conditions += f"""AND NOT coalesce(c.value <> 0 AND (abs(c.value / lv.level) >= {FACTOR}
+            OR abs(c.value / lv.level) <= {1 / FACTOR}), false)"""
+    if _stored_vintages(con, wh, published_at is not None):
+        extra_joins += """ LEFT JOIN stored_keys k ON k.ind = c.ind AND k.area = c.area
+            AND k.agency IS NOT DISTINCT FROM c.agency AND k.cat IS NOT DISTINCT FROM c.cat AND k.start = c.start
+            AND k.frequency = c.frequency AND k.base = c.base"""
+        extra_conditions += " AND NOT coalesce(c.vintage IS NOT NULL AND k.latest >= c.vintage, false)"
     con.execute(
-        f"""CREATE TABLE cand AS
-        WITH v AS (SELECT c.*, c.num * c.factor + c."offset" AS value FROM c1 c),
-        d AS (SELECT v.*, CASE WHEN start IS NULL THEN 1 ELSE count(*) OVER (PARTITION BY ind, area, agency, cat,
-                start, frequency, base) END AS copies FROM v)
-        SELECT c.*, coalesce((
-          NOT c.odd AND c.ind IS NOT NULL AND c.area IS NOT NULL AND c.per IS NOT NULL AND c.val IS NOT NULL
-          AND c.frequency IS NOT NULL AND c.start IS NOT NULL
-          AND (c.pfreq = c.frequency OR (c.pfreq = 'Y' AND c.frequency IN ('2Y', '5Y', '10Y')))
-          AND c.start <= DATE '{today.isoformat()}'
-          AND coalesce(c.num_ok, false) AND c.num IS NOT NULL AND isfinite(c.num)
-          AND coalesce(c.base_ok, false) AND c.factor IS NOT NULL
-          AND coalesce(c.area_ok, false) AND (c.agency IS NULL OR coalesce(c.agency_ok, false))
-          AND (c.agency IS NULL OR c.breakdown = 'agency') AND (c.cat IS NULL OR c.breakdown = 'category')
-          AND c.status IS NOT NULL
-          AND NOT (c.pub_raw IS NOT NULL AND c.vintage IS NULL)
-          AND NOT coalesce(c.vintage > TIMESTAMP '{now.isoformat()}', false)
-          AND NOT (c.base = 'level' AND (coalesce(c.value < c.pmin, false) OR coalesce(c.value > c.pmax, false)))
-          AND NOT (c.base IN ({rate}) AND c.value < -100 AND (c.pmin IS NULL OR c.pmin >= 0))
-          AND NOT (c.base IN ({rate}) AND c.kind = 'index' AND abs(c.value) > 100)
-          AND NOT c.out_of_scope
-          AND c.copies = 1
-          AND NOT coalesce(c.vintage < c.start, false) {backdated}
-          AND NOT EXISTS (SELECT 1 FROM lv WHERE lv.ind = c.ind AND lv.area = c.area
-               AND lv.agency IS NOT DISTINCT FROM c.agency AND lv.cat IS NOT DISTINCT FROM c.cat
-               AND lv.frequency = c.frequency AND c.base = 'level' AND lv.level IS NOT NULL AND lv.level <> 0
-               AND c.value <> 0 AND (abs(c.value / lv.level) >= {FACTOR} OR abs(c.value / lv.level) <= {1 / FACTOR}))
-          {
-            ""
-            if not stored_max
-            else '''AND NOT EXISTS (SELECT 1 FROM stored_keys k WHERE c.vintage IS NOT NULL
-               AND k.ind = c.ind AND k.area = c.area AND k.agency IS NOT DISTINCT FROM c.agency
-               AND k.cat IS NOT DISTINCT FROM c.cat AND k.start = c.start AND k.frequency = c.frequency
-               AND k.base = c.base AND k.latest >= c.vintage)'''
-        }
-        ), false) AS clean, ? AS source
-        FROM d c""",
+        f"""CREATE TABLE cand AS WITH c AS ({rows_sql}) SELECT c.{ROW}, c.ind AS indicator_code, c.area AS area_code,
+          c.agency AS agency_code, c.cat AS category, c.start AS period_start, c.period_end, c.frequency AS freq,
+          c.base, c.value, c.status, ?::VARCHAR AS source, c.vintage,
+          hash(c.ind, c.area, c.agency, c.cat, c.start, c.frequency, c.base) AS k,
+          coalesce(c.ok
+            AND NOT coalesce(c.vintage > TIMESTAMP '{now.isoformat()}', false)
+            AND NOT (c.base = 'level' AND (coalesce(c.value < c.pmin, false) OR coalesce(c.value > c.pmax, false)))
+            AND NOT (c.base IN ({rate}) AND c.value < -100 AND (c.pmin IS NULL OR c.pmin >= 0))
+            AND NOT (c.base IN ({rate}) AND c.kind = 'index' AND abs(c.value) > 100)
+            AND NOT coalesce(c.vintage < c.start, false) {backdated.replace("vintage", "c.vintage")}
+            {extra_conditions}, false) AS clean
+        FROM c {extra_joins}""",
         [source],
     )
-    con.execute("DROP TABLE c1")
+    rows_in = con.execute("SELECT count(*) FROM cand").fetchone()[0]
+    # a key given twice: the whole group goes to the duplicate rule (a hash collision only sends more rows there)
+    con.execute("CREATE TABLE dup AS SELECT k FROM cand WHERE period_start IS NOT NULL GROUP BY k HAVING count(*) > 1")
+    return rows_in
 
 
-def _stored_vintages(con: duckdb.DuckDBPyConnection, wh: Any) -> bool:
+def _none(v: Any) -> Any:
+    return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+
+
+def _extra(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        c
+        for (c,) in _distinct(
+            con,
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'raw' AND starts_with(column_name, '_x')",
+        )
+    ]
+
+
+def _stored_vintages(con: duckdb.DuckDBPyConnection, wh: Any, dated: bool) -> bool:
     """`stored_keys`: the latest stored vintage per key, for the keys of rows that carry a vintage (the vintage
     rules compare those with what is stored); False when there are none."""
     if wh is None:
         return False
     probe = con.execute(
-        "SELECT DISTINCT ind, start FROM c1 WHERE vintage IS NOT NULL AND ind IS NOT NULL AND start IS NOT NULL"
-    ).df()
-    if probe.empty:
+        f"""SELECT DISTINCT i.ind, p.start FROM raw r JOIN imap i ON r.indicator_code = i.raw
+            JOIN pmap p ON r.period = p.raw {"" if dated else "WHERE r.published_at IS NOT NULL"}"""
+    ).fetchall()
+    if not probe:
         return False
     from warehouse.load import existing_rows
 
     stored = existing_rows(
-        wh, pd.DataFrame({"indicator_code": probe["ind"], "period_start": pd.to_datetime(probe["start"]).dt.date})
+        wh, pd.DataFrame({"indicator_code": [p[0] for p in probe], "period_start": [p[1] for p in probe]})
     )
     if stored.empty:
         return False
-    frame = pd.DataFrame(
-        {
-            "ind": stored["indicator_code"].astype(object),
-            "area": stored["area_code"].astype(object),
-            "agency": stored["agency_code"].astype(object).where(stored["agency_code"].notna(), None),
-            "cat": stored["category"].astype(object).where(stored["category"].notna(), None),
-            "start": pd.to_datetime(stored["period_start"]).dt.date,
-            "frequency": stored["freq"].astype(object),
-            "base": stored["base"].astype(object),
-            "vintage": pd.to_datetime(stored["vintage"]),
-        }
-    )
-    _register(
-        con,
-        "stored_all",
-        frame,
-        pa.schema(
-            [
-                ("ind", pa.string()),
-                ("area", pa.string()),
-                ("agency", pa.string()),
-                ("cat", pa.string()),
-                ("start", pa.date32()),
-                ("frequency", pa.string()),
-                ("base", pa.string()),
-                ("vintage", pa.timestamp("us")),
-            ]
-        ),
-    )
+    rows = [
+        (r[0], r[1], _none(r[2]), _none(r[3]), pd.Timestamp(r[4]).date(), r[5], r[6], pd.Timestamp(r[7]))
+        for r in stored[[*OBSERVATION_KEY, "vintage"]].astype(object).itertuples(index=False, name=None)
+    ]
+    _table(con, "stored_all", "ind:s area:s agency:s cat:s start:d frequency:s base:s vintage:t", rows)
     con.execute(
         "CREATE TABLE stored_keys AS SELECT ind, area, agency, cat, start, frequency, base, max(vintage) AS latest "
         "FROM stored_all GROUP BY ALL"
@@ -641,12 +548,14 @@ def _stored_vintages(con: duckdb.DuckDBPyConnection, wh: Any) -> bool:
 def suspicious_batch(
     con: duckdb.DuckDBPyConnection, cols: list[str], name: str, source: str, sha: str, decimal: str, published_at: Any
 ) -> Batch:
-    """The suspicious rows as the row reader gives them (text as read, area codes padded), for `validate`."""
-    picks = ", ".join(f"r.{_q(c)}" for c in cols)
+    """The suspicious rows as the row reader gives them (text as read, in NFC, area codes padded), for `validate`."""
+    present = [c for c in CANONICAL if c in cols]
+    picks = ", ".join(f"nfc_normalize(r.{_q(c)}) AS {_q(c)}" for c in present)
     records = con.execute(
-        f"SELECT {picks}, r.{ROW} FROM raw r SEMI JOIN cand c ON r.{ROW} = c.{ROW} AND NOT c.clean ORDER BY r.{ROW}"
+        f"""SELECT {picks}, c.{ROW} FROM cand c JOIN raw r ON r.rowid + 2 = c.{ROW}
+            WHERE NOT c.clean OR c.k IN (SELECT k FROM dup) ORDER BY c.{ROW}"""
     ).df()
-    for c in cols:
+    for c in present:
         records[c] = records[c].astype(object).where(records[c].notna(), None)
     if "area_code" in records:
         records["area_code"] = records["area_code"].map(pad_area)
@@ -655,53 +564,58 @@ def suspicious_batch(
 
 
 def stage_valid(con: duckdb.DuckDBPyConnection, checked: Checked | None) -> None:
-    """Table `valid` (VALID_COLUMNS): the clean rows, and the suspicious rows the rules let through."""
+    """View `valid` (VALID_COLUMNS): the clean rows, and the suspicious rows the rules let through."""
+    rest = []
+    if checked is not None and not checked.valid.empty:
+        v = checked.valid
+        for r in (
+            v[
+                [
+                    "indicator_code",
+                    "area_code",
+                    "agency_code",
+                    "category",
+                    "period_start",
+                    "freq",
+                    "base",
+                    "value",
+                    "status",
+                    "source",
+                    "vintage",
+                ]
+            ]
+            .astype(object)
+            .itertuples(index=False, name=None)
+        ):
+            start = pd.Timestamp(r[4]).date()
+            rest.append(
+                (
+                    r[0],
+                    r[1],
+                    _none(r[2]),
+                    _none(r[3]),
+                    start,
+                    period_end(start, r[5]),
+                    r[5],
+                    r[6],
+                    float(r[7]),
+                    r[8],
+                    r[9],
+                    None if pd.isna(r[10]) else pd.Timestamp(r[10]).to_pydatetime(),
+                )
+            )
+    _table(
+        con,
+        "valid_rest",
+        "indicator_code:s area_code:s agency_code:s category:s period_start:d period_end:d freq:s base:s value:f "
+        "status:s source:s vintage:t",
+        rest,
+    )
+    cols = ", ".join(VALID_COLUMNS)
     con.execute(
-        """CREATE TABLE valid AS SELECT ind AS indicator_code, area AS area_code, agency AS agency_code,
-           cat AS category, start AS period_start, period_end, frequency AS freq, base, value, status, source,
-           vintage FROM cand WHERE clean ORDER BY _row"""
+        f"""CREATE VIEW valid AS SELECT {cols} FROM cand WHERE clean AND k NOT IN (SELECT k FROM dup)
+            UNION ALL SELECT {cols} FROM valid_rest"""
     )
-    if checked is None or checked.valid.empty:
-        return
-    v = checked.valid
-    frame = pd.DataFrame(
-        {
-            "indicator_code": v["indicator_code"].astype(object),
-            "area_code": v["area_code"].astype(object),
-            "agency_code": v["agency_code"].astype(object),
-            "category": v["category"].astype(object),
-            "period_start": [pd.Timestamp(s).date() for s in v["period_start"]],
-            "period_end": [
-                period_end(pd.Timestamp(s).date(), f) for s, f in zip(v["period_start"], v["freq"], strict=True)
-            ],
-            "freq": v["freq"].astype(object),
-            "base": v["base"].astype(object),
-            "value": pd.to_numeric(v["value"]).astype(float),
-            "status": v["status"].astype(object),
-            "source": v["source"].astype(object),
-            "vintage": pd.to_datetime(v["vintage"]),
-        }
-    )
-    for c in ("agency_code", "category"):
-        frame[c] = frame[c].where(frame[c].notna(), None)
-    schema = pa.schema(
-        [
-            ("indicator_code", pa.string()),
-            ("area_code", pa.string()),
-            ("agency_code", pa.string()),
-            ("category", pa.string()),
-            ("period_start", pa.date32()),
-            ("period_end", pa.date32()),
-            ("freq", pa.string()),
-            ("base", pa.string()),
-            ("value", pa.float64()),
-            ("status", pa.string()),
-            ("source", pa.string()),
-            ("vintage", pa.timestamp("us")),
-        ]
-    )
-    _register(con, "valid_rest", frame, schema)
-    con.execute("INSERT INTO valid SELECT * FROM valid_rest")
 
 
 @dataclass
@@ -741,15 +655,14 @@ def check_file(
     if problems:
         raise Ineligible("the header has problems: the row reader names them")
     cols = stage_raw(con, path, scan)
-    rows_in = con.execute("SELECT count(*) FROM raw").fetchone()[0]
-    if rows_in == 0:
-        raise Ineligible("no data rows")
-    check_rows(rows_in, name)
     if decimal == decimals.AUTO:
         decimal = infer_decimal(con, scan.sep)
     notes = [f"encoding utf-8, separator {scan.sep!r}, decimal {decimal!r}"]
-    _maps(con, cols, registry, codes, scope, published_at, name)
-    screen(con, registry, codes, wh, today, scope, decimal, published_at, source)
+    _maps(con, registry, codes, scope, name)
+    rows_in = screen(con, codes, wh, today, scope, decimal, published_at, source)
+    if rows_in == 0:
+        raise Ineligible("no data rows: the row reader names the problem")
+    check_rows(rows_in, name)
     batch = suspicious_batch(con, cols, name, source, scan.sha256, decimal, published_at)
     checked = validate(batch, registry, codes, today, scope, wh=wh) if len(batch.records) else None
     stage_valid(con, checked if checked is not None and not checked.stopped else None)

@@ -168,7 +168,9 @@ def prescan(path: Path, encoding: str | None, sep: str | None) -> Prescan:
 def stage_connection() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """A DuckDB file in a temporary folder, with a memory limit and a spill folder: removed afterwards."""
     folder = Path(tempfile.mkdtemp(prefix="dieuhanh-stage-"))
-    con = duckdb.connect(str(folder / "stage.duckdb"))
+    # in memory: the stage is thrown away, never written as a database file; past memory_limit the engine offloads
+    # its blocks to the spill folder
+    con = duckdb.connect(":memory:")
     try:
         con.execute(f"SET memory_limit = '{load_memory()}'")
         con.execute(f"SET temp_directory = '{folder / 'spill'}'")

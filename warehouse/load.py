@@ -343,10 +343,14 @@ def _copy_new(wh: Warehouse, con: Any, stage: Any, folder: Any, batch_id: str, l
     select = (
         f"SELECT {_STAGED}, coalesce(vintage, TIMESTAMP '{when}') AS vintage, '{batch_id}' AS batch_id FROM new_rows"
     )
-    if wh.backend == "duckdb":
-        path = f"{folder}/new_rows.parquet"
-        stage.execute(f"COPY ({select}) TO '{path}' (FORMAT parquet)")
-        con.con.execute(f"INSERT INTO observation SELECT {_STAGED}, vintage, batch_id FROM read_parquet('{path}')")
+    if wh.backend == "duckdb":  # streamed as Arrow record batches from one engine to the other
+        reader = stage.execute(select).fetch_record_batch(122_880)
+        view = f"_staged_{batch_id}"
+        con.con.register(view, reader)
+        try:
+            con.con.execute(f"INSERT INTO observation SELECT {_STAGED}, vintage, batch_id FROM {view}")
+        finally:
+            con.con.unregister(view)
         return
     path = f"{folder}/new_rows.csv"
     stage.execute(f"COPY ({select}) TO '{path}' (FORMAT csv, HEADER false)")

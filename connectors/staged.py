@@ -187,8 +187,9 @@ def _q(name: str) -> str:
 
 
 def stage_raw(con: duckdb.DuckDBPyConnection, path: Path, scan: Prescan) -> list[str]:
-    """The file's data rows as text, as read, in table `raw` (line number: rowid + 2); canonical columns by name,
-    a missing canonical column as NULL."""
+    """The file's data rows as text, as read, in table `raw` (line number: rowid + 2); canonical columns by name.
+    An empty field is '' as the row reader reads it; NULL is a field the line does not have, or a column the file
+    does not have."""
     cols = [n if n in CANONICAL else f"_x{i}" for i, n in enumerate(scan.names)]
     spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
     missing = ", ".join(f"NULL::VARCHAR AS {_q(c)}" for c in CANONICAL if c not in cols)
@@ -196,7 +197,7 @@ def stage_raw(con: duckdb.DuckDBPyConnection, path: Path, scan: Prescan) -> list
         con.execute(
             f"""CREATE TABLE raw AS SELECT *{", " + missing if missing else ""} FROM read_csv(?, delim = ?,
                 header = false, skip = 1, auto_detect = false, columns = {spec}, quote = '"', escape = '"',
-                null_padding = true, strict_mode = true)""",
+                null_padding = true, nullstr = chr(0), strict_mode = true)""",
             [str(path), scan.sep],
         )
         records = con.execute("SELECT count(*) FROM raw").fetchone()[0]

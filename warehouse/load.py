@@ -344,7 +344,7 @@ def _copy_new(wh: Warehouse, con: Any, stage: Any, folder: Any, batch_id: str, l
         f"SELECT {_STAGED}, coalesce(vintage, TIMESTAMP '{when}') AS vintage, '{batch_id}' AS batch_id FROM new_rows"
     )
     if wh.backend == "duckdb":  # streamed as Arrow record batches from one engine to the other
-        reader = stage.execute(select).fetch_record_batch(122_880)
+        reader = stage.execute(select).to_arrow_reader(122_880)
         view = f"_staged_{batch_id}"
         con.con.register(view, reader)
         try:

@@ -15,8 +15,9 @@ PostgreSQL: COPY).
 What takes this path: a CSV file in the canonical columns, UTF-8, without a line break inside a quoted field (row
 numbers are then line numbers: checked by counting both) and without blank lines, at least DIEUHANH_STAGED_BYTES
 (default 1 MB) large; anything else is read by connectors/files.py as before.
-Memory: the stage is a DuckDB file in a temporary folder with `memory_limit` (DIEUHANH_LOAD_MEMORY, default 1GB)
-and `temp_directory` beside it, so the engine spills rather than grows.
+Memory: the stage is an in-memory DuckDB with `memory_limit` (DIEUHANH_LOAD_MEMORY, default 500MB; the warehouse's
+connection gets the same for the insert) and `temp_directory` in a temporary folder, so the engine spills rather than
+grows; the raw rows are dropped once checked, before the write.
 """
 
 from __future__ import annotations
@@ -111,7 +112,9 @@ def staged_bytes() -> int:
 
 
 def load_memory() -> str:
-    return os.environ.get("DIEUHANH_LOAD_MEMORY", "").strip() or "1GB"
+    from warehouse.load import _load_memory
+
+    return _load_memory()
 
 
 @dataclass
@@ -670,6 +673,7 @@ def check_file(
     checked = validate(batch, registry, codes, today, scope, wh=wh) if len(batch.records) else None
     stage_valid(con, checked if checked is not None and not checked.stopped else None)
     rows_valid = con.execute("SELECT count(*) FROM valid").fetchone()[0]
+    con.execute("DROP TABLE raw")  # checked: the write reads `valid` (over `cand`), and the memory goes back
     problems = checked.problems if checked is not None else []
     stopped = bool(checked and checked.stopped)
     return Staged(rows_in, rows_valid, problems, checked, stopped, decimal, scan.sha256, notes, batch)

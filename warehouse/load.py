@@ -346,11 +346,16 @@ def _copy_new(wh: Warehouse, con: Any, stage: Any, folder: Any, batch_id: str, l
     if wh.backend == "duckdb":  # streamed as Arrow record batches from one engine to the other
         reader = stage.execute(select).to_arrow_reader(122_880)
         view = f"_staged_{batch_id}"
-        con.con.register(view, reader)
+        raw = con.con
+        # the insert (and the table's unique index) within the load's memory budget: past it the engine spills
+        limit = raw.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        raw.execute(f"SET memory_limit = '{_load_memory()}'")
+        raw.register(view, reader)
         try:
-            con.con.execute(f"INSERT INTO observation SELECT {_STAGED}, vintage, batch_id FROM {view}")
+            raw.execute(f"INSERT INTO observation SELECT {_STAGED}, vintage, batch_id FROM {view}")
         finally:
-            con.con.unregister(view)
+            raw.unregister(view)
+            raw.execute(f"SET memory_limit = '{limit}'")
         return
     path = f"{folder}/new_rows.csv"
     stage.execute(f"COPY ({select}) TO '{path}' (FORMAT csv, HEADER false)")
@@ -361,6 +366,11 @@ def _copy_new(wh: Warehouse, con: Any, stage: Any, folder: Any, batch_id: str, l
         with open(path, "rb") as fh:
             while chunk := fh.read(1 << 22):
                 cp.write(chunk)
+
+
+def _load_memory() -> str:
+    """DIEUHANH_LOAD_MEMORY (default 500MB): what a staged load's engines may hold in memory, each."""
+    return os.environ.get("DIEUHANH_LOAD_MEMORY", "").strip() or "500MB"
 
 
 def write_staged(

@@ -73,7 +73,7 @@ def bare_read(path: Path, folder: Path) -> float:
     return seconds
 
 
-def _peak_mb(path: Path, warehouse: Path, regdir: Path, rows: int, *extra: str, rowwise: bool = False) -> dict:
+def _peak_mb(path: Path, warehouse: Path, regdir: Path | None, rows: int, *extra: str, rowwise: bool = False) -> dict:
     """`load` with the child's own peak RSS, read by a small wrapper that waits for it (os.wait4)."""
     code = (
         "import os, subprocess, sys, time, json\n"
@@ -103,7 +103,8 @@ def _peak_mb(path: Path, warehouse: Path, regdir: Path, rows: int, *extra: str, 
         env["DIEUHANH_MAX_UPLOAD_BYTES"] = str(10**15)
     else:
         env["DIEUHANH_STAGED_BYTES"] = "0"
-    cmd = [sys.executable, "-m", "connectors", "load", str(path), "--source", "bench", "--registry", str(regdir)]
+    cmd = [sys.executable, "-m", "connectors", "load", str(path), "--source", "bench"]
+    cmd += ["--registry", str(regdir)] if regdir else []  # none: the installed registry
     res = subprocess.run(
         [sys.executable, "-c", code, *cmd, *extra], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
@@ -143,7 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="rows of the file (default 10 M)")
     parser.add_argument("--dir", type=Path, default=None, help="working folder (default: a temporary one, removed)")
     parser.add_argument("--rowwise", action="store_true", help="measure the row-by-row check (before the staged path)")
-    parser.add_argument("--file", type=Path, default=None, help="a canonical CSV to load instead of the generated one")
+    parser.add_argument(
+        "--file",
+        type=Path,
+        default=None,
+        help="a canonical CSV of the installed registry, loaded instead into a copy of --warehouse",
+    )
+    parser.add_argument(
+        "--warehouse", type=Path, default=ROOT / "data" / "warehouse.duckdb", help="with --file: the warehouse copied"
+    )
     args = parser.parse_args(argv)
     folder = args.dir or Path(tempfile.mkdtemp(prefix="dieuhanh-ingest-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -161,14 +170,18 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
         f"load average {os.getloadavg()[0]:.1f}, rows={args.rows:,}",
         flush=True,
     )
-    regdir = folder / "registry"
-    reg = write_registry(size, regdir)
     pristine = folder / "pristine.duckdb"
     pristine.unlink(missing_ok=True)
-    wh = Warehouse(f"duckdb://{pristine}")
-    wh.ensure_schema()
-    write_reference(wh, reference(size, reg))
-    wh.close()
+    if args.file is None:
+        regdir: Path | None = folder / "registry"
+        reg = write_registry(size, regdir)
+        wh = Warehouse(f"duckdb://{pristine}")
+        wh.ensure_schema()
+        write_reference(wh, reference(size, reg))
+        wh.close()
+    else:  # the installed registry and a copy of a real warehouse
+        regdir = None
+        shutil.copy(args.warehouse, pristine)
     path = args.file or folder / "ingest.csv"
     if args.file is None:
         start = time.perf_counter()
@@ -182,21 +195,25 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
     if loaded["rc"] != 0:
         print(loaded["err"][-3000:], file=sys.stderr)
         raise SystemExit(f"the load failed (exit {loaded['rc']})")
-    stored = count(target)
+    stored = count(target) - count(pristine)
     shutil.copy(pristine, target)
     dry = _peak_mb(path, target, regdir, rows, "--dry-run", rowwise=args.rowwise)
     # one bad row appended: refused whole, the warehouse file unchanged
     bad = folder / "ingest_bad.csv"
+    with path.open(encoding="utf-8") as fh:  # the first row again, with a period that is no month
+        first = dict(zip(fh.readline().strip().split(","), fh.readline().strip().split(","), strict=False))
     shutil.copy(path, bad)
     with bad.open("ab") as fh:
-        fh.write(b"M0000,VN,2025-13,1.5,t\xe1\xbb\xb7 \xc4\x91\xe1\xbb\x93ng,official,\n")
+        head = path.open(encoding="utf-8").readline().strip().split(",")
+        fh.write(",".join("2025-13" if c == "period" else (first[c] if c in first else "") for c in head).encode())
+        fh.write(b"\n")
     shutil.copy(pristine, target)
     before = fingerprint(target)
     refused = _peak_mb(bad, target, regdir, rows + 1, rowwise=args.rowwise)
     unchanged = fingerprint(target) == before
     load_avg = os.getloadavg()[0]
     print(f"ingest_rows={rows}")
-    print(f"stored_rows={stored}")
+    print(f"stored_rows={stored}")  # new observations in the warehouse after the load
     print(f"read_csv_s={read_s:.2f}")
     print(f"ingest_s={loaded['seconds']:.2f}")
     print(f"ingest_ratio={read_s / loaded['seconds']:.3f}")

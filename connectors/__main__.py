@@ -265,7 +265,7 @@ def run_load(args: argparse.Namespace) -> int:
     if data is None:
         from connectors.staged import CsvFileConnector
 
-        conn = CsvFileConnector(path, path.name, args.source, args.encoding, args.sep, args.decimal)
+        conn = CsvFileConnector(b"", path.name, args.source, args.encoding, args.sep, args.decimal, path=path)
     else:
         conn = connector_for(
             data,

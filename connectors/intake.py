@@ -244,7 +244,7 @@ def _load_staged(
     from connectors import staged
     from connectors.files import CsvConnector
 
-    if isinstance(connector, staged.CsvFileConnector):
+    if isinstance(connector, staged.CsvFileConnector) and connector.path is not None:
         path, size = connector.path, connector.path.stat().st_size
     elif isinstance(connector, CsvConnector):
         path, size = None, len(connector.data)

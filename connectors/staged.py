@@ -40,10 +40,10 @@ import pandas as pd
 import pyarrow as pa
 
 from connectors import decimals
-from connectors.base import CANONICAL, ROW, Batch, Connector, Problem
+from connectors.base import CANONICAL, ROW, Batch, Problem
 from connectors.check import BASES, STATUSES, Check, parse_period
 from connectors.codes import KnownCodes
-from connectors.files import _header, header_problems, pad_area
+from connectors.files import CsvConnector, _header, header_problems, pad_area
 from connectors.limits import backdate_days, check_rows
 from connectors.rules_codes import rule_scope
 from connectors.rules_scale import FACTOR
@@ -81,25 +81,18 @@ VALID_COLUMNS = (
 
 
 @dataclass
-class CsvFileConnector(Connector):
+class CsvFileConnector(CsvConnector):
     """A CSV file named by its path (the command line, the bench): staged straight from the file when it is large
     and canonical; otherwise read into memory, within the byte limit, by the CSV reader of connectors/files.py."""
 
-    path: Path
-    file_name: str
-    source: str
-    encoding: str | None = None
-    sep: str | None = None
-    decimal: str = "."
-    format = "csv"
+    path: Path | None = None
 
     def batches(self) -> Iterator[Batch]:
-        from connectors.files import CsvConnector
         from connectors.limits import check_size
 
         check_size(self.path.stat().st_size, self.file_name)
-        data = self.path.read_bytes()
-        yield from CsvConnector(data, self.file_name, self.source, self.encoding, self.sep, self.decimal).batches()
+        self.data = self.path.read_bytes()
+        yield from super().batches()
 
 
 class Ineligible(Exception):
@@ -574,25 +567,7 @@ def stage_valid(con: duckdb.DuckDBPyConnection, checked: Checked | None) -> None
     rest = []
     if checked is not None and not checked.valid.empty:
         v = checked.valid
-        for r in (
-            v[
-                [
-                    "indicator_code",
-                    "area_code",
-                    "agency_code",
-                    "category",
-                    "period_start",
-                    "freq",
-                    "base",
-                    "value",
-                    "status",
-                    "source",
-                    "vintage",
-                ]
-            ]
-            .astype(object)
-            .itertuples(index=False, name=None)
-        ):
+        for r in v[[c for c in VALID_COLUMNS if c != "period_end"]].astype(object).itertuples(index=False, name=None):
             start = pd.Timestamp(r[4]).date()
             rest.append(
                 (

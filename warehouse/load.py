@@ -196,18 +196,24 @@ def write_observations(
         wh.insert("load_batch", _batch_row(batch_id, info, loaded_at, result))
         if len(new_rows):
             wh.insert("observation", pa.Table.from_pandas(new_rows, preserve_index=False))
-        if len(rejected):
-            rej = rejected.copy()
-            rej["batch_id"] = batch_id
-            for col in REJECTED_ROW.names:
-                if col not in rej.columns:
-                    rej[col] = None
-            wh.insert("rejected_row", pa.Table.from_pandas(rej[list(REJECTED_ROW.names)], preserve_index=False))
+        insert_rejected(wh, rejected, batch_id)
         if len(new_rows):
             wh.bump_version()
             # in the same transaction: no reader sees facts and rollups disagree; only the indicators loaded
             rollups.rebuild(wh, con, set(new_rows["indicator_code"]))
     return result
+
+
+def insert_rejected(wh: Warehouse, rejected: pd.DataFrame, batch_id: str) -> None:
+    """The rejected rows of a batch (rejected_row without batch_id), inside its transaction."""
+    if not len(rejected):
+        return
+    rej = rejected.copy()
+    rej["batch_id"] = batch_id
+    for col in REJECTED_ROW.names:
+        if col not in rej.columns:
+            rej[col] = None
+    wh.insert("rejected_row", pa.Table.from_pandas(rej[list(REJECTED_ROW.names)], preserve_index=False))
 
 
 def _result(batch_id: str, n_in: int, n_valid: int, n_new: int, rejected: pd.DataFrame) -> LoadResult:
@@ -394,13 +400,7 @@ def write_staged(
         wh.insert("load_batch", _batch_row(batch_id, info, loaded_at, result))
         if n_new:
             _copy_new(wh, con, stage, folder, batch_id, loaded_at)
-        if len(rejected):
-            rej = rejected.copy()
-            rej["batch_id"] = batch_id
-            for col in REJECTED_ROW.names:
-                if col not in rej.columns:
-                    rej[col] = None
-            wh.insert("rejected_row", pa.Table.from_pandas(rej[list(REJECTED_ROW.names)], preserve_index=False))
+        insert_rejected(wh, rejected, batch_id)
         if n_new:
             wh.bump_version()
             codes = {r[0] for r in stage.execute("SELECT DISTINCT indicator_code FROM new_rows").fetchall()}

@@ -15,9 +15,9 @@ PostgreSQL: COPY).
 What takes this path: a CSV file in the canonical columns, UTF-8, without a line break inside a quoted field (row
 numbers are then line numbers: checked by counting both) and without blank lines, at least DIEUHANH_STAGED_BYTES
 (default 1 MB) large; anything else is read by connectors/files.py as before.
-Memory: the stage is an in-memory DuckDB with `memory_limit` (DIEUHANH_LOAD_MEMORY, default 500MB; the warehouse's
-connection gets the same for the insert) and `temp_directory` in a temporary folder, so the engine spills rather than
-grows; the raw rows are dropped once checked, before the write.
+Memory: the stage is an in-memory DuckDB with `memory_limit` (DIEUHANH_LOAD_MEMORY, default 500MB) and
+`temp_directory` in a temporary folder, so the engine spills rather than grows; the raw rows are dropped once checked,
+before the write. (The warehouse's insert is not bounded so: its unique index holds the new keys until the commit.)
 """
 
 from __future__ import annotations

@@ -96,7 +96,8 @@ def _peak_mb(path: Path, warehouse: Path, regdir: Path | None, rows: int, *extra
     env = {
         **os.environ,
         "DIEUHANH_DB": f"duckdb://{warehouse}",
-        "DIEUHANH_MAX_ROWS": str(rows + 10),
+        "DIEUHANH_MAX_ROWS": str(rows + 10),  # the row-by-row check's limit (--rowwise)
+        "DIEUHANH_MAX_STAGED_ROWS": str(max(rows + 10, 20_000_000)),
     }
     if rowwise:  # the row-by-row check, as before the staged path (the file read into memory)
         env["DIEUHANH_STAGED_BYTES"] = str(10**15)
@@ -167,7 +168,7 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
     size = sizes(args.rows)
     print(
         f"bench ingest {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
-        f"load average {os.getloadavg()[0]:.1f}, rows={args.rows:,}",
+        f"load average {os.getloadavg()[0]:.1f}, " + (f"file={args.file}" if args.file else f"rows={args.rows:,}"),
         flush=True,
     )
     pristine = folder / "pristine.duckdb"

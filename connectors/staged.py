@@ -643,7 +643,7 @@ def check_file(
     rows_in = screen(con, codes, wh, today, scope, decimal, published_at, source)
     if rows_in == 0:
         raise Ineligible("no data rows: the row reader names the problem")
-    check_rows(rows_in, name)
+    check_rows(rows_in, name, staged=True)
     batch = suspicious_batch(con, cols, name, source, scan.sha256, decimal, published_at)
     checked = validate(batch, registry, codes, today, scope, wh=wh) if len(batch.records) else None
     stage_valid(con, checked if checked is not None and not checked.stopped else None)

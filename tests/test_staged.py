@@ -260,3 +260,21 @@ def test_staged_rows_reach_postgresql_by_copy_as_on_duckdb(pg_url, pristine, tmp
     assert stored(pg_url) == stored(f"duckdb://{target}")
     again = cli(path, pg_url, monkeypatch, capsys, True, "--accept-valid")
     assert again[0] == 0 and "0 new," in again[2]  # the same file again: every row unchanged
+
+
+def test_a_staged_file_is_bounded_by_its_own_row_limit(pristine, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "mixed.csv"
+    path.write_text(MIXED, encoding="utf-8")
+    target = tmp_path / "l.duckdb"
+    shutil.copy(pristine, target)
+    monkeypatch.setenv("DIEUHANH_MAX_ROWS", "5")  # the row-by-row check's limit does not bound a staged file
+    monkeypatch.setenv("DIEUHANH_MAX_STAGED_ROWS", "40")
+    rc, problems, _ = cli(path, f"duckdb://{target}", monkeypatch, capsys, True)
+    assert rc == 1 and not any("DIEUHANH_MAX" in p for p in problems)
+    monkeypatch.setenv("DIEUHANH_MAX_STAGED_ROWS", "39")
+    rc, problems, _ = cli(path, f"duckdb://{target}", monkeypatch, capsys, True)
+    assert rc == 1
+    assert problems == [
+        "lỗi: mixed.csv: 40 dòng, vượt giới hạn 39 dòng (DIEUHANH_MAX_STAGED_ROWS): hãy chia thành các tệp nhỏ hơn",
+        "error: mixed.csv: 40 rows, over the limit 39 rows (DIEUHANH_MAX_STAGED_ROWS): split it into smaller files",
+    ]

@@ -53,7 +53,7 @@ from semantic.registry import Registry
 from semantic.safetext import has_control
 from semantic.scope import Scope
 from warehouse.lineage import period_end
-from warehouse.schema import OBSERVATION_KEY
+from warehouse.schema import OBSERVATION, OBSERVATION_KEY
 
 #: files at least this large take the staged path (smaller ones are checked row by row: a few ms either way)
 STAGED_BYTES_DEFAULT = 1_000_000
@@ -64,20 +64,7 @@ _ODD = r"[\x00-\x1f\x7f-\x{a0}\x{1680}\x{2000}-\x{200b}\x{2028}\x{2029}\x{202f}\
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
 _NUMBER = r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
 #: canonical valid rows as the stage holds them (the order the warehouse's observation table takes them in)
-VALID_COLUMNS = (
-    "indicator_code",
-    "area_code",
-    "agency_code",
-    "category",
-    "period_start",
-    "period_end",
-    "freq",
-    "base",
-    "value",
-    "status",
-    "source",
-    "vintage",
-)
+VALID_COLUMNS = tuple(c for c in OBSERVATION.names if c != "batch_id")
 
 
 @dataclass

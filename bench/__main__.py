@@ -186,6 +186,11 @@ def extract(db: Path, regdir: Path, size: Size, reps: int) -> dict[str, dict[str
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["ingest"]:  # python -m bench ingest [--rows N]: the load path (bench/ingest.py)
+        from bench import ingest
+
+        return ingest.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="observations to generate (default 50 M)")
     parser.add_argument("--reps", type=int, default=5, help="timed repetitions per method (medians printed)")

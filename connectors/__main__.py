@@ -222,6 +222,23 @@ def _read(path: Path) -> bytes:
         raise Usage(f"cannot read {path}: {exc.strerror}", f"không đọc được {path}: {exc.strerror}") from exc
 
 
+def _plain_csv(path: Path, fmt: str) -> bool:
+    """Whether `python -m connectors load` reads `path` as a canonical CSV (by --format, or as auto detects it)."""
+    from connectors.intake import detect_format
+
+    if fmt not in ("csv", "auto"):
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(400)
+    except OSError as exc:
+        raise Usage(f"cannot read {path}: {exc.strerror}", f"không đọc được {path}: {exc.strerror}") from exc
+    return fmt == "csv" or (
+        Path(path).suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods", ".json")
+        and detect_format(path.name, head) == "csv"
+    )
+
+
 def _outcome(report: Any, lang: str) -> int:
     """Print a load report's problems and summary line in `lang`; exit 1 when something was refused."""
     print_problems(report.problems, lang)
@@ -238,21 +255,28 @@ def run_load(args: argparse.Namespace) -> int:
     from connectors.intake import connector_for, load
 
     path = Path(args.path)
-    data = _read(path)
+    # a CSV file is handed over by its path: a large canonical one is staged from the file by the engine, bounded by
+    # DIEUHANH_MAX_ROWS and not by the upload byte limit (connectors/staged.py); others are read into memory
+    data = None if _plain_csv(path, args.format) else _read(path)
     published = _date(args.published_at, "--published-at") if args.published_at else None
     wh = _warehouse()
     scope = _scope(args, wh)
     who = args.who or (scope.who if scope else f"cli:{getpass.getuser()}")
-    conn = connector_for(
-        data,
-        path.name,
-        args.source,
-        args.format,
-        args.encoding,
-        args.sep,
-        args.decimal,
-        Path(args.mapping) if args.mapping else None,
-    )
+    if data is None:
+        from connectors.staged import CsvFileConnector
+
+        conn = CsvFileConnector(b"", path.name, args.source, args.encoding, args.sep, args.decimal, path=path)
+    else:
+        conn = connector_for(
+            data,
+            path.name,
+            args.source,
+            args.format,
+            args.encoding,
+            args.sep,
+            args.decimal,
+            Path(args.mapping) if args.mapping else None,
+        )
     registry = _registry(args.registry)
     from connectors.gso_read import Unreadable
     from connectors.gso_xlsx import GsoWorkbookConnector

@@ -22,7 +22,7 @@ from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
 from warehouse import audit
 from warehouse.db import Warehouse
-from warehouse.load import BatchInfo, LoadResult, SecondValue, write_observations
+from warehouse.load import BatchInfo, LoadResult, SecondValue, write_observations, write_staged
 from warehouse.schema import OBSERVATION_KEY, table
 
 FORMATS = ("auto", "csv", "xlsx", "gso-xlsx", "sdmx-csv", "json")
@@ -171,10 +171,13 @@ def _load(
     published_at: object,
     history: bool = False,
 ) -> LoadReport:
+    registry = registry or load_registry()
+    staged = _load_staged(connector, wh, who, accept_valid, dry_run, scope, registry, today, published_at)
+    if staged is not None:
+        return staged
     data = getattr(connector, "data", None)
     if isinstance(data, bytes):  # files; a pull's rows are bounded below
         check_file(data, getattr(connector, "file_name", "") or "file")
-    registry = registry or load_registry()
     codes = KnownCodes.load(wh)
     bind = getattr(connector, "bind", None)
     if bind is not None:
@@ -217,6 +220,82 @@ def _load(
         )
     except SecondValue as exc:  # another load stored these keys and vintages since the check: nothing written
         raise LoadRejected(str(exc), exc.message_vi) from None
+    audit.record(wh, who, "load", report.file, "", scope.key() if scope else "", result.rows_written)
+    report.result = result
+    report.outcome = result.outcome
+    return report
+
+
+#: rows of a staged load's valid rows kept in the report (the page's preview); the rows themselves stay in the stage
+PREVIEW_ROWS = 1_000
+
+
+def _load_staged(
+    connector: Connector,
+    wh: Warehouse,
+    who: str,
+    accept_valid: bool,
+    dry_run: bool,
+    scope: Scope | None,
+    registry: Registry,
+    today: date | None,
+    published_at: object,
+) -> LoadReport | None:
+    """A canonical CSV file large enough to be worth it, checked and written set-based (connectors/staged.py);
+    None: the file is read row by row (a small file, another format, or one the staged reader does not take)."""
+    from connectors import staged
+    from connectors.files import CsvConnector
+
+    if isinstance(connector, staged.CsvFileConnector) and connector.path is not None:
+        path, size = connector.path, connector.path.stat().st_size
+    elif isinstance(connector, CsvConnector):
+        path, size = None, len(connector.data)
+        check_file(connector.data, connector.file_name or "file")
+    else:
+        return None
+    if size < staged.staged_bytes():
+        return None
+    name = connector.file_name
+    codes = KnownCodes.load(wh)
+    with staged.stage_connection() as (con, folder):
+        if path is None:
+            path = folder / "upload.csv"
+            path.write_bytes(connector.data)
+        try:
+            found = staged.check_file(
+                con,
+                path,
+                name,
+                connector.source,
+                registry,
+                codes,
+                wh,
+                today=today or date.today(),
+                scope=scope,
+                encoding=connector.encoding,
+                sep=connector.sep,
+                decimal=connector.decimal,
+                published_at=published_at,
+            )
+        except staged.Ineligible:
+            return None
+        report = LoadReport(file=name, source=connector.source, who=who, rows_in=found.rows_in)
+        report.rows_valid = found.rows_valid
+        report.problems = sorted(found.problems, key=lambda p: (p.file, p.row))
+        report.notes = found.notes
+        report.valid = con.execute(f"SELECT * EXCLUDE (period_end) FROM valid LIMIT {PREVIEW_ROWS}").df()
+        if dry_run:
+            report.outcome = "checked"
+            return report
+        if found.stopped or (report.problems and not accept_valid):
+            report.outcome = "rejected"
+            return report
+        rejected = rejected_rows(found.batch, found.checked) if found.checked is not None and found.problems else None
+        info = BatchInfo(source=connector.source, file_name=name, file_hash=found.sha256, loaded_by=who)
+        try:
+            result = write_staged(wh, con, folder, info, rejected, found.rows_in)
+        except SecondValue as exc:
+            raise LoadRejected(str(exc), exc.message_vi) from None
     audit.record(wh, who, "load", report.file, "", scope.key() if scope else "", result.rows_written)
     report.result = result
     report.outcome = result.outcome

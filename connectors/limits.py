@@ -47,6 +47,9 @@ class Limits:
     unpacked: int  # an XLSX workbook's members once unzipped
     rows: int  # data rows
     problems: int  # problems kept; past it the check stops and the file is refused whole
+    #: data rows of a file checked set-based in DuckDB (connectors/staged.py: a large canonical CSV), whose memory
+    #: is the engine's, bounded and spilling, not Python's
+    staged_rows: int = 20_000_000
 
     @property
     def mb(self) -> float:
@@ -64,6 +67,7 @@ def limits() -> Limits:
         unpacked=int(_number("DIEUHANH_MAX_UNPACKED_BYTES", DEFAULT.unpacked)),
         rows=int(_number("DIEUHANH_MAX_ROWS", DEFAULT.rows)),
         problems=max(1, int(_number("DIEUHANH_MAX_PROBLEMS", DEFAULT.problems))),
+        staged_rows=int(_number("DIEUHANH_MAX_STAGED_ROWS", DEFAULT.staged_rows)),
     )
 
 
@@ -110,13 +114,14 @@ def check_file(data: bytes, name: str, lim: Limits | None = None) -> None:
         )
 
 
-def check_rows(rows: int, name: str, lim: Limits | None = None) -> None:
-    """The data rows read, before a rule looks at them."""
+def check_rows(rows: int, name: str, lim: Limits | None = None, staged: bool = False) -> None:
+    """The data rows read, before a rule looks at them (`staged`: a file checked set-based in DuckDB)."""
     lim = lim or limits()
-    if rows > lim.rows:
+    most, setting = (lim.staged_rows, "DIEUHANH_MAX_STAGED_ROWS") if staged else (lim.rows, "DIEUHANH_MAX_ROWS")
+    if rows > most:
         raise _exceeded(
             name,
-            f"{rows:,} rows, over the limit {lim.rows:,} rows",
-            f"{rows:,} dòng, vượt giới hạn {lim.rows:,} dòng",
-            "DIEUHANH_MAX_ROWS",
+            f"{rows:,} rows, over the limit {most:,} rows",
+            f"{rows:,} dòng, vượt giới hạn {most:,} dòng",
+            setting,
         )

@@ -8,18 +8,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_bench_harness_runs_and_prints_its_summary(tmp_path):
-    res = subprocess.run(
-        [sys.executable, "-m", "bench", "--rows", "100000", "--reps", "1", "--dir", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
+def bench(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args], cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
     )
+
+
+def test_the_bench_harness_runs_and_prints_its_summary(tmp_path):
+    res = bench("--rows", "100000", "--reps", "1", "--dir", str(tmp_path))
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     out = res.stdout
     for name in ("overview", "series_15y", "ranking_month", "explore_3d_2f", "persona_overview"):
@@ -31,3 +32,17 @@ def test_the_bench_harness_runs_and_prints_its_summary(tmp_path):
     # the extract is complete: every row the database counted is in the file (32 indicators, 15 areas, 60 months)
     assert int(summary["extract_rows"]) == 32 * 15 * 60
     assert "complete=yes" in out and "complete=NO" not in out
+
+
+def test_the_ingest_bench_runs_and_prints_its_figures(tmp_path):
+    """`python -m bench ingest` at 50 000 rows: every figure printed, every row stored, the bad row refused."""
+    res = bench("ingest", "--rows", "50000", "--dir", str(tmp_path))
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    summary = dict(re.findall(r"^(\w+)=(\S+)$", res.stdout, re.M))
+    names = {"read_csv_s", "ingest_s", "ingest_ratio", "ingest_peak_rss_mb", "dry_run_s", "dry_run_peak_rss_mb"}
+    assert names <= set(summary)
+    assert summary["ingest_rows"] == summary["stored_rows"] == "50000"
+    assert summary["bad_row_refused"] == summary["warehouse_unchanged"] == "yes"
+    ratio = float(summary["read_csv_s"]) / float(summary["ingest_s"])
+    assert float(summary["ingest_ratio"]) == pytest.approx(ratio, rel=0.05, abs=0.002)
+    assert 100 < float(summary["ingest_peak_rss_mb"]) < 4000

@@ -11,8 +11,8 @@ import pyarrow as pa
 import warehouse.tables  # noqa: F401 - registers the direction tables in the schema
 from warehouse import scenario_tables
 from warehouse.db import Warehouse
-from warehouse.load import BatchInfo, LoadResult
-from warehouse.schema import REJECTED_ROW, TABLES, table
+from warehouse.load import BatchInfo, LoadResult, insert_rejected
+from warehouse.schema import TABLES, table
 
 #: What identifies a row of each table: a row whose key is already stored is not written again, so loading the same
 #: file twice changes nothing and a history only grows.
@@ -129,13 +129,7 @@ def write_direction(
                 if "batch_id" in rows.columns:
                     rows = rows.assign(batch_id=batch_id)
                 wh.insert(name, pa.Table.from_pandas(rows, preserve_index=False))
-        if len(rejected):
-            rej = rejected.copy()
-            rej["batch_id"] = batch_id
-            for col in REJECTED_ROW.names:
-                if col not in rej.columns:
-                    rej[col] = None
-            wh.insert("rejected_row", pa.Table.from_pandas(rej[list(REJECTED_ROW.names)], preserve_index=False))
+        insert_rejected(wh, rejected, batch_id)
         if n_new:
             wh.bump_version()
     return result

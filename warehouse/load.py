@@ -7,6 +7,7 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -195,18 +196,24 @@ def write_observations(
         wh.insert("load_batch", _batch_row(batch_id, info, loaded_at, result))
         if len(new_rows):
             wh.insert("observation", pa.Table.from_pandas(new_rows, preserve_index=False))
-        if len(rejected):
-            rej = rejected.copy()
-            rej["batch_id"] = batch_id
-            for col in REJECTED_ROW.names:
-                if col not in rej.columns:
-                    rej[col] = None
-            wh.insert("rejected_row", pa.Table.from_pandas(rej[list(REJECTED_ROW.names)], preserve_index=False))
+        insert_rejected(wh, rejected, batch_id)
         if len(new_rows):
             wh.bump_version()
             # in the same transaction: no reader sees facts and rollups disagree; only the indicators loaded
             rollups.rebuild(wh, con, set(new_rows["indicator_code"]))
     return result
+
+
+def insert_rejected(wh: Warehouse, rejected: pd.DataFrame, batch_id: str) -> None:
+    """The rejected rows of a batch (rejected_row without batch_id), inside its transaction."""
+    if not len(rejected):
+        return
+    rej = rejected.copy()
+    rej["batch_id"] = batch_id
+    for col in REJECTED_ROW.names:
+        if col not in rej.columns:
+            rej[col] = None
+    wh.insert("rejected_row", pa.Table.from_pandas(rej[list(REJECTED_ROW.names)], preserve_index=False))
 
 
 def _result(batch_id: str, n_in: int, n_valid: int, n_new: int, rejected: pd.DataFrame) -> LoadResult:
@@ -253,3 +260,148 @@ def new_batch_id() -> str:
 
 def stable_id(*parts: str) -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+# -- a staged batch: valid rows in a local DuckDB (connectors/staged.py), written without a pandas frame ----------
+
+_STAGED = (
+    "indicator_code, area_code, agency_code, category, period_start, period_end, freq, base, value, status, source"
+)
+_SAME_KEY = (
+    "{a}.indicator_code = {b}.indicator_code AND {a}.area_code = {b}.area_code "
+    "AND coalesce({a}.agency_code, chr(0)) = coalesce({b}.agency_code, chr(0)) "
+    "AND coalesce({a}.category, chr(0)) = coalesce({b}.category, chr(0)) "
+    "AND {a}.period_start = {b}.period_start AND {a}.freq = {b}.freq AND {a}.base = {b}.base"
+)
+
+
+def _stage_new(wh: Warehouse, stage: Any) -> None:
+    """`new_rows` in the stage: the rows of `valid` that are not already known (the rules of split_unchanged, in
+    SQL); refuses a second value for a stored key and vintage (SecondValue)."""
+    probe = stage.execute(
+        "SELECT DISTINCT indicator_code, min(period_start) OVER () AS lo, max(period_start) OVER () AS hi FROM valid"
+    ).df()
+    stage.execute("DROP VIEW IF EXISTS new_rows")
+    stage.execute("DROP TABLE IF EXISTS new_rows")
+    if probe.empty:
+        stage.execute("CREATE VIEW new_rows AS SELECT * FROM valid")
+        return
+    frame = pd.DataFrame(
+        {
+            "indicator_code": list(probe["indicator_code"]) * 2,
+            "period_start": [pd.Timestamp(probe["lo"].iloc[0]).date()] * len(probe)
+            + [pd.Timestamp(probe["hi"].iloc[0]).date()] * len(probe),
+        }
+    )
+    existing = existing_rows(wh, frame)
+    if existing.empty:
+        stage.execute("CREATE VIEW new_rows AS SELECT * FROM valid")
+        return
+    ex = pa.table(
+        {
+            "indicator_code": pa.array(existing["indicator_code"].astype(object), pa.string()),
+            "area_code": pa.array(existing["area_code"].astype(object), pa.string()),
+            "agency_code": pa.array(
+                existing["agency_code"].astype(object).where(existing["agency_code"].notna(), None), pa.string()
+            ),
+            "category": pa.array(
+                existing["category"].astype(object).where(existing["category"].notna(), None), pa.string()
+            ),
+            "period_start": pa.array(pd.to_datetime(existing["period_start"]).dt.date, pa.date32()),
+            "freq": pa.array(existing["freq"].astype(object), pa.string()),
+            "base": pa.array(existing["base"].astype(object), pa.string()),
+            "value": pa.array(existing["value"].astype(float), pa.float64()),
+            "vintage": pa.array(pd.to_datetime(existing["vintage"]), pa.timestamp("us")),
+        }
+    )
+    stage.register("ex_arrow", ex)
+    stage.execute("CREATE OR REPLACE TABLE ex AS SELECT *, round(value, 9) AS value_r FROM ex_arrow")
+    stage.unregister("ex_arrow")
+    stage.execute(
+        """CREATE OR REPLACE TABLE latest AS SELECT indicator_code, area_code, agency_code, category, period_start,
+            freq, base, arg_max(value_r, vintage) AS value_r FROM ex GROUP BY ALL"""
+    )
+    stage.execute(
+        f"""CREATE TABLE new_rows AS SELECT v.* FROM valid v
+        WHERE NOT EXISTS (SELECT 1 FROM ex WHERE {_SAME_KEY.format(a="ex", b="v")} AND ex.vintage = v.vintage
+                          AND ex.value_r IS NOT DISTINCT FROM round(v.value, 9))
+          AND NOT (v.vintage IS NULL AND EXISTS (SELECT 1 FROM latest l WHERE {_SAME_KEY.format(a="l", b="v")}
+                          AND l.value_r IS NOT DISTINCT FROM round(v.value, 9)))"""
+    )
+    clash = stage.execute(
+        f"""SELECT count(*) OVER (), v.indicator_code, v.area_code, v.period_start, v.vintage FROM new_rows v
+            JOIN ex ON {_SAME_KEY.format(a="ex", b="v")} AND ex.vintage = v.vintage LIMIT 1"""
+    ).fetchone()
+    if clash:
+        n, code, area, start, when = clash
+        raise SecondValue(
+            f"{n} row(s) give a second value for a key and vintage already stored (first: {code} {area} {start} at "
+            f"{when}); a different value needs a later published_at",
+            f"{n} dòng ghi giá trị thứ hai cho cùng chỉ tiêu, địa bàn, kỳ và thời điểm công bố đã lưu (đầu tiên: "
+            f"{code} {area} {start} lúc {when}); giá trị khác cần published_at muộn hơn",
+        )
+
+
+def _copy_new(wh: Warehouse, con: Any, stage: Any, folder: Any, batch_id: str, loaded_at: datetime) -> None:
+    """The stage's new rows into the warehouse, inside its transaction: DuckDB reads them as Parquet, PostgreSQL
+    takes them by COPY."""
+    when = pd.Timestamp(loaded_at).isoformat()
+    select = (
+        f"SELECT {_STAGED}, coalesce(vintage, TIMESTAMP '{when}') AS vintage, '{batch_id}' AS batch_id FROM new_rows"
+    )
+    if wh.backend == "duckdb":  # streamed as Arrow record batches from one engine to the other
+        reader = stage.execute(select).to_arrow_reader(122_880)
+        view = f"_staged_{batch_id}"
+        raw = con.con
+        # no memory_limit here: the table's unique index (ART) holds the batch's new keys in memory until the commit
+        # and cannot spill; at 500MB a 10 M-row insert fails with out-of-memory (measured), so the insert is the
+        # part of a staged load whose memory grows with the batch (docs/performance.md, *Loads*)
+        raw.register(view, reader)
+        try:
+            raw.execute(f"INSERT INTO observation SELECT {_STAGED}, vintage, batch_id FROM {view}")
+        finally:
+            raw.unregister(view)
+        return
+    path = f"{folder}/new_rows.csv"
+    stage.execute(f"COPY ({select}) TO '{path}' (FORMAT csv, HEADER false)")
+    with (
+        con.con.cursor() as cur,
+        cur.copy(f"COPY observation ({_STAGED}, vintage, batch_id) FROM STDIN (FORMAT csv)") as cp,
+    ):
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 22):
+                cp.write(chunk)
+
+
+def _load_memory() -> str:
+    """DIEUHANH_LOAD_MEMORY (default 500MB): what a staged load's stage may hold in memory before it spills."""
+    return os.environ.get("DIEUHANH_LOAD_MEMORY", "").strip() or "500MB"
+
+
+def write_staged(
+    wh: Warehouse, stage: Any, folder: Any, info: BatchInfo, rejected: pd.DataFrame | None, rows_in: int
+) -> LoadResult:
+    """`write_observations` for the rows of the stage's table `valid` (connectors/staged.py): one transaction with
+    the batch row, the new rows, the rejected rows, the data version and the rollups of the indicators written."""
+    batch_id = uuid.uuid4().hex
+    rejected = rejected if rejected is not None else pd.DataFrame()
+    n_valid = stage.execute("SELECT count(*) FROM valid").fetchone()[0]
+    version = wh.data_version() if n_valid else ""
+    if n_valid:
+        _stage_new(wh, stage)
+    n_new = stage.execute("SELECT count(*) FROM new_rows").fetchone()[0] if n_valid else 0
+    with wh.transaction(snapshot=n_new >= SNAPSHOT_ROWS) as con:
+        loaded_at = wh.batch_instant(con)
+        if n_valid and wh.data_version() != version:
+            _stage_new(wh, stage)
+            n_new = stage.execute("SELECT count(*) FROM new_rows").fetchone()[0]
+        result = _result(batch_id, rows_in, n_valid, n_new, rejected)
+        wh.insert("load_batch", _batch_row(batch_id, info, loaded_at, result))
+        if n_new:
+            _copy_new(wh, con, stage, folder, batch_id, loaded_at)
+        insert_rejected(wh, rejected, batch_id)
+        if n_new:
+            wh.bump_version()
+            codes = {r[0] for r in stage.execute("SELECT DISTINCT indicator_code FROM new_rows").fetchall()}
+            rollups.rebuild(wh, con, codes)
+    return result

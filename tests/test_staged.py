@@ -1,0 +1,280 @@
+"""The staged check (connectors/staged.py) says exactly what the row-by-row check says: for every CSV of the bad-file
+corpus and for a file mixing every shape and fault, the command line prints the same problems (rule, row, column,
+value, Vietnamese and English) and the same summary, and writes the same rows, whichever path reads the file.
+A million-row file with one bad row at its end is refused whole (nothing written), and with --accept-valid loads
+every other row; on PostgreSQL the staged rows arrive by COPY, the same as on DuckDB."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import duckdb
+import pytest
+import yaml
+
+from connectors import staged
+from connectors.__main__ import main
+from tests import intake_support as s
+from warehouse.db import Warehouse
+from warehouse.schema import table
+
+EXPECTED = yaml.safe_load((s.BAD / "expected.yml").read_text(encoding="utf-8"))
+CSVS = sorted(n for n in EXPECTED if n.endswith(".csv"))
+ROWWISE = str(10**15)
+
+#: every shape the rules accept and a fault of each kind the rules name, with what the screen must not let pass:
+#: cells with control characters or odd spaces, a quoted field, a one-digit area code, units with a conversion,
+#: Vietnamese statuses, bases, agencies and categories, vintages, duplicates, a scale slip against stored values
+MIXED = """indicator_code,area_code,period,value,unit,status,base,agency_code,category,published_at,note
+RETAIL,VN,2025-01,575830.29,tỷ đồng,chính thức,,,,2025-02-06,
+RETAIL,VN,2025-02,561672.75,,sơ bộ,level,,,,"a note, quoted"
+RETAIL,1,2025-02,61672.75,nghìn tỷ đồng,,,,,,
+RETAIL,01,2025-03,61672.75 ,,official,,,,,
+RETAIL,VN,2025-03,8.5,%,,yoy,,,,
+RETAIL,VN,2025-04,108.5,index,,yoy,,,,
+PUBINV_DISB,VN,2025-02,1234.5,,,,MOF,,,
+PUBINV_DISB,VN,2025-03,1234.5,,,,MOT,,,
+PUBINV_DISB,VN,2025-04,1234.5,,,,XYZ,,,
+CPI_GROUP,VN,2025-03,101.2,,,,,Lương thực,,
+CPI_GROUP,VN,2025-03,101.2,,,,,Lương thực,,
+CPI_GROUP,VN,2025-04,101.2,,,,,Ăn uống\u00a0,,
+RETAIL,VN,2025-05,\u00a0575830,,,,,,,
+RETAIL,VN,2025-06,575830,,,,,,,ok\x07
+RETAIL,VN\x01,2025-07,575830,,,,,,,
+RETAIL,VN,2025-08,575830,,final,,,,,
+RETAIL,VN,2025-09,575830,,,,,,2026-13-01,
+RETAIL,VN,2025-10,575830,,,,,,2025-09-01,
+RETAIL,VN,2025-11,575830,,,ytd_yoy,,,,
+RETAIL,VN,2025-12,3e999,,,,,,,
+RETAIL,VN,2025-Q4,575830,,,,,,,
+GRDP_GROWTH,VN,2025-Q1,7.5,,,,,,,
+GRDP_GROWTH,VN,2025-Q2,75,,,,,,,
+PLAN5,VN,2021,1000,,,,,,,
+POP,34,2024,1900,,,,,,,
+POP,34,2025,1900,,,,,,,
+POP,12166,2024,100,,,,,,,
+CPI,VN,2025-01,1.05,,,,,,,
+CPI,VN,2025-01,1.05,,,,,,,
+CPI,VN,2025-02,105.2,,,,,,,
+,VN,2025-01,1,,,,,,,
+RETAIL,,2025-01,1,,,,,,,
+RETAIL,VN,,1,,,,,,,
+RETAIL,VN,2030-01,1,,,,,,,
+GOLD,VN,2025-03-14,120.5,,,,,,,
+GOLD,VN,2025-02-30,120.5,,,,,,,
+RETALE,VN,2025-01,1,,,,,,,
+,,,,,,,,,,
+RETAIL,79,2024-12,1200,,,,,,,
+RETAIL,VN,2024-07,1,,,,MOF,,,
+RETAIL,VN,2024-08,1,kg,,,,,,
+"""
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    path = tmp_path_factory.mktemp("staged") / "pristine.duckdb"
+    wh, _ = s.build(f"duckdb://{path}")
+    wh.close()
+    return path
+
+
+def cli(path, url, monkeypatch, capsys, staged_path: bool, *extra: str) -> tuple[int, list[str], str]:
+    monkeypatch.setenv("DIEUHANH_DB", url)
+    monkeypatch.setenv("DIEUHANH_STAGED_BYTES", "0" if staged_path else ROWWISE)
+    spec = EXPECTED.get(path.name, {})
+    args = ["load", str(path), "--source", "GSO", *extra]
+    args += ["--claims", str(s.BAD / spec["claims"])] if "claims" in spec else ["--registry", str(s.REGISTRY_DIR)]
+    rc = main(args)
+    out = capsys.readouterr()
+    return rc, [line for line in out.err.splitlines() if not line.startswith("note:")], out.out
+
+
+def stored(url: str) -> list[tuple]:
+    wh = Warehouse(url)
+    try:
+        obs = wh.execute(table("observation").drop("batch_id", "vintage"))
+        rej = wh.execute(table("rejected_row").drop("batch_id"))
+    finally:
+        wh.close()
+    rows = sorted(obs.astype(object).where(obs.notna(), None).itertuples(index=False, name=None), key=repr)
+    return rows + sorted(rej.astype(object).where(rej.notna(), None).itertuples(index=False, name=None), key=repr)
+
+
+def both(path, pristine, tmp_path, monkeypatch, capsys, *extra: str):
+    """(exit, problems, summary, rows stored) by the row-by-row check and by the staged check, from one warehouse."""
+    out = []
+    for staged_path in (False, True):
+        target = tmp_path / f"w{int(staged_path)}.duckdb"
+        shutil.copy(pristine, target)
+        url = f"duckdb://{target}"
+        out.append((*cli(path, url, monkeypatch, capsys, staged_path, *extra), stored(url)))
+    return out
+
+
+def taken(path) -> bool:
+    """Whether the staged reader takes the file (else the row reader reads it, as before)."""
+    try:
+        staged.prescan(path, None, None)
+    except staged.Ineligible:
+        return False
+    return not path.read_bytes().startswith(b"STRUCTURE")
+
+
+def test_the_staged_path_reads_most_of_the_corpus():
+    took = [n for n in CSVS if taken(s.BAD / n) and "column" not in n]
+    assert len(took) >= 28, took
+
+
+@pytest.mark.parametrize("extra", [(), ("--accept-valid",)], ids=["refuse", "accept-valid"])
+@pytest.mark.parametrize("name", CSVS)
+def test_corpus_file_gets_the_same_answer_from_both_paths(name, extra, pristine, tmp_path, monkeypatch, capsys):
+    rowwise, staged_run = both(s.BAD / name, pristine, tmp_path, monkeypatch, capsys, *extra)
+    assert staged_run == rowwise
+    assert rowwise[1], "every corpus file has a problem"
+
+
+@pytest.mark.parametrize("extra", [(), ("--accept-valid",), ("--dry-run",)], ids=["refuse", "accept", "dry-run"])
+def test_a_file_mixing_every_shape_and_fault_gets_the_same_answer(extra, pristine, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "mixed.csv"
+    path.write_text(MIXED, encoding="utf-8")
+    assert taken(path)
+    rowwise, staged_run = both(path, pristine, tmp_path, monkeypatch, capsys, *extra)
+    assert staged_run[:3] == rowwise[:3], "\n".join(staged_run[1]) + "\n---\n" + "\n".join(rowwise[1])
+    assert staged_run[3] == rowwise[3]
+    rules = {re.search(r" \[(\w+)\]: ", line).group(1) for line in rowwise[1] if line.startswith("error:")}
+    assert {"control_character", "status", "published_at", "vintage_before_period", "base", "numeric_value"} <= rules
+    assert {"duplicate", "frequency", "known_agency", "agency_validity", "breakdown", "unit", "plausible"} <= rules
+    assert {"required", "future_period", "period_form", "known_indicator", "area_validity"} <= rules
+    if extra == ("--accept-valid",):
+        assert len(staged_run[3]) > 10  # valid rows and rejected rows were written
+
+
+def test_a_stored_value_is_compared_with_the_staged_rows(pristine, tmp_path, monkeypatch, capsys):
+    """Vintages against what is stored, and the scale of a value against the series' recent level."""
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "indicator_code,area_code,period,value,published_at\n"
+        + "".join(f"RETAIL,VN,2024-{m:02d},{500000 + m},2024-{m:02d}-28\n" for m in range(1, 13)),
+        encoding="utf-8",
+    )
+    second = tmp_path / "second.csv"
+    second.write_text(
+        "indicator_code,area_code,period,value,published_at\n"
+        "RETAIL,VN,2024-03,500003,2024-03-28\n"  # the same value at the same vintage: unchanged
+        "RETAIL,VN,2024-04,500999,2024-04-28\n"  # another value at a stored vintage
+        "RETAIL,VN,2024-05,500009,2024-05-01\n"  # before the stored vintage
+        "RETAIL,VN,2025-01,575.83,2025-02-06\n",  # a thousand times below the recent level
+        encoding="utf-8",
+    )
+    out = []
+    for staged_path in (False, True):
+        target = tmp_path / f"v{int(staged_path)}.duckdb"
+        shutil.copy(pristine, target)
+        url = f"duckdb://{target}"
+        assert cli(first, url, monkeypatch, capsys, staged_path)[0] == 0
+        out.append((*cli(second, url, monkeypatch, capsys, staged_path, "--accept-valid"), stored(url)))
+    assert out[1] == out[0]
+    text = "\n".join(out[0][1])
+    assert "[vintage_conflict]" in text and "[vintage_before_existing]" in text and "[scale]" in text
+
+
+def test_a_scoped_sender_is_held_to_its_scope_the_same_way(pristine, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "hy.csv"
+    path.write_text(
+        "indicator_code,area_code,period,value\nRETAIL,33,2025-01,10\nRETAIL,01,2025-01,10\nRETAIL,34,2025-01,1\n",
+        encoding="utf-8",
+    )
+    out = []
+    for staged_path in (False, True):
+        target = tmp_path / f"s{int(staged_path)}.duckdb"
+        shutil.copy(pristine, target)
+        monkeypatch.setenv("DIEUHANH_DB", f"duckdb://{target}")
+        monkeypatch.setenv("DIEUHANH_STAGED_BYTES", "0" if staged_path else ROWWISE)
+        rc = main(["load", str(path), "--source", "GSO", "--claims", str(s.BAD / "claims_hungyen.json")])
+        err = capsys.readouterr().err
+        out.append((rc, [line for line in err.splitlines() if not line.startswith("note:")]))
+    assert out[1] == out[0]
+    assert out[0][0] == 1 and any("[scope]" in line and "row 3," in line for line in out[0][1])
+
+
+def _million(path, bad: bool) -> int:
+    """1,000,000 valid rows of CPI_GROUP (broken down by category: 3,334 categories x 300 months), then, when
+    `bad`, a row whose period is no month."""
+    con = duckdb.connect()
+    con.execute(
+        f"""COPY (SELECT 'CPI_GROUP' AS indicator_code, 'VN' AS area_code,
+                   strftime(DATE '2000-01-01' + INTERVAL (i % 300) MONTH, '%Y-%m') AS period,
+                   round(100 + (i % 97) / 10.0, 1) AS value, 'nhóm ' || (i // 300) AS category
+            FROM range(1000000) t(i)) TO '{path}' (FORMAT csv, HEADER true)"""
+    )
+    con.close()
+    if bad:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("CPI_GROUP,VN,2025-13,101.5,nhóm cuối\n")
+    return 1_000_000 + bad
+
+
+def test_a_million_rows_with_one_bad_row_at_the_end(pristine, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "million.csv"
+    rows = _million(path, bad=True)
+    monkeypatch.setenv("DIEUHANH_MAX_ROWS", str(rows))
+    target = tmp_path / "m.duckdb"
+    shutil.copy(pristine, target)
+    url = f"duckdb://{target}"
+    before = stored(url), Warehouse(url).data_version()
+    rc, problems, summary = cli(path, url, monkeypatch, capsys, True)
+    assert rc == 1
+    assert problems == [
+        f"lỗi: million.csv: dòng {rows + 1}, cột period, giá trị '2025-13' [period_form]: kỳ phải viết dạng 2025, "
+        "2025-Q1, 2025-03 hoặc 2025-03-14 (ngày có thật)",
+        f"error: million.csv: row {rows + 1}, column period, value '2025-13' [period_form]: period must be written "
+        "2025, 2025-Q1, 2025-03 or 2025-03-14 (a real date)",
+    ]
+    assert "1000001 rows read, 1000000 valid, 1 rejected" in summary
+    assert (stored(url), Warehouse(url).data_version()) == before  # refused whole: not a row, not a version
+
+    rc, problems, summary = cli(path, url, monkeypatch, capsys, True, "--accept-valid")
+    assert rc == 0, problems
+    assert "partial; 1000001 rows read, 1000000 valid, 1 rejected; 1000000 new, 0 unchanged" in summary
+    wh = Warehouse(url)
+    obs = table("observation")
+    assert int(wh.execute(obs.count())) == 1_000_000
+    assert float(wh.execute(obs.value.sum())) == pytest.approx(sum(100 + (i % 97) / 10 for i in range(1_000_000)))
+    rej = wh.execute(table("rejected_row").select("row_number", "rule", "value"))
+    assert rej.to_dict("records") == [{"row_number": rows + 1, "rule": "period_form", "value": "2025-13"}]
+    wh.close()
+
+
+@pytest.mark.postgres
+def test_staged_rows_reach_postgresql_by_copy_as_on_duckdb(pg_url, pristine, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "mixed.csv"
+    path.write_text(MIXED, encoding="utf-8")
+    wh, _ = s.build(pg_url)
+    wh.close()
+    on_pg = cli(path, pg_url, monkeypatch, capsys, True, "--accept-valid")
+    target = tmp_path / "d.duckdb"
+    shutil.copy(pristine, target)
+    on_duckdb = cli(path, f"duckdb://{target}", monkeypatch, capsys, True, "--accept-valid")
+    assert on_pg == on_duckdb
+    assert stored(pg_url) == stored(f"duckdb://{target}")
+    again = cli(path, pg_url, monkeypatch, capsys, True, "--accept-valid")
+    assert again[0] == 0 and "0 new," in again[2]  # the same file again: every row unchanged
+
+
+def test_a_staged_file_is_bounded_by_its_own_row_limit(pristine, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "mixed.csv"
+    path.write_text(MIXED, encoding="utf-8")
+    target = tmp_path / "l.duckdb"
+    shutil.copy(pristine, target)
+    monkeypatch.setenv("DIEUHANH_MAX_ROWS", "5")  # the row-by-row check's limit does not bound a staged file
+    monkeypatch.setenv("DIEUHANH_MAX_STAGED_ROWS", "40")
+    rc, problems, _ = cli(path, f"duckdb://{target}", monkeypatch, capsys, True)
+    assert rc == 1 and not any("DIEUHANH_MAX" in p for p in problems)
+    monkeypatch.setenv("DIEUHANH_MAX_STAGED_ROWS", "39")
+    rc, problems, _ = cli(path, f"duckdb://{target}", monkeypatch, capsys, True)
+    assert rc == 1
+    assert problems == [
+        "lỗi: mixed.csv: 40 dòng, vượt giới hạn 39 dòng (DIEUHANH_MAX_STAGED_ROWS): hãy chia thành các tệp nhỏ hơn",
+        "error: mixed.csv: 40 rows, over the limit 39 rows (DIEUHANH_MAX_STAGED_ROWS): split it into smaller files",
+    ]

@@ -15,7 +15,8 @@ from pages import nav, ui
 from pages.i18n import pick, text
 from pages.ui import Context, audit_login, model, sidebar, warehouse
 from semantic.access import load_policy, persona_claims, scope_from_claims, session_problem, user_claims
-from semantic.catalog import reference_codes
+from semantic.areas import provinces_on
+from semantic.catalog import agency_names, reference_codes
 
 #: set to 1 in production: without an [auth] section the app then refuses to start instead of offering demo mode
 #: (a lost secrets file must not turn a government deployment into a public demo). It can only switch demo mode off.
@@ -69,6 +70,16 @@ def ensure_warehouse(lang: str) -> None:
 def _codes(version: str) -> tuple[frozenset[str], frozenset[str]]:
     agencies, areas = reference_codes(warehouse())
     return frozenset(agencies), frozenset(areas)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _names(version: str, lang: str) -> dict[str, str]:
+    """Agency and province code -> name in `lang` (today's units): the scope is said in names, not claim codes."""
+    column = "name_vi" if lang == "vi" else "name_en"
+    agencies = agency_names(warehouse())
+    provinces = provinces_on(warehouse(), ui.boundary_day())
+    return {**dict(zip(provinces["code"], provinces[column], strict=True)),
+            **dict(zip(agencies["code"], agencies[column], strict=True))}  # fmt: skip
 
 
 def _login_screen(lang: str, message: str) -> None:
@@ -138,7 +149,8 @@ def main() -> None:
     scope = scope_from_claims(claims, known_agencies=agencies, known_areas=areas)
     st.sidebar.caption(f"{text('user', lang)}:")
     st.sidebar.text(scope.who)  # a claim, not trusted text: shown as it is, never read as markdown or HTML
-    st.sidebar.caption(f"{text('scope', lang)}: {scope.describe(lang)}")
+    names = _names(warehouse().data_version(), lang)
+    st.sidebar.caption(f"{text('scope', lang)}: {scope.describe(lang, names)}")
     if not demo and st.sidebar.button(text("logout", lang)):
         st.logout()
     st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area="VN", boundaries="2025")

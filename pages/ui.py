@@ -4,7 +4,7 @@ cards. Pages compose these; none of them holds SQL, Ibis or YAML."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -309,20 +309,33 @@ def table(
     export: pd.DataFrame | None = None,
     keep: tuple[str, ...] = (),
     decimals: int | None = None,
+    tones: Mapping[str, Mapping[str, str]] | None = None,
     **kwargs: Any,
 ) -> None:
     """A table, shown through the one presentation layer (`readable`), with its CSV/XLSX downloads. With `spec`
     the download re-runs it in full through the extract writer (streamed, every row); otherwise the table itself
-    (or `export`: the same rows as numbers rather than formatted text) is written, with `specs` in the audit."""
+    (or `export`: the same rows as numbers rather than formatted text) is written, with `specs` in the audit.
+    `tones`: a shown column's header -> {cell text: CSS colour}, a status coloured without emoji."""
     c = ctx()
     shown = frame if len(frame) <= DISPLAY_ROWS else frame.head(DISPLAY_ROWS)
     kwargs.setdefault("placeholder", present.MISSING)  # a kept numeric column's missing cells: "–", never "None"
     view = shown if key in AS_RETURNED else readable(shown, keep=keep, decimals=decimals)
-    st.dataframe(view, hide_index=True, width="stretch", key=f"{key}_df", **kwargs)
+    st.dataframe(_toned(view, tones or {}), hide_index=True, width="stretch", key=f"{key}_df", **kwargs)
     if len(frame) > DISPLAY_ROWS:
         st.caption(c.t("display_capped").format(shown=fmt.number(DISPLAY_ROWS, 0, c.lang)))
     data = export if export is not None else frame
     downloads(key, spec=spec, frame=None if spec is not None else data, specs=specs, what=what, lines=lines)
+
+
+def _toned(view: pd.DataFrame, tones: Mapping[str, Mapping[str, str]]) -> pd.DataFrame | Any:
+    """The shown frame, its `tones` columns' cells coloured (a pandas Styler), or the frame as it is."""
+    columns = [col for col in tones if col in view.columns]
+    if not columns:
+        return view
+    styler = view.style
+    for col in columns:
+        styler = styler.map(lambda v, t=tones[col]: f"color: {t[v]}; font-weight: 600" if v in t else "", subset=[col])
+    return styler
 
 
 def readable(frame: pd.DataFrame, keep: tuple[str, ...] = (), decimals: int | None = None) -> pd.DataFrame:
@@ -442,6 +455,12 @@ def agency_names() -> dict[str, str]:
     """Agency code -> its name in the reader's language (MOC -> Bộ Xây dựng): names instead of codes."""
     frame = _agencies(data_version())
     return dict(zip(frame["code"], frame["name_vi" if ctx().lang == "vi" else "name_en"], strict=False))
+
+
+def scope_text() -> str:
+    """The reader's scope in words, with names instead of codes ("Bộ/ngành: Bộ Xây dựng")."""
+    c = ctx()
+    return c.scope.describe(c.lang, {**area_names(boundary_day()), **agency_names()})
 
 
 def boundary_day() -> date:

@@ -42,7 +42,7 @@ if kind == "situation":
     st.stop()
 st.caption(c.t("upload_intro"))
 if not c.scope.unrestricted:
-    st.info(c.t("upload_scope_note") + c.scope.describe(c.lang), icon="🔒")
+    st.info(c.t("upload_scope_note") + ui.scope_text(), icon="🔒")
 
 own = sorted(c.scope.agencies or []) + sorted(c.scope.areas or [])
 col1, col2, col3, col4 = st.columns([2, 1, 1, 1])

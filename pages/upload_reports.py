@@ -15,7 +15,7 @@ from semantic.playbook import now_vn
 def show(c: ui.Context) -> None:
     st.caption(c.t("upload_sit_intro"))
     if not c.scope.unrestricted:
-        st.info(c.t("upload_scope_note") + c.scope.describe(c.lang), icon="🔒")
+        st.info(c.t("upload_scope_note") + ui.scope_text(), icon="🔒")
     upload = st.file_uploader(c.t("upload_sit_file"), type=["csv", "txt", "xlsx"], key="upload_sit_file")
     if upload is None:
         return

@@ -51,7 +51,7 @@ def confirm(
 def show(c: ui.Context) -> None:
     st.caption(c.t("upload_tasks_intro"))
     if not c.scope.unrestricted:
-        st.info(c.t("upload_tasks_scope_note") + c.scope.describe(c.lang), icon="🔒")
+        st.info(c.t("upload_tasks_scope_note") + ui.scope_text(), icon="🔒")
     upload = st.file_uploader(c.t("upload_tasks_file"), type=["csv", "txt", "xlsx"], key="upload_task_file")
     if upload is None:
         return

@@ -194,7 +194,7 @@ def test_province_user_sees_their_province_then_a_user_without_claims_sees_no_ac
     # the province user through the provider's real form
     log_in(page, app_url, "hungyen")
     side = sidebar_text(page)
-    assert "Cán bộ Hưng Yên (E2E)" in side and "Tỉnh/thành: 33" in side, side
+    assert "Cán bộ Hưng Yên (E2E)" in side and "Tỉnh/thành: Tỉnh Hưng Yên" in side, side
     assert "CHẾ ĐỘ MINH HỌA" not in page.locator("body").inner_text()
     # the areas it may pick: the country (national aggregates are visible by policy) and Hưng Yên only
     # the menu now heads the sidebar, so the area box is below the fold: scroll it into view before the click (a
@@ -232,7 +232,7 @@ def test_province_user_sees_their_province_then_a_user_without_claims_sees_no_ac
     # a forged persona parameter while logged in changes nothing
     page.goto(f"{app_url}/?persona=leader")
     ready(page)
-    assert "Tỉnh/thành: 33" in sidebar_text(page)
+    assert "Tỉnh/thành: Tỉnh Hưng Yên" in sidebar_text(page)
 
     # log out: Streamlit ends the provider's session too (RP-initiated logout, which the provider asks to confirm),
     # and the provider sends the browser back to the app, logged out
@@ -263,13 +263,13 @@ def test_an_expired_id_token_is_refused_and_asks_to_log_in_again(browser, tmp_pa
     with servers(tmp_path, id_token_ttl=20) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
         log_in(page, url, "hungyen")
-        assert "Tỉnh/thành: 33" in sidebar_text(page)
+        assert "Tỉnh/thành: Tỉnh Hưng Yên" in sidebar_text(page)
         page.wait_for_timeout(21_000)
         page.reload()
         ready(page)
         body = page.locator("body").inner_text()
         assert "Phiên đăng nhập đã hết hạn" in body, body
-        assert "Tỉnh/thành: 33" not in body and "Tổng quan kinh tế" not in body
+        assert "Tỉnh/thành: Tỉnh Hưng Yên" not in body and "Tổng quan kinh tế" not in body
         assert page.get_by_role("button", name=LOGIN).is_visible()
         shot(page, "6-session-expired")
         page.close()

@@ -30,9 +30,6 @@ from warehouse.db import Warehouse, shared
 
 #: rows a table shows in the browser; the download always holds every row (and says how many)
 DISPLAY_ROWS = 5_000
-#: tables shown as their query returns them, not through the presentation layer: Khám phá's (being rebuilt under
-#: issue 19 item 7, whose tests read its raw column names); it opts in by leaving this list
-AS_RETURNED = ("ex_table", "ex_pivot")
 
 
 @dataclass(frozen=True)
@@ -308,7 +305,7 @@ def table(
     lines: Iterable[tuple[str, str]] = (),
     export: pd.DataFrame | None = None,
     keep: tuple[str, ...] = (),
-    decimals: int | None = None,
+    decimals: int | pd.Series | Mapping[str, int | pd.Series] | None = None,
     tones: Mapping[str, Mapping[str, str]] | None = None,
     **kwargs: Any,
 ) -> None:
@@ -319,7 +316,7 @@ def table(
     c = ctx()
     shown = frame if len(frame) <= DISPLAY_ROWS else frame.head(DISPLAY_ROWS)
     kwargs.setdefault("placeholder", present.MISSING)  # a kept numeric column's missing cells: "–", never "None"
-    view = shown if key in AS_RETURNED else readable(shown, keep=keep, decimals=decimals)
+    view = readable(shown, keep=keep, decimals=decimals)
     st.dataframe(_toned(view, tones or {}), hide_index=True, width="stretch", key=f"{key}_df", **kwargs)
     if len(frame) > DISPLAY_ROWS:
         st.caption(c.t("display_capped").format(shown=fmt.number(DISPLAY_ROWS, 0, c.lang)))
@@ -338,19 +335,28 @@ def _toned(view: pd.DataFrame, tones: Mapping[str, Mapping[str, str]]) -> pd.Dat
     return styler
 
 
-def readable(frame: pd.DataFrame, keep: tuple[str, ...] = (), decimals: int | None = None) -> pd.DataFrame:
+def readable(
+    frame: pd.DataFrame,
+    keep: tuple[str, ...] = (),
+    decimals: int | pd.Series | Mapping[str, int | pd.Series] | None = None,
+) -> pd.DataFrame:
     """A frame as the reader sees it (pages/present.py): headers in the reader's language, numbers with each row's
     indicator's decimals (a code or indicator_code column names the indicator; a column about % has 2), dd/mm/yyyy
     or the period's name, status words, "–" for missing. Columns in `keep` stay as they are; `decimals` overrides
-    the rows' decimals (a table of one indicator across areas)."""
+    the rows' decimals: one number (a table of one indicator across areas), a per-row Series (rows whose indicator
+    is shown by name), or a column -> either mapping (a pivot's cells)."""
     lang = ctx().lang
     registry = model().registry
-    per_row: int | pd.Series = 1 if decimals is None else decimals
-    for col in ("indicator_code", "code") if decimals is None else ():
-        if col in frame.columns and frame[col].isin(list(registry.codes())).any():
-            per_row = frame[col].map(lambda x: registry[x].decimals if x in registry else 1)
-            break
-    places = {col: (2 if "%" in str(col) else per_row) for col in frame.columns}
+    per_row: int | pd.Series = 1
+    if decimals is None:
+        for col in ("indicator_code", "code"):
+            if col in frame.columns and frame[col].isin(list(registry.codes())).any():
+                per_row = frame[col].map(lambda x: registry[x].decimals if x in registry else 1)
+                break
+    elif not isinstance(decimals, Mapping):
+        per_row = decimals
+    given = decimals if isinstance(decimals, Mapping) else {}
+    places = {col: given[col] if col in given else 2 if "%" in str(col) else per_row for col in frame.columns}
     freq = frame["freq"] if "freq" in frame.columns else None
     return present.present(frame, lang, model(), places, freq, keep=keep)
 

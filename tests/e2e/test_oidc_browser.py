@@ -225,9 +225,8 @@ def test_province_user_sees_their_province_then_a_user_without_claims_sees_no_ac
     shot(page, "3-hungyen-explore")
     rows = grid_rows(page)
     # Hà Nội (01, 9,822.916) was asked for too; only new Hưng Yên comes back: old Hưng Yên + old Thái Bình
-    # (3,364.553). Khám phá still shows the rows as the query returns them (its tables are not yet through the
-    # presentation layer: issue 19, item 7)
-    assert [(r["area_code"], r["value"]) for r in rows] == [("33", "3364.553")], rows
+    # (3,364.553, shown as a person reads it: the province by name, tỷ đồng without decimals, 3.365)
+    assert [(r["Địa bàn"], r["Giá trị"]) for r in rows] == [("Tỉnh Hưng Yên", "3.365")], rows
 
     # a forged persona parameter while logged in changes nothing
     page.goto(f"{app_url}/?persona=leader")

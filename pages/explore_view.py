@@ -15,15 +15,6 @@ from semantic.compile_indicators import out_base_is_rate
 
 #: the key columns of an indicator query's rows as Khám phá shows them (names), in reading order
 OBS_KEYS = ("indicator", "area", "agency", "category", "period", "base")
-#: a shown key -> the column of the query's rows it comes from
-OBS_SOURCE = {
-    "indicator": "indicator_code",
-    "area": "area_code",
-    "agency": "agency_code",
-    "category": "category",
-    "period": "period_start",
-    "base": "base",
-}
 
 
 def named(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

@@ -61,7 +61,7 @@ def warnings(sit: Situation, book: Playbook) -> None:
     found = scenario_status.alerts(book, sit.run_id, sit.status)
     if found:
         with st.container(border=True):
-            st.markdown(f"⚠️ **{c.t('situation_warnings')}** ({len(found)})")
+            st.markdown(f":material/warning: **{c.t('situation_warnings')}** ({len(found)})")
             for a in found[:8]:
                 color = "red" if a.severity == "high" else "orange"
                 st.markdown(

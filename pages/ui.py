@@ -265,7 +265,7 @@ def choose() -> dict[str, Any]:
 
 def empty(key: str = "no_data") -> None:
     """The empty state: nothing in the reader's scope for what was asked (not an error)."""
-    st.info(ctx().t(key), icon="ℹ️")
+    st.info(ctx().t(key), icon=":material/info:")
 
 
 def plot(fig: go.Figure, key: str, height: int = 380) -> None:

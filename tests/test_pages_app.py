@@ -247,25 +247,19 @@ def test_provinces_ranking_equals_the_cli_within_the_scope(persona):
         )
 
 
+#: CPI and IIP vs the same month a year before, for the country, July 2024 to February 2025 (16 rows), and the
+#: CLI's arguments for the same query
+YOY = QuerySpec(indicators=("CPI", "IIP"), areas=("VN",), compare="yoy", time_from="2024-07", time_to="2025-02")
+YOY_ARGS = ("--indicator", "CPI,IIP", "--area", "VN", "--from", "2024-07", "--to", "2025-02", "--compare", "yoy")
+
+
 @pytest.mark.parametrize("persona", ["analyst", "leader", "hungyen"])
 def test_explore_runs_the_spec_in_the_link_and_shows_sql_only_to_analysts(persona):
-    spec = QuerySpec(indicators=("CPI", "IIP"), areas=("VN",), compare="yoy", time_from="2024-07", time_to="2025-02")
+    spec = YOY
     at = open_page("explore", persona, query={"q": spec_param(spec)})
     assert at.query_params["q"] == spec_param(spec)  # the view stays in the link
     table = at.dataframe[0].value
-    answer = cli(
-        "--indicator",
-        "CPI,IIP",
-        "--area",
-        "VN",
-        "--from",
-        "2024-07",
-        "--to",
-        "2025-02",
-        "--compare",
-        "yoy",
-        persona=persona,
-    )
+    answer = cli(*YOY_ARGS, persona=persona)
     assert len(table) == len(answer) == 16
     # shown as a person reads it: names, periods by name, a percent change with 2 decimals and its own unit
     assert [vi_float(v) for v in table["Giá trị"]] == list(answer["value"].round(2))
@@ -401,7 +395,7 @@ def test_the_sidebar_area_scopes_the_monthly_page_to_a_province():
 
 def test_a_large_extract_says_how_many_rows_and_waits_for_the_reader(monkeypatch):
     monkeypatch.setattr(extract, "LARGE_ROWS", 10)  # the real threshold is 100,000 rows; the rule is the same
-    spec = QuerySpec(indicators=("CPI", "IIP"), areas=("VN",), compare="yoy", time_from="2024-07", time_to="2025-02")
+    spec = YOY
     at = open_page("explore", "analyst", query={"q": spec_param(spec)})
     assert [w.value for w in at.warning if "16 dòng" in w.value] == [
         "Tệp trích xuất có 16 dòng: tạo tệp có thể mất một lúc; Excel mở tối đa 1.048.576 dòng mỗi trang tính."
@@ -465,23 +459,11 @@ def test_explore_filters_on_a_value_with_a_comma_picked_from_its_list():
 
 
 def test_explore_pivots_indicators_by_period_and_never_shows_a_first_value():
-    spec = QuerySpec(indicators=("CPI", "IIP"), areas=("VN",), compare="yoy", time_from="2024-07", time_to="2025-02")
+    spec = YOY
     at = open_page("explore", "analyst", query={"q": spec_param(spec)})
     at.segmented_control(key="ex_output").set_value("pivot").run()
     pivot = at.dataframe[0].value.set_index("Kỳ")
-    answer = cli(
-        "--indicator",
-        "CPI,IIP",
-        "--area",
-        "VN",
-        "--from",
-        "2024-07",
-        "--to",
-        "2025-02",
-        "--compare",
-        "yoy",
-        persona="analyst",
-    )
+    answer = cli(*YOY_ARGS, persona="analyst")
     assert list(pivot.index) == [fmt.period(date(2024, m, 1), "M") for m in range(7, 13)] + [
         "Tháng 1/2025",
         "Tháng 2/2025",
@@ -496,7 +478,7 @@ def test_explore_pivots_indicators_by_period_and_never_shows_a_first_value():
 
 
 def test_explore_charts_each_series_in_period_order_with_vietnamese_axes():
-    spec = QuerySpec(indicators=("CPI", "IIP"), areas=("VN",), compare="yoy", time_from="2024-07", time_to="2025-02")
+    spec = YOY
     at = open_page("explore", "analyst", query={"q": spec_param(spec)})
     at.segmented_control(key="ex_output").set_value("chart").run()
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)

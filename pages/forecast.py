@@ -52,7 +52,10 @@ def label(choice: tuple[str, str | None]) -> str:
     return ui.name(registry[code]) + (f" — {cat}" if cat else "")
 
 
-picked = st.multiselect(c.t("forecast_series"), choices, default=choices[:1], format_func=label, **ui.choose())
+names = {choice: label(choice) for choice in choices}  # computed now: a format_func must not read the session later
+picked = st.multiselect(
+    c.t("forecast_series"), choices, default=choices[:1], format_func=names.__getitem__, **ui.choose()
+)
 area = c.area  # the shared sidebar's area: forecasts follow it like every other page
 
 

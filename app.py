@@ -15,7 +15,8 @@ from pages import nav, ui
 from pages.i18n import pick, text
 from pages.ui import Context, audit_login, model, sidebar, warehouse
 from semantic.access import load_policy, persona_claims, scope_from_claims, session_problem, user_claims
-from semantic.catalog import reference_codes
+from semantic.areas import provinces_on
+from semantic.catalog import agency_names, reference_codes
 
 #: set to 1 in production: without an [auth] section the app then refuses to start instead of offering demo mode
 #: (a lost secrets file must not turn a government deployment into a public demo). It can only switch demo mode off.
@@ -69,6 +70,16 @@ def ensure_warehouse(lang: str) -> None:
 def _codes(version: str) -> tuple[frozenset[str], frozenset[str]]:
     agencies, areas = reference_codes(warehouse())
     return frozenset(agencies), frozenset(areas)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _names(version: str, lang: str) -> dict[str, str]:
+    """Agency and province code -> name in `lang` (today's units): the scope is said in names, not claim codes."""
+    column = "name_vi" if lang == "vi" else "name_en"
+    agencies = agency_names(warehouse())
+    provinces = provinces_on(warehouse(), ui.boundary_day())
+    return {**dict(zip(provinces["code"], provinces[column], strict=True)),
+            **dict(zip(agencies["code"], agencies[column], strict=True))}  # fmt: skip
 
 
 def _login_screen(lang: str, message: str) -> None:
@@ -131,14 +142,15 @@ def main() -> None:
         st.error(text("auth_required", lang))
         st.stop()
     if demo:
-        st.warning(text("demo_banner", lang), icon="⚠️")
+        st.warning(text("demo_banner", lang), icon=":material/warning:")
     ensure_warehouse(lang)
     claims = identity(lang, demo)
     agencies, areas = _codes(warehouse().data_version())
     scope = scope_from_claims(claims, known_agencies=agencies, known_areas=areas)
     st.sidebar.caption(f"{text('user', lang)}:")
     st.sidebar.text(scope.who)  # a claim, not trusted text: shown as it is, never read as markdown or HTML
-    st.sidebar.caption(f"{text('scope', lang)}: {scope.describe(lang)}")
+    names = _names(warehouse().data_version(), lang)
+    st.sidebar.caption(f"{text('scope', lang)}: {scope.describe(lang, names)}")
     if not demo and st.sidebar.button(text("logout", lang)):
         st.logout()
     st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area="VN", boundaries="2025")
@@ -159,7 +171,11 @@ def main() -> None:
     pages = {
         text("nav_group_monitor", lang): [
             st.Page(
-                "pages/overview.py", title=text("nav_overview", lang), icon="🏛️", default=True, url_path="tong-quan"
+                "pages/overview.py",
+                title=text("nav_overview", lang),
+                icon=":material/account_balance:",
+                default=True,
+                url_path="tong-quan",
             ),
             st.Page(
                 "pages/daily.py", title=text("nav_daily", lang), icon=":material/show_chart:", url_path="hang-ngay"
@@ -174,27 +190,42 @@ def main() -> None:
             st.Page(
                 "pages/provinces.py", title=text("nav_provinces", lang), icon=":material/map:", url_path="tinh-thanh"
             ),
-            st.Page("pages/forecast.py", title=pick(("Dự báo", "Forecasts"), lang), icon="📈", url_path="du-bao"),
-            st.Page("pages/warnings.py", title=pick(("Cảnh báo", "Warnings"), lang), icon="⚠️", url_path="canh-bao"),
+            st.Page(
+                "pages/forecast.py",
+                title=pick(("Dự báo", "Forecasts"), lang),
+                icon=":material/trending_up:",
+                url_path="du-bao",
+            ),
+            st.Page(
+                "pages/warnings.py",
+                title=pick(("Cảnh báo", "Warnings"), lang),
+                icon=":material/warning:",
+                url_path="canh-bao",
+            ),
         ],
         pick(("Chỉ đạo, điều hành", "Direction"), lang): [
-            st.Page("pages/tasks.py", title=pick(("Nhiệm vụ", "Tasks"), lang), icon="📋", url_path="nhiem-vu"),
+            st.Page(
+                "pages/tasks.py",
+                title=pick(("Nhiệm vụ", "Tasks"), lang),
+                icon=":material/assignment:",
+                url_path="nhiem-vu",
+            ),
             st.Page(
                 "pages/programs.py",
                 title=pick(("Chương trình, dự án", "Programs & projects"), lang),
-                icon="🏗️",
+                icon=":material/construction:",
                 url_path="chuong-trinh-du-an",
             ),
             st.Page(
                 "pages/emergency.py",
                 title=pick(("Tình huống khẩn cấp", "Emergencies"), lang),
-                icon="🚨",
+                icon=":material/emergency:",
                 url_path="tinh-huong-khan-cap",
             ),
             st.Page(
                 "pages/situation.py",
                 title=pick(("Điều hành tình huống", "Situation board"), lang),
-                icon="🛰️",
+                icon=":material/radar:",
                 url_path="dieu-hanh-tinh-huong",
             ),
         ],
@@ -205,27 +236,34 @@ def main() -> None:
                 icon=":material/travel_explore:",
                 url_path="kham-pha",
             ),
-            st.Page("pages/catalog.py", title=text("nav_catalog", lang), icon="📚", url_path="danh-muc"),
+            st.Page(
+                "pages/catalog.py", title=text("nav_catalog", lang), icon=":material/menu_book:", url_path="danh-muc"
+            ),
             st.Page(
                 "pages/quality.py",
                 title=pick(("Chất lượng dữ liệu", "Data quality"), lang),
-                icon="🩺",
+                icon=":material/fact_check:",
                 url_path="chat-luong-du-lieu",
             ),
             st.Page(
-                "pages/upload.py", title=pick(("Tải dữ liệu", "Upload data"), lang), icon="📤", url_path="tai-du-lieu"
+                "pages/upload.py",
+                title=pick(("Tải dữ liệu", "Upload data"), lang),
+                icon=":material/upload_file:",
+                url_path="tai-du-lieu",
             ),
             st.Page(
                 "pages/exchange.py",
                 title=pick(("Kết nối, chia sẻ", "Connections and sharing"), lang),
-                icon="🔗",
+                icon=":material/share:",
                 url_path="ket-noi-chia-se",
             ),
         ],
     }
     if scope.can_audit:  # hiding is convenience: the audit cube itself refuses scopes without the permission
         pages[text("nav_group_admin", lang)] = [
-            st.Page("pages/audit.py", title=text("nav_audit", lang), icon="🛡️", url_path="nhat-ky-truy-cap"),
+            st.Page(
+                "pages/audit.py", title=text("nav_audit", lang), icon=":material/shield:", url_path="nhat-ky-truy-cap"
+            ),
         ]
     current = st.navigation(pages, position="hidden")
     nav.menu(menu, pages, hidden=() if scope.can_upload else ("tai-du-lieu",))

@@ -3,6 +3,7 @@ the final forecast of the chosen model."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,8 +147,14 @@ def _best(mases: dict[str, float]) -> str | None:
     return min(finite, key=lambda k: (round(finite[k], 12), order.index(k)))
 
 
-def backtest(series: Series, horizon: int | None = None, models: tuple[str, ...] | None = None) -> BacktestResult:
-    """Rolling-origin backtest of every model on `series` at horizons 1..`horizon`."""
+def backtest(
+    series: Series,
+    horizon: int | None = None,
+    models: tuple[str, ...] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BacktestResult:
+    """Rolling-origin backtest of every model on `series` at horizons 1..`horizon`. `progress(done, total)` is
+    called after each origin (a page's progress bar and its time estimate)."""
     freq = series.freq
     horizon = min(horizon or HORIZONS[freq], HORIZONS[freq])
     names = tuple(models or MODELS)
@@ -177,6 +184,8 @@ def backtest(series: Series, horizon: int | None = None, models: tuple[str, ...]
             if not fc.ok:
                 failures[name] += 1
             rows += _points(series, name, origin, fc, scale, horizon)
+        if progress is not None:
+            progress(i + 1, len(origins))
     points = pd.DataFrame(rows)
     points["target"] = points["origin"] + points["h"] - 1
     eval_start = origins[n_sel]

@@ -16,9 +16,12 @@ from analytics.vintage import Outcome
 WORKERS = 2
 
 
-def process(series: Series, horizon: int | None, with_forecast: bool) -> Outcome:
-    """Backtest one series and, when asked, forecast with the model the backtest chose."""
-    result = backtest(series, horizon)
+def process(
+    series: Series, horizon: int | None, with_forecast: bool, progress: Callable[[int, int], None] | None = None
+) -> Outcome:
+    """Backtest one series and, when asked, forecast with the model the backtest chose (`progress(done, total)`
+    after each backtest origin)."""
+    result = backtest(series, horizon, progress=progress)
     if not with_forecast or result.forecast_model is None:
         return Outcome(result)
     fc, config = forecast(series, result.forecast_model, result.horizon)

@@ -72,7 +72,7 @@ rows = run(base.with_(dimensions=COLUMNS, measures=("entries",), order=("-at",),
 if rows is None:
     st.stop()
 if rows.empty:
-    st.info(c.t("no_data"), icon="ℹ️")
+    st.info(c.t("no_data"), icon=":material/info:")
     st.stop()
 labels = {d.name: (d.label_vi if c.lang == "vi" else d.label_en) for d in ui.model().cube("audit").dimensions}
 shown = rows[list(COLUMNS)].rename(columns=labels)

@@ -54,9 +54,31 @@ def label(table: dict[str, tuple[str, str]], code: Any) -> str:
     return pick(table.get(str(code), (str(code), str(code))), ui.ctx().lang)
 
 
+#: a task status's colour (Streamlit's badge colours), its CSS colour in a table, and its Material icon: a light that
+#: needs no colour-emoji font (without one, 🟢/🔴 became grey circles or empty boxes)
+STATUS_TONE: dict[str, tuple[str, str, str]] = {
+    "done_on_time": ("green", "#15803d", "check_circle"),
+    "done_late": ("orange", "#b45309", "schedule"),
+    "overdue": ("red", "#b91c1c", "error"),
+    "in_progress": ("blue", "#1d4ed8", "pending"),
+    "not_started": ("gray", "#4b5563", "radio_button_unchecked"),
+}
+
+
 def status(code: Any) -> str:
-    icon = {"done_on_time": "🟢", "done_late": "🟡", "overdue": "🔴", "in_progress": "🔵", "not_started": "⚪"}
-    return f"{icon.get(str(code), '')} {label(words.TASK_STATUS, code)}".strip()
+    """The status's words (a picker's option, a table cell, a card's label)."""
+    return label(words.TASK_STATUS, code)
+
+
+def status_badge(code: Any) -> str:
+    """The status as a coloured badge with a Material icon, for markdown."""
+    tone = STATUS_TONE.get(str(code))
+    return f":{tone[0]}-badge[:material/{tone[2]}: {status(code)}]" if tone else status(code)
+
+
+def status_tones() -> dict[str, str]:
+    """A status's words -> its CSS colour: a table's status column coloured by `ui.table(tones=…)`."""
+    return {status(code): tone[1] for code, tone in STATUS_TONE.items()}
 
 
 def day(value: Any) -> str:

@@ -168,6 +168,7 @@ ui.table(
         }
     ),
     key="emergency_tasks",
+    tones={c.t("task_status"): dui.status_tones()},
     spec=task_spec,
     what=f"event_{event_id}_tasks",
 )

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import load, vintage, watch
+from analytics.background import Jobs
 from analytics.jobs import process
 from analytics.warnings import bounds, target_in_force
 from pages import forecast_charts as charts
@@ -51,7 +52,10 @@ def label(choice: tuple[str, str | None]) -> str:
     return ui.name(registry[code]) + (f" — {cat}" if cat else "")
 
 
-picked = st.multiselect(c.t("forecast_series"), choices, default=choices[:1], format_func=label, **ui.choose())
+names = {choice: label(choice) for choice in choices}  # computed now: a format_func must not read the session later
+picked = st.multiselect(
+    c.t("forecast_series"), choices, default=choices[:1], format_func=names.__getitem__, **ui.choose()
+)
 area = c.area  # the shared sidebar's area: forecasts follow it like every other page
 
 
@@ -88,11 +92,60 @@ def target_line(code: str, base: str, years: list[int]) -> tuple[float | None, f
     return None, None
 
 
+@st.cache_resource(show_spinner=False)
+def background() -> Jobs:
+    """The server's one queue of forecasts computed now (one at a time: the cores are every reader's)."""
+    return Jobs()
+
+
+def duration(seconds: float) -> str:
+    """'45 giây', '2 phút 10 giây' (en: '45 s', '2 min 10 s')."""
+    whole = int(round(seconds))
+    minutes, secs = divmod(whole, 60)
+    if lang == "vi":
+        return f"{minutes} phút {secs} giây" if minutes else f"{secs} giây"
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
+
+
+@st.fragment(run_every=1.0)
+def watch_job(key: tuple) -> None:
+    """The job's progress, redrawn each second while the rest of the page stays usable; the page is drawn again
+    (with the result) once it ends."""
+    job = background().get(key)
+    if job is None or not job.running:
+        st.rerun()
+    if job.started_at is None:
+        st.progress(0.0, text=c.t("forecast_now_queued"))
+        return
+    left = job.remaining()
+    words = c.t("forecast_now_progress").format(done=job.done, total=job.total, elapsed=duration(job.elapsed()))
+    if left is not None:
+        words += " · " + c.t("forecast_now_left").format(left=duration(left))
+    st.progress(job.fraction(), text=words)
+
+
 def computed_now(code: str, cat: str | None) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame] | None:
-    series = [s for s in load.load_series(ui.query, [registry[code]], (area,)) if s.category == cat]
-    if not series:
+    """The forecast computed now for the reader (in the background: None while it runs, its progress shown)."""
+    key = (code, cat, area, c.scope.key(), ui.data_version())
+    job = background().get(key)
+    if job is None:
+        if not st.button(c.t("forecast_now"), key=f"now-{code}-{cat}", help=c.t("forecast_now_help")):
+            return None
+        # the rows are read here, in the reader's session and scope; only the computation leaves the page
+        series = [s for s in load.load_series(ui.query, [registry[code]], (area,)) if s.category == cat]
+        if not series:
+            ui.empty()
+            return None
+        job = background().start(key, lambda progress: process(series[0], None, True, progress))
+    if job.running:
+        watch_job(key)
         return None
-    outcome = process(series[0], None, True)
+    if job.error is not None:
+        background().forget(key)  # a failed run can be asked again
+        st.error(f"{c.t('error')}: {job.error}")
+        return None
+    outcome = job.result
+    st.caption(c.t("forecast_now_took").format(elapsed=duration(job.elapsed())))
     owners = {i.code: i.owner for i in registry}
     run, points, scores = vintage.frames([outcome], owners, set(), "now")
     if run.empty:
@@ -108,10 +161,7 @@ def show(code: str, cat: str | None) -> None:
     mine = mine[mine["category"] == cat] if cat else mine[mine["category"].isna()]
     past = pd.DataFrame()
     if mine.empty:
-        if not st.button(c.t("forecast_now"), key=f"now-{code}-{cat}", help=c.t("forecast_now_help")):
-            return
-        with st.spinner(c.t("forecast_now")):
-            got = computed_now(code, cat)
+        got = computed_now(code, cat)
         if got is None:
             return
         run, points, scores = got

@@ -25,10 +25,25 @@ FORECAST_STRINGS: dict[str, tuple[str, str]] = {
     ),
     "forecast_now": ("Dự báo ngay (không lưu)", "Forecast now (not stored)"),
     "forecast_now_help": (
-        "Chạy kiểm định (24 mốc) và dự báo cho chỉ tiêu đã chọn ngay trên máy chủ: thường 1–3 phút, lâu hơn khi máy "
-        "chủ bận; kết quả chỉ hiển thị, không lưu vào kho.",
-        "Runs the backtest (24 origins) and the forecast for the chosen indicator now on the server: usually 1–3 "
-        "minutes, longer when the server is busy; shown only, not stored.",
+        "Chạy kiểm định quá khứ và dự báo cho chỉ tiêu đã chọn trên máy chủ, ở chế độ nền: trang vẫn dùng được, "
+        "thanh tiến độ cho biết số mốc đã kiểm định và thời gian còn lại ước tính theo tốc độ thực tế; kết quả chỉ "
+        "hiển thị, không lưu vào kho.",
+        "Runs the backtest and the forecast for the chosen indicator on the server, in the background: the page stays "
+        "usable, the bar shows the origins done and the time left at the pace measured so far; shown only, not "
+        "stored.",
+    ),
+    "forecast_now_queued": (
+        "Đang chờ lượt: máy chủ đang tính một dự báo khác.",
+        "Queued: the server is computing another forecast.",
+    ),
+    "forecast_now_progress": (
+        "Đã kiểm định {done}/{total} mốc · đã chạy {elapsed}",
+        "Backtested {done}/{total} origins · running for {elapsed}",
+    ),
+    "forecast_now_left": ("còn khoảng {left}", "about {left} left"),
+    "forecast_now_took": (
+        "Dự báo vừa tính (không lưu), mất {elapsed}.",
+        "Forecast computed now (not stored), in {elapsed}.",
     ),
     "forecast_history": ("Số liệu thực tế", "Actual"),
     "forecast_mean": ("Dự báo", "Forecast"),

@@ -33,6 +33,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "area": ("Địa bàn", "Area"),
     "agency_code": ("Mã cơ quan", "Agency code"),
     "agency": ("Cơ quan", "Agency"),
+    "category": ("Phân loại", "Category"),
     "period_start": ("Kỳ", "Period"),
     "period": ("Kỳ", "Period"),
     "freq": ("Tần suất", "Frequency"),
@@ -73,6 +74,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "pop": ("So với kỳ trước", "Vs previous period"),
     "ytd": ("Lũy kế", "Year to date"),
     "ytd_yoy": ("Lũy kế so với cùng kỳ", "YTD vs last year"),
+    # a plan target's comparator (semantic/plan_status.py)
+    "about": ("Khoảng", "About"),
+    "range": ("Trong khoảng", "Within a range"),
+    "below": ("Dưới", "Below"),
+    "above": ("Trên", "Above"),
+    "at_least": ("Ít nhất", "At least"),
     "True": ("Có", "Yes"),
     "False": ("Không", "No"),
 }

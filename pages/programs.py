@@ -167,11 +167,17 @@ ui.table(
             + " / "
             + keys["physical_plan_pct"].map(lambda v: dui.number(v, 1)),
             c.t("task_status"): (keys["physical_pct"] < keys["physical_plan_pct"]).map(
-                {True: "🔴 " + c.t("behind"), False: "🟢 " + c.t("on_track")}
+                {True: c.t("behind"), False: c.t("on_track")}
             ),
         }
     ),
     key="programs_key",
+    tones={
+        c.t("task_status"): {
+            c.t("behind"): dui.STATUS_TONE["overdue"][1],
+            c.t("on_track"): dui.STATUS_TONE["done_on_time"][1],
+        }
+    },
     spec=key_spec,
     what=f"key_projects_{key}",
 )

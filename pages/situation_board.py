@@ -49,9 +49,9 @@ def header(sit: Situation, book: Playbook) -> None:
         delta_color="off",
     )
     if sit.closed:
-        st.info(f"🔒 {c.t('situation_frozen')} — {c.t('situation_closed')} {when(sit.closed_at)}")
+        st.info(f"{c.t('situation_frozen')} — {c.t('situation_closed')} {when(sit.closed_at)}", icon=":material/lock:")
     else:
-        st.caption(f"🟢 {c.t('situation_live')} {when(sit.now)}")
+        st.caption(f":green-badge[:material/radio_button_checked: {c.t('situation_live')}] {when(sit.now)}")
     if book.template:
         st.caption(c.t("template_note"))
 
@@ -61,7 +61,7 @@ def warnings(sit: Situation, book: Playbook) -> None:
     found = scenario_status.alerts(book, sit.run_id, sit.status)
     if found:
         with st.container(border=True):
-            st.markdown(f"⚠️ **{c.t('situation_warnings')}** ({len(found)})")
+            st.markdown(f":material/warning: **{c.t('situation_warnings')}** ({len(found)})")
             for a in found[:8]:
                 color = "red" if a.severity == "high" else "orange"
                 st.markdown(
@@ -153,7 +153,12 @@ def tasks(sit: Situation) -> None:
             c.t("task_status"): t["status"].map(dui.status),
         }
     )
-    ui.table(shown, key="situation_tasks", what=f"scenario_{sit.run_id}_tasks")
+    ui.table(
+        shown,
+        key="situation_tasks",
+        what=f"scenario_{sit.run_id}_tasks",
+        tones={c.t("task_status"): dui.status_tones()},
+    )
 
 
 def projects(sit: Situation, book: Playbook) -> None:
@@ -209,6 +214,7 @@ def projects(sit: Situation, book: Playbook) -> None:
                 }
             ),
             key="situation_carried",
+            tones={c.t("task_status"): dui.status_tones()},
         )
 
 

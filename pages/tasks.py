@@ -108,7 +108,14 @@ with tab_list:
     if tasks.empty:
         ui.empty()
     else:
-        ui.table(dui.task_table(tasks), key="tasks_list", spec=list_spec, what="tasks", keep=(c.t("days_late"),))
+        ui.table(
+            dui.task_table(tasks),
+            key="tasks_list",
+            spec=list_spec,
+            what="tasks",
+            keep=(c.t("days_late"),),
+            tones={c.t("task_status"): dui.status_tones()},
+        )
         dui.demo_note(tasks)
 
 with tab_overdue:
@@ -125,6 +132,7 @@ with tab_overdue:
             spec=overdue_spec,
             what="tasks_overdue",
             keep=(c.t("days_late"),),  # sorts as a number: the longest delay first
+            tones={c.t("task_status"): dui.status_tones()},
         )
 
 with tab_agency:
@@ -167,7 +175,7 @@ with tab_timeline:
         picked = st.selectbox(c.t("pick_task"), list(labels), format_func=labels.get, key="tasks_pick")
         row = tasks[tasks["task_id"] == picked].iloc[0]
         st.markdown(
-            f"**{row['content']}** — {dui.status(row['status'])} · {c.t('deadline')}: "
+            f"**{row['content']}** — {dui.status_badge(row['status'])} · {c.t('deadline')}: "
             f"{dui.day(row['deadline']) if pd.notna(row['deadline']) else c.t('recurring_word')}"
         )
         events_spec = QuerySpec(

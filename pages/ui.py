@@ -4,7 +4,7 @@ cards. Pages compose these; none of them holds SQL, Ibis or YAML."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,9 +30,6 @@ from warehouse.db import Warehouse, shared
 
 #: rows a table shows in the browser; the download always holds every row (and says how many)
 DISPLAY_ROWS = 5_000
-#: tables shown as their query returns them, not through the presentation layer: Khám phá's (being rebuilt under
-#: issue 19 item 7, whose tests read its raw column names); it opts in by leaving this list
-AS_RETURNED = ("ex_table", "ex_pivot")
 
 
 @dataclass(frozen=True)
@@ -268,7 +265,7 @@ def choose() -> dict[str, Any]:
 
 def empty(key: str = "no_data") -> None:
     """The empty state: nothing in the reader's scope for what was asked (not an error)."""
-    st.info(ctx().t(key), icon="ℹ️")
+    st.info(ctx().t(key), icon=":material/info:")
 
 
 def plot(fig: go.Figure, key: str, height: int = 380) -> None:
@@ -308,36 +305,58 @@ def table(
     lines: Iterable[tuple[str, str]] = (),
     export: pd.DataFrame | None = None,
     keep: tuple[str, ...] = (),
-    decimals: int | None = None,
+    decimals: int | pd.Series | Mapping[str, int | pd.Series] | None = None,
+    tones: Mapping[str, Mapping[str, str]] | None = None,
     **kwargs: Any,
 ) -> None:
     """A table, shown through the one presentation layer (`readable`), with its CSV/XLSX downloads. With `spec`
     the download re-runs it in full through the extract writer (streamed, every row); otherwise the table itself
-    (or `export`: the same rows as numbers rather than formatted text) is written, with `specs` in the audit."""
+    (or `export`: the same rows as numbers rather than formatted text) is written, with `specs` in the audit.
+    `tones`: a shown column's header -> {cell text: CSS colour}, a status coloured without emoji."""
     c = ctx()
     shown = frame if len(frame) <= DISPLAY_ROWS else frame.head(DISPLAY_ROWS)
     kwargs.setdefault("placeholder", present.MISSING)  # a kept numeric column's missing cells: "–", never "None"
-    view = shown if key in AS_RETURNED else readable(shown, keep=keep, decimals=decimals)
-    st.dataframe(view, hide_index=True, width="stretch", key=f"{key}_df", **kwargs)
+    view = readable(shown, keep=keep, decimals=decimals)
+    st.dataframe(_toned(view, tones or {}), hide_index=True, width="stretch", key=f"{key}_df", **kwargs)
     if len(frame) > DISPLAY_ROWS:
         st.caption(c.t("display_capped").format(shown=fmt.number(DISPLAY_ROWS, 0, c.lang)))
     data = export if export is not None else frame
     downloads(key, spec=spec, frame=None if spec is not None else data, specs=specs, what=what, lines=lines)
 
 
-def readable(frame: pd.DataFrame, keep: tuple[str, ...] = (), decimals: int | None = None) -> pd.DataFrame:
+def _toned(view: pd.DataFrame, tones: Mapping[str, Mapping[str, str]]) -> pd.DataFrame | Any:
+    """The shown frame, its `tones` columns' cells coloured (a pandas Styler), or the frame as it is."""
+    columns = [col for col in tones if col in view.columns]
+    if not columns:
+        return view
+    styler = view.style
+    for col in columns:
+        styler = styler.map(lambda v, t=tones[col]: f"color: {t[v]}; font-weight: 600" if v in t else "", subset=[col])
+    return styler
+
+
+def readable(
+    frame: pd.DataFrame,
+    keep: tuple[str, ...] = (),
+    decimals: int | pd.Series | Mapping[str, int | pd.Series] | None = None,
+) -> pd.DataFrame:
     """A frame as the reader sees it (pages/present.py): headers in the reader's language, numbers with each row's
     indicator's decimals (a code or indicator_code column names the indicator; a column about % has 2), dd/mm/yyyy
     or the period's name, status words, "–" for missing. Columns in `keep` stay as they are; `decimals` overrides
-    the rows' decimals (a table of one indicator across areas)."""
+    the rows' decimals: one number (a table of one indicator across areas), a per-row Series (rows whose indicator
+    is shown by name), or a column -> either mapping (a pivot's cells)."""
     lang = ctx().lang
     registry = model().registry
-    per_row: int | pd.Series = 1 if decimals is None else decimals
-    for col in ("indicator_code", "code") if decimals is None else ():
-        if col in frame.columns and frame[col].isin(list(registry.codes())).any():
-            per_row = frame[col].map(lambda x: registry[x].decimals if x in registry else 1)
-            break
-    places = {col: (2 if "%" in str(col) else per_row) for col in frame.columns}
+    per_row: int | pd.Series = 1
+    if decimals is None:
+        for col in ("indicator_code", "code"):
+            if col in frame.columns and frame[col].isin(list(registry.codes())).any():
+                per_row = frame[col].map(lambda x: registry[x].decimals if x in registry else 1)
+                break
+    elif not isinstance(decimals, Mapping):
+        per_row = decimals
+    given = decimals if isinstance(decimals, Mapping) else {}
+    places = {col: given[col] if col in given else 2 if "%" in str(col) else per_row for col in frame.columns}
     freq = frame["freq"] if "freq" in frame.columns else None
     return present.present(frame, lang, model(), places, freq, keep=keep)
 
@@ -442,6 +461,12 @@ def agency_names() -> dict[str, str]:
     """Agency code -> its name in the reader's language (MOC -> Bộ Xây dựng): names instead of codes."""
     frame = _agencies(data_version())
     return dict(zip(frame["code"], frame["name_vi" if ctx().lang == "vi" else "name_en"], strict=False))
+
+
+def scope_text() -> str:
+    """The reader's scope in words, with names instead of codes ("Bộ/ngành: Bộ Xây dựng")."""
+    c = ctx()
+    return c.scope.describe(c.lang, {**area_names(boundary_day()), **agency_names()})
 
 
 def boundary_day() -> date:

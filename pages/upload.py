@@ -42,7 +42,7 @@ if kind == "situation":
     st.stop()
 st.caption(c.t("upload_intro"))
 if not c.scope.unrestricted:
-    st.info(c.t("upload_scope_note") + c.scope.describe(c.lang), icon="🔒")
+    st.info(c.t("upload_scope_note") + ui.scope_text(), icon=":material/lock:")
 
 own = sorted(c.scope.agencies or []) + sorted(c.scope.areas or [])
 col1, col2, col3, col4 = st.columns([2, 1, 1, 1])
@@ -120,11 +120,11 @@ if pressed or st.session_state.get("upload_key") == key:
     for note in report.notes:
         st.caption(note)
     if report.problems:
-        st.warning(c.t("upload_fix_first"), icon="⚠️")
+        st.warning(c.t("upload_fix_first"), icon=":material/warning:")
         st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
         st.dataframe(problems_table(report), hide_index=True, width="stretch")
     else:
-        st.success(c.t("upload_all_valid"), icon="✅")
+        st.success(c.t("upload_all_valid"), icon=":material/check_circle:")
     if report.rows_valid:
         st.markdown(f"**{c.t('upload_valid_preview')}**")
         preview = report.valid.drop(columns=[col for col in report.valid.columns if col.startswith("_")])

@@ -15,13 +15,13 @@ from semantic.playbook import now_vn
 def show(c: ui.Context) -> None:
     st.caption(c.t("upload_sit_intro"))
     if not c.scope.unrestricted:
-        st.info(c.t("upload_scope_note") + c.scope.describe(c.lang), icon="🔒")
+        st.info(c.t("upload_scope_note") + ui.scope_text(), icon=":material/lock:")
     upload = st.file_uploader(c.t("upload_sit_file"), type=["csv", "txt", "xlsx"], key="upload_sit_file")
     if upload is None:
         return
     reports, problems = read_report_file(upload.getvalue(), upload.name)
     if problems:
-        st.error(c.t("upload_sit_problems"), icon="⚠️")
+        st.error(c.t("upload_sit_problems"), icon=":material/warning:")
         st.dataframe(
             pd.DataFrame(
                 [(str(row) if row else "", vi if c.lang == "vi" else en) for row, en, vi in problems],
@@ -47,6 +47,9 @@ def show(c: ui.Context) -> None:
         if got is not None:
             state = c.t("upload_sit_late" if got.late else "upload_sit_on_time")
             due = f"{got.due_at:%H:%M %d/%m/%Y}"
-            st.success(c.t("upload_sit_received").format(**names, slot=got.slot, due=due, state=state), icon="✅")
+            st.success(
+                c.t("upload_sit_received").format(**names, slot=got.slot, due=due, state=state),
+                icon=":material/check_circle:",
+            )
         else:
             st.error(c.t("upload_sit_refused").format(**names, why=err.message(c.lang)))  # type: ignore[union-attr]

@@ -41,7 +41,7 @@ def confirm(
         if done is not None:
             st.session_state.pop(f"{prefix}_key", None)
             if done.outcome in ("loaded", "partial", "unchanged"):
-                st.success(f"{c.t('upload_done')} {done.summary(c.lang)}", icon="✅")
+                st.success(f"{c.t('upload_done')} {done.summary(c.lang)}", icon=":material/check_circle:")
             else:
                 st.error(done.summary(c.lang))
     elif not report.rows_valid:
@@ -51,7 +51,7 @@ def confirm(
 def show(c: ui.Context) -> None:
     st.caption(c.t("upload_tasks_intro"))
     if not c.scope.unrestricted:
-        st.info(c.t("upload_tasks_scope_note") + c.scope.describe(c.lang), icon="🔒")
+        st.info(c.t("upload_tasks_scope_note") + ui.scope_text(), icon=":material/lock:")
     upload = st.file_uploader(c.t("upload_tasks_file"), type=["csv", "txt", "xlsx"], key="upload_task_file")
     if upload is None:
         return
@@ -83,11 +83,11 @@ def show(c: ui.Context) -> None:
     st.session_state["upload_task_key"] = key
     st.subheader(report.summary(c.lang))
     if report.problems:
-        st.warning(c.t("upload_fix_first"), icon="⚠️")
+        st.warning(c.t("upload_fix_first"), icon=":material/warning:")
         st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
         st.dataframe(problems_table(report), hide_index=True, width="stretch")
     else:
-        st.success(c.t("upload_all_valid"), icon="✅")
+        st.success(c.t("upload_all_valid"), icon=":material/check_circle:")
     if report.rows_valid:
         st.markdown(f"**{c.t('upload_valid_preview')}**")
         st.dataframe(report.valid.head(200), hide_index=True, width="stretch")

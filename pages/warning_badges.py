@@ -70,10 +70,11 @@ def show(limit: int = 3) -> None:
     high = sum(a.severity == "high" for a in found)
     late = sum(a.kind == "late_data" for a in found)
     with st.container(border=True):
-        st.markdown(f"⚠️ **{c.t('nav_warnings')}**: {c.t('warnings_badge').format(high=high, medium=len(found) - high)}")
+        counts = c.t("warnings_badge").format(high=high, medium=len(found) - high)
+        st.markdown(f":material/warning: **{c.t('nav_warnings')}**: {counts}")
         for a in pressing(found)[:limit]:
             color = "red" if a.severity == "high" else "orange"
             st.markdown(f":{color}-badge[{c.t('kind_' + a.kind)}] {message(a)}")
         if late:
             st.markdown(f":gray-badge[{c.t('kind_late_data')}] {c.t('warnings_late').format(n=late)}")
-        st.page_link("pages/warnings.py", label=c.t("warnings_all"), icon="➡️")
+        st.page_link("pages/warnings.py", label=c.t("warnings_all"), icon=":material/arrow_forward:")

@@ -16,7 +16,7 @@ from semantic import fmt
 c = ui.ctx()
 st.title(c.t("warnings_title"))
 st.caption(c.t("warnings_intro"))
-if st.button(c.t("warnings_reevaluate"), icon="🔄"):
+if st.button(c.t("warnings_reevaluate"), icon=":material/refresh:"):
     warning_badges.reevaluate()
 found = warning_badges.alerts()
 if not found:

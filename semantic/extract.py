@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from semantic import fmt
+from semantic.compile_indicators import out_base_is_rate
 from semantic.model import SemanticModel
 from semantic.query import compile
 from semantic.safetext import cell, cells
@@ -86,8 +87,13 @@ def prepare(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, 
             (label("title", lang), "; ".join(f"{i.code} — {i.name_vi if lang == 'vi' else i.name_en}" for i in inds))
         )
         lines.append((label("source", lang), "; ".join(dict.fromkeys(i.source for i in inds))))
+        # the unit of what the rows hold: a comparison's percent change is in %, not in the level's unit
+        rate = out_base_is_rate(spec.compare)
         lines.append(
-            (label("unit", lang), "; ".join(f"{i.code}: {i.unit if lang == 'vi' else i.unit_en}" for i in inds))
+            (
+                label("unit", lang),
+                "; ".join(f"{i.code}: {'%' if rate else i.unit if lang == 'vi' else i.unit_en}" for i in inds),
+            )
         )
         if any(i.demo for i in inds):
             lines.append((label("demo", lang), label("demo_text", lang)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from semantic.errors import AccessDenied
@@ -78,14 +79,21 @@ class Scope:
             sort_keys=True,
         )
 
-    def describe(self, lang: str = "vi") -> str:
+    def describe(self, lang: str = "vi", names: Mapping[str, str] | None = None) -> str:
+        """What the scope grants, in words: with `names` (code -> name), "Bộ/ngành: Bộ Xây dựng" rather than the
+        claim's code; a code without a name is shown as it is."""
         if self.denied:
             return "không có quyền" if lang == "vi" else "no access"
+        named = names or {}
+
+        def words(codes: frozenset[str]) -> str:
+            return ", ".join(named.get(code, code) for code in sorted(codes))
+
         parts = []
         if self.agencies is not None:
-            parts.append(("Bộ/ngành: " if lang == "vi" else "Agencies: ") + ", ".join(sorted(self.agencies)))
+            parts.append(("Bộ/ngành: " if lang == "vi" else "Agencies: ") + words(self.agencies))
         if self.areas is not None:
-            parts.append(("Tỉnh/thành: " if lang == "vi" else "Areas: ") + ", ".join(sorted(self.areas)))
+            parts.append(("Tỉnh/thành: " if lang == "vi" else "Areas: ") + words(self.areas))
         if not parts:
             parts.append("toàn quốc, mọi bộ/ngành" if lang == "vi" else "all areas and agencies")
         return "; ".join(parts)

@@ -113,9 +113,9 @@ def shows_data(at: AppTest) -> bool:
     [
         ("leader", "toàn quốc, mọi bộ/ngành"),
         ("analyst", "toàn quốc, mọi bộ/ngành"),
-        ("mof", "Bộ/ngành: MOF"),
-        ("moc", "Bộ/ngành: MOC"),
-        ("hungyen", "Tỉnh/thành: 33"),
+        ("mof", "Bộ/ngành: Bộ Tài chính"),
+        ("moc", "Bộ/ngành: Bộ Xây dựng"),
+        ("hungyen", "Tỉnh/thành: Tỉnh Hưng Yên"),
         ("admin", "toàn quốc, mọi bộ/ngành"),
     ],
 )
@@ -130,7 +130,7 @@ def test_demo_persona_from_the_url(demo, persona, scope_text):
 def test_the_picker_switches_persona_and_the_url_follows(demo):
     at = app("leader")
     at.sidebar.selectbox(key="persona").set_value("hungyen").run()
-    assert "Tỉnh/thành: 33" in sidebar_text(at) and at.query_params["persona"] == "hungyen"
+    assert "Tỉnh/thành: Tỉnh Hưng Yên" in sidebar_text(at) and at.query_params["persona"] == "hungyen"
 
 
 @pytest.mark.parametrize("persona", ["none", "root", "' OR 1=1 --"])
@@ -183,7 +183,7 @@ def test_logged_out_sees_only_the_login(auth, persona):
 def test_province_user_gets_the_province_and_a_forged_persona_changes_nothing(auth):
     at = app("leader", logged_in(name="Cán bộ Hưng Yên", roles=["province_staff"], province="33"))
     text = sidebar_text(at)
-    assert "Cán bộ Hưng Yên" in text and "Tỉnh/thành: 33" in text
+    assert "Cán bộ Hưng Yên" in text and "Tỉnh/thành: Tỉnh Hưng Yên" in text
     assert "persona" not in [s.key for s in at.sidebar.selectbox]
     assert not at.warning  # no demo banner
     assert at.session_state["ctx"].scope.areas == {"33"}

@@ -174,3 +174,21 @@ def test_the_extract_streams_on_every_backend_and_respects_the_scope(backend_url
         assert len(_read(out.getvalue())[1]) == 1
     finally:
         wh.close()
+
+
+def test_the_unit_line_names_the_comparison_s_unit_not_the_level_s(tmp_duckdb_url, model):
+    """A percent change is in %: a yoy extract of FLOW (tỷ đồng) said 'FLOW: tỷ đồng' over a column of percents."""
+    wh, _ = tiny.build(tmp_duckdb_url)
+    scope = Scope.all("tester")
+    units = {
+        compare: dict(extract.prepare(SPEC.with_(compare=compare), model, scope, wh, lang="vi").lines)["Đơn vị"]
+        for compare in (None, "yoy", "pop", "ytd", "ytd_yoy")
+    }
+    wh.close()
+    assert units == {
+        None: "FLOW: tỷ đồng",
+        "yoy": "FLOW: %",
+        "pop": "FLOW: %",
+        "ytd": "FLOW: tỷ đồng",  # a year-to-date sum keeps the level's unit
+        "ytd_yoy": "FLOW: %",
+    }

@@ -205,3 +205,44 @@ def test_overview_warns_when_a_forecast_band_crosses_the_target(url):
     assert "Nghị quyết" in shown  # the target's document is named
     page = _open("pages/warnings.py")
     assert any("khoảng 80 %" in str(v) for df in page.dataframe for v in df.value.iloc[:, -1])
+
+
+@pytest.mark.timeout(1200)
+def test_forecast_now_runs_in_the_background_with_progress_then_shows_the_forecast(tmp_path):
+    """No stored forecast: 'Dự báo ngay' returns at once with a progress bar (the page is not held for the minutes
+    the backtest takes), and a later run of the page shows the forecast computed, and how long it took."""
+    import time
+
+    import duckdb
+
+    source = Path(real_warehouse_url().split("://", 1)[1])
+    target = tmp_path / "warehouse.duckdb"
+    shutil.copy(source, target)
+    con = duckdb.connect(str(target))
+    for name in ("forecast_point", "forecast_score", "forecast_run"):  # a warehouse without forecasts yet
+        con.execute(f"DELETE FROM {name}")
+    con.execute("UPDATE meta SET value = value || '-no-forecasts' WHERE key = 'data_version'")  # as a load would
+    con.close()
+    with using(f"duckdb://{target}"):
+        at = _open("pages/forecast.py")
+        assert "Chưa có dự báo" in " ".join(i.value for i in at.info)  # the page says so, and offers to compute one
+        at.multiselect[0].set_value([("CPI", None)]).run()
+        button = [b for b in at.button if b.label == "Dự báo ngay (không lưu)"]
+        assert len(button) == 1
+        clicked = time.monotonic()
+        button[0].click().run()
+        assert time.monotonic() - clicked < 60  # the click's run ends long before the backtest (minutes here)
+        assert not at.exception
+        bars = [p.proto.text for p in at.get("progress")]
+        assert len(bars) == 1 and (bars[0].startswith("Đã kiểm định") or bars[0].startswith("Đang chờ lượt")), bars
+        deadline = time.monotonic() + 1100
+        while time.monotonic() < deadline:
+            time.sleep(5)
+            at.run()
+            if any("Dự báo vừa tính" in c.value for c in at.caption):
+                break
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        took = [c.value for c in at.caption if "Dự báo vừa tính" in c.value]
+        assert len(took) == 1 and ("giây" in took[0] or "phút" in took[0]), took
+        names = [t.get("name") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
+        assert "Dự báo" in names and "Dải 80 %" in names

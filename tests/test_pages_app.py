@@ -4,6 +4,7 @@ what it shows equals the CLI's answer for the same spec and persona, and scoped 
 from __future__ import annotations
 
 import json
+import urllib.parse
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages import province_map
+from pages import present, province_map
 from semantic import extract, fmt
 from semantic.model import default_model
+from semantic.periods import parse_period
 from semantic.share import spec_param
 from semantic.spec import QuerySpec
 from tests.monitoring_support import PERSONAS, cli, real_warehouse_url, using
@@ -245,27 +247,27 @@ def test_provinces_ranking_equals_the_cli_within_the_scope(persona):
         )
 
 
+#: CPI and IIP vs the same month a year before, for the country, July 2024 to February 2025 (16 rows), and the
+#: CLI's arguments for the same query
+YOY = QuerySpec(indicators=("CPI", "IIP"), areas=("VN",), compare="yoy", time_from="2024-07", time_to="2025-02")
+YOY_ARGS = ("--indicator", "CPI,IIP", "--area", "VN", "--from", "2024-07", "--to", "2025-02", "--compare", "yoy")
+
+
 @pytest.mark.parametrize("persona", ["analyst", "leader", "hungyen"])
 def test_explore_runs_the_spec_in_the_link_and_shows_sql_only_to_analysts(persona):
-    spec = QuerySpec(indicators=("CPI", "IIP"), areas=("VN",), compare="yoy", time_from="2024-07", time_to="2025-02")
+    spec = YOY
     at = open_page("explore", persona, query={"q": spec_param(spec)})
     assert at.query_params["q"] == spec_param(spec)  # the view stays in the link
     table = at.dataframe[0].value
-    answer = cli(
-        "--indicator",
-        "CPI,IIP",
-        "--area",
-        "VN",
-        "--from",
-        "2024-07",
-        "--to",
-        "2025-02",
-        "--compare",
-        "yoy",
-        persona=persona,
-    )
+    answer = cli(*YOY_ARGS, persona=persona)
     assert len(table) == len(answer) == 16
-    assert list(table["value"].round(6)) == list(answer["value"].round(6))
+    # shown as a person reads it: names, periods by name, a percent change with 2 decimals and its own unit
+    assert [vi_float(v) for v in table["Giá trị"]] == list(answer["value"].round(2))
+    assert set(table["Chỉ tiêu"]) == {REGISTRY["CPI"].name_vi, REGISTRY["IIP"].name_vi}
+    assert set(table["Địa bàn"]) == {"Việt Nam"} and set(table["Đơn vị"]) == {"%"}
+    assert list(table["Kỳ"][:2]) == ["Tháng 7/2024", "Tháng 8/2024"]
+    assert set(table["Cơ sở so sánh"]) == {"So với cùng kỳ"}
+    assert not {"indicator_code", "area_code", "value", "period_start"} & set(table.columns)
     sql_shown = any(e.label == "Xem câu lệnh SQL" for e in at.expander)
     assert sql_shown == (persona == "analyst")
 
@@ -303,33 +305,47 @@ def test_no_page_shows_error_details_to_a_user():
     assert config["client"]["showErrorDetails"] is False
 
 
-def test_a_code_typed_in_the_filter_box_stays_a_code():
-    """'area = 01' is province 01 (Hà Nội), not the number 1 that matches nothing."""
+def test_a_code_picked_in_the_filter_builder_stays_a_code():
+    """Area 01 is province 01 (Hà Nội), not the number 1 that matches nothing; the value list shows it by name."""
     spec = QuerySpec(indicators=("PUBINV_DISB",), time_from="2024-12", time_to="2024-12")
     at = open_page("explore", "leader", query={"q": spec_param(spec)})
-    at.text_area(key="ex_filters").set_value("area = 01").run()
+    at.multiselect(key="ex_fdims_observations").set_value(["area"]).run()
+    values = at.multiselect(key="ex_fval_observations_area")
+    assert "01" in values.options or "Thành phố Hà Nội" in values.options
+    values.set_value(["01"]).run()
     assert not at.exception and not at.error
     table = at.dataframe[0].value
-    assert list(table["area_code"]) == ["01"] and list(table["value"].round(3)) == [9822.916]
+    assert list(table["Địa bàn"]) == ["Thành phố Hà Nội"] and list(table["Giá trị"]) == ["9.823"]
+    assert json.loads(at.query_params["q"])["filters"] == [{"dimension": "area", "op": "in", "values": ["01"]}]
 
 
 def test_explore_queries_a_cube_and_pivots_and_charts_it():
     at = open_page("explore", "analyst")
     at.selectbox(key="ex_view").set_value("plan_targets").run()
-    at.text_input(key="ex_from").set_value("").run()
+    at.selectbox(key="ex_from").set_value("").run()
     at.multiselect(key="ex_measures_plan_targets").set_value(["targets"]).run()
     at.multiselect(key="ex_dims_plan_targets").set_value(["year", "comparator"]).run()
     assert not at.exception and not at.error
     answer = cli(
         "--view", "plan_targets", "--measures", "targets", "--dimensions", "year,comparator", persona="analyst"
     )
-    table = at.dataframe[0].value
-    assert table.to_dict("records") == answer.to_dict("records")
+    year, comparator, targets = (present.header(h, "vi", default_model()) for h in ("year", "comparator", "targets"))
+    words = {"about": "Khoảng", "range": "Trong khoảng", "below": "Dưới", "above": "Trên", "at_least": "Ít nhất"}
+    table = at.dataframe[0].value  # Vietnamese headers; a year without a thousands mark; counts as 1.234
+    assert table.to_dict("records") == [
+        {year: str(r.year), comparator: words[r.comparator], targets: fmt.number(r.targets, 0)}
+        for r in answer.itertuples()
+    ]
     assert json.loads(at.query_params["q"])["view"] == "plan_targets"
     at.segmented_control(key="ex_output").set_value("pivot").run()
-    pivot = at.dataframe[0].value.set_index("year")
+    pivot = at.dataframe[0].value.set_index(year)
     for r in answer.itertuples():
-        assert pivot.loc[r.year, r.comparator] == r.targets
+        assert pivot.loc[str(r.year), words[r.comparator]] == fmt.number(r.targets, 0)  # a column per comparator
+    # the pivot by year alone is the cube's own sum over comparators (the declared aggregation), not a first value
+    at.multiselect(key="ex_pivot_cols").set_value([]).run()
+    by_year = at.dataframe[0].value.set_index(year)
+    for y, n in answer.groupby("year")["targets"].sum().items():
+        assert by_year.loc[str(y), targets] == fmt.number(n, 0)
     at.segmented_control(key="ex_output").set_value("chart").run()
     assert not at.exception and len(at.get("plotly_chart")) == 1
 
@@ -339,9 +355,13 @@ def test_pages_show_their_empty_and_error_states_in_vietnamese():
     at = open_page("daily", "hungyen", area="33")
     assert [i.value for i in at.info] == ["Chưa có số liệu trong phạm vi được xem."]
     assert not at.error and not at.dataframe
-    # a period the reader mistyped: the error state names the field in Vietnamese
-    at = open_page("explore", "analyst")
-    at.text_input(key="ex_from").set_value("2025-13").run()
+    # a period mistyped in a link (the page's pickers offer only real ones): the error names it in Vietnamese
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["persona"] = "analyst"
+    at.query_params["q"] = json.dumps({"indicators": ["CPI"], "time_from": "2025-13"})
+    at.run()
+    at.switch_page(PAGES["explore"][0])
+    at.run()
     assert not at.exception
     assert [e.value for e in at.error] == [
         "Đã có lỗi khi truy vấn dữ liệu: kỳ '2025-13' không hợp lệ; dùng dạng 2025, 2025-Q1, 2025-03 hoặc 2025-03-14"
@@ -375,7 +395,7 @@ def test_the_sidebar_area_scopes_the_monthly_page_to_a_province():
 
 def test_a_large_extract_says_how_many_rows_and_waits_for_the_reader(monkeypatch):
     monkeypatch.setattr(extract, "LARGE_ROWS", 10)  # the real threshold is 100,000 rows; the rule is the same
-    spec = QuerySpec(indicators=("CPI", "IIP"), areas=("VN",), compare="yoy", time_from="2024-07", time_to="2025-02")
+    spec = YOY
     at = open_page("explore", "analyst", query={"q": spec_param(spec)})
     assert [w.value for w in at.warning if "16 dòng" in w.value] == [
         "Tệp trích xuất có 16 dòng: tạo tệp có thể mất một lúc; Excel mở tối đa 1.048.576 dòng mỗi trang tính."
@@ -411,3 +431,73 @@ def test_forecasts_are_there_right_after_the_seed():
     assert at.multiselect[0].value == [("CPI", None)]
     names = [t.get("name") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
     assert "Dự báo" in names and "Dải 80 %" in names
+
+
+def test_explore_filters_on_a_value_with_a_comma_picked_from_its_list():
+    """'Dệt, may' (textiles and garments) is one export category: picked from the list, it filters as one value."""
+    spec = QuerySpec(
+        indicators=("EXPORTS",), dimensions=("category",), areas=("VN",), time_from="2025-01", time_to="2025-02"
+    )
+    at = open_page("explore", "analyst", query={"q": spec_param(spec)})
+    at.multiselect(key="ex_fdims_observations").set_value(["category"]).run()
+    values = at.multiselect(key="ex_fval_observations_category")
+    assert "Dệt, may" in values.options and len(values.options) > 5
+    values.set_value(["Dệt, may"]).run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    every = cli("--indicator", "EXPORTS", "--dimensions", "category", "--area", "VN", "--from", "2025-01", "--to",
+                "2025-02", persona="analyst")  # fmt: skip
+    answer = every[every["category"] == "Dệt, may"]
+    assert set(table["Phân loại"]) == {"Dệt, may"} and len(table) == len(answer) == 2
+    assert [vi_float(v) for v in table["Giá trị"]] == list(answer["value"].round(REGISTRY["EXPORTS"].decimals))
+    assert json.loads(at.query_params["q"])["filters"] == [
+        {"dimension": "category", "op": "in", "values": ["Dệt, may"]}
+    ]
+    # a shared link with the filter reopens it in the builder
+    again = open_page("explore", "analyst", query={"q": at.query_params["q"]})
+    assert again.multiselect(key="ex_fval_observations_category").value == ["Dệt, may"]
+
+
+def test_explore_pivots_indicators_by_period_and_never_shows_a_first_value():
+    spec = YOY
+    at = open_page("explore", "analyst", query={"q": spec_param(spec)})
+    at.segmented_control(key="ex_output").set_value("pivot").run()
+    pivot = at.dataframe[0].value.set_index("Kỳ")
+    answer = cli(*YOY_ARGS, persona="analyst")
+    assert list(pivot.index) == [fmt.period(date(2024, m, 1), "M") for m in range(7, 13)] + [
+        "Tháng 1/2025",
+        "Tháng 2/2025",
+    ]
+    for r in answer.itertuples():
+        shown = pivot.loc[fmt.period(parse_period(r.period)[0], "M"), REGISTRY[r.indicator_code].name_vi]
+        assert vi_float(shown) == round(r.value, 2)
+    # rows x columns that leave the indicator varying: said, and no table of first values
+    at.multiselect(key="ex_pivot_cols").set_value([]).run()
+    assert not at.dataframe
+    assert [w.value for w in at.warning if "chưa xác định duy nhất" in w.value][0].count("«Chỉ tiêu»") == 1
+
+
+def test_explore_charts_each_series_in_period_order_with_vietnamese_axes():
+    spec = YOY
+    at = open_page("explore", "analyst", query={"q": spec_param(spec)})
+    at.segmented_control(key="ex_output").set_value("chart").run()
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    traces = figure["data"]
+    assert sorted(t["name"] for t in traces) == sorted([REGISTRY["CPI"].name_vi, REGISTRY["IIP"].name_vi])
+    for t in traces:
+        assert t["x"] == sorted(t["x"]) and len(t["x"]) == 8  # one line per indicator, drawn in period order
+    assert figure["layout"]["xaxis"]["title"]["text"] == "Kỳ"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Giá trị (%)"
+
+
+def test_explore_offers_periods_by_name_and_a_link_to_copy():
+    spec = QuerySpec(indicators=("GDP",), grain="quarter", time_from="2024-Q1", time_to="2025-Q2")
+    at = open_page("explore", "analyst", query={"q": spec_param(spec)})
+    picker = at.selectbox(key="ex_from")
+    # quarters by name for a quarterly view (no months), the open end first
+    assert picker.value == "2024-Q1" and picker.options[0] == "Từ đầu chuỗi"
+    assert "Quý I/2024" in picker.options and "Quý IV/2025" in picker.options and "Tháng 3/2025" not in picker.options
+    link = [c.value for c in at.code if "?q=" in c.value]
+    assert len(link) == 1 and json.loads(urllib.parse.unquote(link[0].split("?q=", 1)[1])) == json.loads(
+        spec_param(spec)
+    )

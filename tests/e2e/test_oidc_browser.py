@@ -194,7 +194,7 @@ def test_province_user_sees_their_province_then_a_user_without_claims_sees_no_ac
     # the province user through the provider's real form
     log_in(page, app_url, "hungyen")
     side = sidebar_text(page)
-    assert "Cán bộ Hưng Yên (E2E)" in side and "Tỉnh/thành: 33" in side, side
+    assert "Cán bộ Hưng Yên (E2E)" in side and "Tỉnh/thành: Tỉnh Hưng Yên" in side, side
     assert "CHẾ ĐỘ MINH HỌA" not in page.locator("body").inner_text()
     # the areas it may pick: the country (national aggregates are visible by policy) and Hưng Yên only
     # the menu now heads the sidebar, so the area box is below the fold: scroll it into view before the click (a
@@ -225,14 +225,13 @@ def test_province_user_sees_their_province_then_a_user_without_claims_sees_no_ac
     shot(page, "3-hungyen-explore")
     rows = grid_rows(page)
     # Hà Nội (01, 9,822.916) was asked for too; only new Hưng Yên comes back: old Hưng Yên + old Thái Bình
-    # (3,364.553). Khám phá still shows the rows as the query returns them (its tables are not yet through the
-    # presentation layer: issue 19, item 7)
-    assert [(r["area_code"], r["value"]) for r in rows] == [("33", "3364.553")], rows
+    # (3,364.553, shown as a person reads it: the province by name, tỷ đồng without decimals, 3.365)
+    assert [(r["Địa bàn"], r["Giá trị"]) for r in rows] == [("Tỉnh Hưng Yên", "3.365")], rows
 
     # a forged persona parameter while logged in changes nothing
     page.goto(f"{app_url}/?persona=leader")
     ready(page)
-    assert "Tỉnh/thành: 33" in sidebar_text(page)
+    assert "Tỉnh/thành: Tỉnh Hưng Yên" in sidebar_text(page)
 
     # log out: Streamlit ends the provider's session too (RP-initiated logout, which the provider asks to confirm),
     # and the provider sends the browser back to the app, logged out
@@ -263,13 +262,13 @@ def test_an_expired_id_token_is_refused_and_asks_to_log_in_again(browser, tmp_pa
     with servers(tmp_path, id_token_ttl=20) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
         log_in(page, url, "hungyen")
-        assert "Tỉnh/thành: 33" in sidebar_text(page)
+        assert "Tỉnh/thành: Tỉnh Hưng Yên" in sidebar_text(page)
         page.wait_for_timeout(21_000)
         page.reload()
         ready(page)
         body = page.locator("body").inner_text()
         assert "Phiên đăng nhập đã hết hạn" in body, body
-        assert "Tỉnh/thành: 33" not in body and "Tổng quan kinh tế" not in body
+        assert "Tỉnh/thành: Tỉnh Hưng Yên" not in body and "Tổng quan kinh tế" not in body
         assert page.get_by_role("button", name=LOGIN).is_visible()
         shot(page, "6-session-expired")
         page.close()

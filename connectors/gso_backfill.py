@@ -170,7 +170,7 @@ def write_history(folder: Path, out: Path = HISTORY, url: str | None = None) -> 
     frame, lines = history(wh, folder)
     for line in lines:
         print(line)
-    frame.to_csv(out, index=False, compression="gzip", float_format="%.10g")
+    frame.to_csv(out, index=False, compression="gzip")  # repr: a figure round-trips exactly (a load compares to 1e-9)
     print(f"{out}: {len(frame)} rows, {frame['vintage'].nunique()} releases")
     return 0
 

@@ -10,12 +10,14 @@ assigned to a province's people's committee. The 29 committees of provinces merg
 and pass to the committee of the province they joined (UBND-34 Thái Bình -> UBND-33 Hưng Yên), like the areas.
 
 Kinds: government | ministry | ministerial_agency | government_agency | ministry_unit (a department of a ministry
-that owns statistics, e.g. GSO) | province_committee.
+that owns statistics, e.g. GSO) | province_committee | province_department (a province's sở, ban, ngành: only in a
+province's deployment, from its profile, semantic/profiles/province_NN.yml).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -173,3 +175,15 @@ def lineage_pairs(mapping: list[dict[str, str]]) -> list[tuple[str, str, date]]:
         if r["old_code"] != r["new_code"]
     ]
     return pairs
+
+
+#: a province's departments as they stand after the reorganisation of 1 March 2025 (codes are the profile's)
+DEPARTMENTS_FROM = RESTRUCTURING_2025
+
+
+def departments(profile: Any) -> pd.DataFrame:
+    """The agency rows of a province deployment's departments (none for the national profile)."""
+    rows = [
+        (d.code, d.name_vi, d.name_en, "province_department", DEPARTMENTS_FROM, OPEN_END) for d in profile.departments
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -49,7 +49,8 @@ def _vintage(start: date, ind: Indicator) -> datetime:
     return datetime.combine(period_end(start, ind.frequency) + timedelta(days=ind.release_due_days), time(8))
 
 
-def _frame(ind: Indicator, rows: list[tuple[str, str | None, date, float]]) -> pd.DataFrame:
+def frame_of(ind: Indicator, rows: list[tuple[str, str | None, date, float]]) -> pd.DataFrame:
+    """Demo rows (area, category, period start, value) of `ind` as a canonical observation frame."""
     frame = pd.DataFrame(rows, columns=["area_code", "category", "period_start", "value"])
     frame.insert(0, "indicator_code", ind.code)
     frame["agency_code"] = None
@@ -100,12 +101,24 @@ def rows_for(ind: Indicator) -> list[tuple[str, str | None, date, float]]:
 
 
 def frames(registry: Registry) -> dict[str, pd.DataFrame]:
-    """Demo observations per demo indicator, in registry code order."""
-    return {code: _frame(registry[code], rows_for(registry[code])) for code in registry.codes() if registry[code].demo}
+    """Demo observations per demo indicator, in registry code order; a province profile's own indicators are made
+    at the province and its communes by connectors/province_demo.py, not here at the national level."""
+    from connectors.province_demo import own_codes
+
+    own = set(own_codes(registry))
+    return {
+        code: frame_of(registry[code], rows_for(registry[code]))
+        for code in registry.codes()
+        if registry[code].demo and code not in own
+    }
+
+
+def digest(frame: pd.DataFrame) -> str:
+    """The batch hash of a demo frame: its content's, so an unchanged generator reloads nothing."""
+    return hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
 
 
 def batches(registry: Registry) -> Iterator[tuple[BatchInfo, pd.DataFrame]]:
     """One batch per demo indicator; the file hash is the content's, so an unchanged generator reloads nothing."""
     for code, frame in frames(registry).items():
-        digest = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
-        yield BatchInfo(source=SOURCE, file_name=f"demo:{code}:{START}..{END}", file_hash=digest), frame
+        yield BatchInfo(source=SOURCE, file_name=f"demo:{code}:{START}..{END}", file_hash=digest(frame)), frame

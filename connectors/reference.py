@@ -11,6 +11,7 @@ import pandas as pd
 from connectors import agencies, targets
 from connectors.names import english_name
 from semantic.errors import LoadRejected
+from semantic.profile import active as active_profile
 from semantic.registry import Registry
 from warehouse.lineage import MERGER_2025, OPEN_END, build_area_map, close_agency_lineage
 
@@ -108,6 +109,9 @@ def tables(registry: Registry) -> dict[str, pd.DataFrame]:
     area = areas()
     lineage = area_lineage()
     agency = agencies.agencies(provinces_2025(), read_csv(PROVINCE_MAPPING))
+    profile = active_profile()
+    if profile.departments:  # a province's deployment: its sở, ban, ngành are agencies too
+        agency = pd.concat([agency, agencies.departments(profile)], ignore_index=True)
     return {
         "area": area,
         "area_lineage": lineage,

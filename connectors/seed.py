@@ -30,7 +30,7 @@ BatchSource = Callable[[Registry], Iterator[tuple[BatchInfo, pd.DataFrame] | Sel
 
 
 def _sources() -> list[tuple[str, BatchSource]]:
-    from connectors import demo, direction_demo, gso, gso_history, population, worldbank
+    from connectors import demo, direction_demo, gso, gso_history, population, province_demo, worldbank
 
     return [
         ("GSO", gso.batches),
@@ -39,6 +39,7 @@ def _sources() -> list[tuple[str, BatchSource]]:
         ("World Bank", worldbank.batches),
         ("demo", demo.batches),
         ("direction (demo)", direction_demo.batches),
+        ("province (demo)", province_demo.batches),  # nothing unless DIEUHANH_PROFILE names a province
     ]
 
 

@@ -148,7 +148,10 @@ def demo(registry: Registry) -> pd.DataFrame:
 
 
 def targets(registry: Registry) -> pd.DataFrame:
-    frame = pd.concat([official(registry), demo(registry)], ignore_index=True)
+    from connectors.province_demo import targets as province_targets
+
+    own = pd.DataFrame(province_targets(registry), columns=COLUMNS)  # a province deployment's (demo) targets
+    frame = pd.concat([f for f in (official(registry), demo(registry), own) if not f.empty], ignore_index=True)
     for col in ("low", "high"):
         frame[col] = frame[col].astype("float64")
     return frame

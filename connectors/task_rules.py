@@ -8,11 +8,13 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
 from connectors.base import Problem
+from semantic.profile import active as active_profile
 from semantic.safetext import describe, has_control
 from semantic.scope import Scope
 from warehouse.lineage import OPEN_END
@@ -29,6 +31,21 @@ KINDS: dict[str, tuple[str, str]] = {
 ABBREV = {"NQ": "nghi_quyet", "QĐ": "quyet_dinh", "CT": "chi_thi", "CĐ": "cong_dien", "TB": "thong_bao"}
 NUMBER = re.compile(r"^\d{1,5}(?:/\d{4})?/(?:(NQ|QĐ|CT|CĐ|TB)-(CP|TTg|VPCP)|(VPCP)-[A-ZĐ]{2,6})$")
 NUMBER_FORMS = "01/NQ-CP, 1012/QĐ-TTg, 05/CT-TTg, 123/CĐ-TTg, 45/TB-VPCP, 1234/VPCP-KTTH"
+
+
+@lru_cache(maxsize=4)
+def _number_form(issuer: str | None) -> tuple[re.Pattern[str], str]:
+    """The document numbers a deployment tracks: the Government's always (a province receives them too) and, for a
+    province's deployment, its own committee's (12/QĐ-UBND, 05/CT-UBND, 45/TB-UBND, 1234/UBND-KT)."""
+    if not issuer:
+        return NUMBER, NUMBER_FORMS
+    own = re.escape(issuer)
+    pattern = re.compile(
+        rf"^\d{{1,5}}(?:/\d{{4}})?/(?:(NQ|QĐ|CT|CĐ|TB)-(CP|TTg|VPCP|{own})|(VPCP|{own})-[A-ZĐ]{{2,6}})$"
+    )
+    return pattern, f"{NUMBER_FORMS}, 12/QĐ-{issuer}, 05/CT-{issuer}, 45/TB-{issuer}, 1234/{issuer}-KT"
+
+
 RECURRING = {"thuong xuyen", "recurring", "tx"}
 STATUSES = {
     "chua thuc hien": "not_started",
@@ -88,6 +105,8 @@ class Refs:
     committees: dict[str, str]  # committee agency code -> 2025 province code
     events: set[str] = field(default_factory=set)
     tasks: dict[str, tuple] = field(default_factory=dict)  # task_id -> (document_number, assignee, deadline, content)
+    #: a province deployment's departments (sở, ban, ngành) -> the province they serve
+    departments: dict[str, str] = field(default_factory=dict)
 
     def current_agency(self, code: str) -> list[str]:
         """The agencies `code` lives on in today (itself when current)."""
@@ -102,6 +121,12 @@ class Refs:
             rows = m[(m["src_code"] == code) & (m["valid_to"] >= OPEN_END) & m["province_2025"].notna()]
         codes = sorted(set(rows["province_2025"]))
         return codes[0] if len(codes) == 1 else None
+
+    def communes_of(self, province: str) -> set[str]:
+        """The communes and wards of today's `province` (a province's deployment assigns tasks to them)."""
+        m = self.area_map
+        rows = m[(m["province_2025"] == province) & (m["valid_to"] >= OPEN_END) & (m["src_code"] != province)]
+        return set(rows["src_code"])
 
     def committee_of(self, province: str) -> str | None:
         found = [a for a, p in self.committees.items() if p == province and self.current_agency(a) == [a]]
@@ -173,14 +198,15 @@ def rule_document(row: Row, c: RuleContext) -> None:
     number = row.raw.get("document_number")
     if blank(number):
         return
-    m = NUMBER.match(str(number).strip())
+    pattern, forms = _number_form(active_profile().issuer)
+    m = pattern.match(str(number).strip())
     if not m:
         c.problem(
             row,
             "document_number",
             "document_number_form",
-            f"not a directing document number; forms: {NUMBER_FORMS}",
-            f"số văn bản không đúng dạng; dạng hợp lệ: {NUMBER_FORMS}",
+            f"not a directing document number; forms: {forms}",
+            f"số văn bản không đúng dạng; dạng hợp lệ: {forms}",
         )
         return
     kind = ABBREV[m.group(1)] if m.group(1) else "van_ban"
@@ -331,7 +357,7 @@ def rule_assignee(row: Row, c: RuleContext) -> None:
                 f"{code} không còn tồn tại và có {len(now)} cơ quan kế thừa: ghi cơ quan hiện nay",
             )
             return
-        by_agency = (code, now[0], refs.committees.get(now[0]))
+        by_agency = (code, now[0], refs.committees.get(now[0]) or refs.departments.get(now[0]))
     if not blank(area):
         code = str(area).strip().zfill(2)
         province = refs.province_of(code, doc)
@@ -345,7 +371,9 @@ def rule_assignee(row: Row, c: RuleContext) -> None:
                 "không phải mã tỉnh/thành phố tại ngày văn bản",
             )
             return
-        by_area = (code, committee, province)
+        # a commune or ward (a province's own task to its locality) stays the assignee: its staff see it
+        own = active_profile().province and code in refs.communes_of(province)
+        by_area = (code, committee, code if own else province)
     if by_agency and by_area and (by_agency[1] != by_area[1]):
         c.problem(
             row,

@@ -23,6 +23,7 @@ from connectors.base import Problem, file_problem
 from connectors.task_rules import DEFAULT_RULES, Refs, Row, RuleContext, blank, fold
 from connectors.textio import DecodeError, decode, read_rows, sniff_separator
 from semantic.errors import LoadRejected
+from semantic.profile import active as active_profile
 from semantic.scope import Scope
 from warehouse.db import Warehouse
 from warehouse.direction import ensure_tables, write_direction
@@ -180,8 +181,16 @@ def load_refs(wh: Warehouse) -> Refs:
         r.task_id: (r.document_number, r.assignee_agency, _day(r.deadline), r.content)
         for r in stored.itertuples(index=False)
     }
+    home = active_profile().home_area
+    departments = {code: home for code in live.loc[live["kind"] == "province_department", "code"]}
     return Refs(
-        agencies, wh.execute(lineage.select("old_code", "new_code")), area_map, committees(live, current), events, tasks
+        agencies,
+        wh.execute(lineage.select("old_code", "new_code")),
+        area_map,
+        committees(live, current),
+        events,
+        tasks,
+        departments,
     )
 
 

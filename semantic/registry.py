@@ -113,9 +113,15 @@ class Registry:
 
 
 def load_registry(folder: Path = INDICATORS_DIR) -> Registry:
+    """The registry of `folder`; the default folder's plus, for a province deployment, the profile's own indicators
+    (semantic/profiles/<profile>/indicators: the province's GRDP, budget, investment … that a province reports)."""
     indicators: dict[str, Indicator] = {}
     files: dict[str, str] = {}
     paths = sorted(folder.glob("*.yml"))
+    if paths and folder == INDICATORS_DIR:
+        from semantic.profile import active
+
+        paths += sorted((active().folder / "indicators").glob("*.yml"))
     if not paths:
         raise ModelError(f"{folder}: no indicator files (*.yml)", f"{folder}: không có tệp chỉ tiêu (*.yml)")
     for path in paths:

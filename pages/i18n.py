@@ -250,8 +250,21 @@ STATUS_NAMES: dict[str, tuple[str, str]] = {
 
 
 def text(key: str, lang: str = "vi") -> str:
-    vi, en = STRINGS[key]
+    vi, en = _profile_strings().get(key) or STRINGS[key]
     return vi if lang == "vi" else en
+
+
+def _profile_strings() -> dict[str, tuple[str, str]]:
+    """The deployment's own title and subtitle (a province's profile), over the national ones."""
+    from semantic.profile import active
+
+    profile = active()
+    if not profile.province:
+        return {}
+    return {
+        "app_title": (profile.title_vi, profile.title_en),
+        "app_subtitle": (profile.subtitle_vi, profile.subtitle_en),
+    }
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:

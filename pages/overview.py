@@ -12,6 +12,7 @@ import streamlit as st
 from pages import briefing, direction_panel, ui, warning_badges
 from pages.i18n import PLAN_COLOR, PLAN_STATUS, pick
 from semantic import fmt, plan
+from semantic.profile import active as active_profile
 from semantic.spec import QuerySpec
 
 #: (indicator, what the card shows first), most important first: growth, prices, production and demand, trade,
@@ -35,11 +36,15 @@ HEADLINE = (
 )
 
 c = ui.ctx()
-st.title(c.t("overview_title"))
+profile = active_profile()
+st.title(c.t("overview_title") + (f" — {profile.title(c.lang)}" if profile.province else ""))
 st.caption(c.t("app_subtitle"))
 warning_badges.show()
 registry = ui.model().registry
-cards = [(code, kind) for code, kind in HEADLINE if code in registry]
+# a province's deployment opens on its own indicators (its profile's headline), then the real province rows of
+# national series (GRDP growth)
+headline = tuple((code, "level") for code in profile.headline) + (("GRDP", "yoy"),) if profile.province else HEADLINE
+cards = [(code, kind) for code, kind in headline if code in registry]
 if c.scope.agencies:  # a ministry's staff open on their own ministry's indicators, first
     own = [i.code for i in registry if i.owner in c.scope.agencies and i.frequency in ("M", "Q") and not i.demo]
     cards = [(code, "level") for code in own[:8] if code not in dict(cards)] + cards

@@ -16,11 +16,12 @@ import streamlit as st
 from pages import layout, present
 from pages.i18n import FREQ_NAMES, STATUS_NAMES, pick, text
 from semantic import extract, fmt
-from semantic.areas import provinces_on, visible
 from semantic.areas import provincial_indicators as _provincial
+from semantic.areas import units_on, visible
 from semantic.catalog import agency_names as _agency_names
 from semantic.errors import AccessDenied, SemanticError
 from semantic.model import SemanticModel, default_model
+from semantic.profile import active as active_profile
 from semantic.query import record, refused, run
 from semantic.registry import Indicator
 from semantic.scope import Scope
@@ -208,7 +209,9 @@ def kpi_card(
 
 
 def latest_month(codes: tuple[str, ...]) -> date | None:
-    frame = query(QuerySpec(indicators=codes, areas=("VN",), compare="yoy", time_from="2020-01"))
+    """The latest month with a comparison of `codes` at the deployment's home (the country, or the province)."""
+    home = active_profile().home_area
+    frame = query(QuerySpec(indicators=codes, areas=(home,), compare="yoy", time_from="2020-01"))
     if frame is None or frame.empty:
         return None
     return pd.Timestamp(frame["period_start"].max()).date()
@@ -219,7 +222,7 @@ def latest_month(codes: tuple[str, ...]) -> date | None:
 
 @st.cache_data(show_spinner=False, ttl=600)
 def _areas(version: str, on: date) -> pd.DataFrame:
-    return provinces_on(warehouse(), on)
+    return units_on(warehouse(), on)
 
 
 def sidebar(lang: str, scope: Scope) -> tuple[str, str | None, str]:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from semantic.errors import QueryError
+from semantic.profile import active as active_profile
 from semantic.scope import Scope
 from warehouse.db import Warehouse
 from warehouse.lineage import MERGER_2025
@@ -28,6 +29,23 @@ def provinces_on(wh: Warehouse, on: date) -> pd.DataFrame:
     return frame.sort_values(["_n", "code"]).drop(columns="_n").reset_index(drop=True)
 
 
+def units_on(wh: Warehouse, on: date) -> pd.DataFrame:
+    """The units a reader may pick in this deployment: the country and its provinces (national profile), or the
+    country, the home province and the province's communes and wards of `on` (a province's profile), home first."""
+    profile = active_profile()
+    frame = provinces_on(wh, on)
+    if not profile.province:
+        return frame
+    area = table("area")
+    communes = area.filter(
+        area.valid_from <= on, area.valid_to > on, area.level == "commune", area.parent_code == profile.home_area
+    )
+    communes = wh.execute(communes.select(*COLUMNS)).sort_values("code")
+    home = frame[frame["code"] == profile.home_area]
+    country = frame[frame["level"] == "national"]
+    return pd.concat([home, country, communes], ignore_index=True)
+
+
 def boundary_date(boundaries: str, period_start: date | None) -> date:
     """The date whose units a view shows: today's for 2025 boundaries; the period's own when 'as it was'."""
     if boundaries == "as-was" and period_start is not None and period_start < MERGER_2025:
@@ -41,9 +59,17 @@ def visible(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     if scope.areas is None:
         return frame
     keep = frame["code"].isin(sorted(scope.areas))
+    if active_profile().province:  # a province's leaders pick its communes too
+        keep |= (frame["level"] == "commune") & frame["code"].map(_parents(frame)).isin(sorted(scope.areas))
     if scope.national:
         keep |= frame["level"] == "national"
     return frame[keep].reset_index(drop=True)
+
+
+def _parents(frame: pd.DataFrame) -> dict[str, str]:
+    """Commune code -> its province, for the communes of a province deployment's picker (home first in `frame`)."""
+    home = active_profile().home_area
+    return {code: home for code in frame.loc[frame["level"] == "commune", "code"]}
 
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"

@@ -183,6 +183,13 @@ def main() -> None:
             st.Page("pages/plan.py", title=text("nav_plan", lang), icon=":material/flag:", url_path="ke-hoach-nam"),
             st.Page(
                 "pages/provinces.py", title=text("nav_provinces", lang), icon=":material/map:", url_path="tinh-thanh"
+            )
+            if not PROFILE.province
+            else st.Page(  # a province's deployment: its communes ranked and its departments
+                "pages/communes.py",
+                title=pick(("Xã, phường, sở ngành", "Communes, departments"), lang),
+                icon=":material/map:",
+                url_path="xa-phuong",
             ),
             st.Page("pages/forecast.py", title=pick(("Dự báo", "Forecasts"), lang), icon="📈", url_path="du-bao"),
             st.Page("pages/warnings.py", title=pick(("Cảnh báo", "Warnings"), lang), icon="⚠️", url_path="canh-bao"),

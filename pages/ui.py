@@ -49,8 +49,13 @@ class Context:
         return text(key, self.lang)
 
 
-@st.cache_resource(show_spinner=False)
 def model() -> SemanticModel:
+    return _model(active_profile().id)
+
+
+@st.cache_resource(show_spinner=False)
+def _model(profile: str) -> SemanticModel:
+    del profile  # the cache key: one model per deployment profile
     return default_model()
 
 

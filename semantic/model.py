@@ -385,6 +385,14 @@ def load_model(models_dir: Path = MODELS_DIR, indicators_dir: Path = INDICATORS_
     return model
 
 
-@lru_cache(maxsize=1)
 def default_model() -> SemanticModel:
+    """The installed model over the active deployment profile's registry (a province's adds its own indicators)."""
+    from semantic.profile import active
+
+    return _default_model(active().id)
+
+
+@lru_cache(maxsize=2)
+def _default_model(profile: str) -> SemanticModel:
+    del profile  # the cache key: load_registry reads the active profile itself
     return load_model()

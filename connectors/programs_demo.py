@@ -320,8 +320,13 @@ def projects(provinces: list[str]) -> pd.DataFrame:
     ).assign(demo=True)
 
 
+def _key(program_id: str) -> bool:
+    """A program of key projects (physical progress and milestones), not a target program's components."""
+    return program_id == "DAQT-GT" or program_id.endswith("-DATD")
+
+
 def _year_plan(rec: pd.Series, year: int, gen: random.Random) -> float:
-    if rec.program_id == "DAQT-GT":
+    if _key(rec.program_id):
         years = max((rec.planned_end - rec.started_on).days / 365.25, 1.0)
         return round(rec.plan_capital / years * gen.uniform(0.8, 1.2), 1)
     return round(rec.plan_capital / 5 * gen.uniform(0.85, 1.15), 1)
@@ -331,7 +336,7 @@ def progress(plist: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for rec in plist.itertuples(index=False):
         gen = random.Random(f"progress:{rec.project_id}")
-        key = rec.program_id == "DAQT-GT"
+        key = _key(rec.program_id)
         works = gen.uniform(0.86, 1.04)  # how the works keep to their schedule: steady, so progress never falls back
         for year in YEARS:
             plan = _year_plan(rec, year, gen)
@@ -377,7 +382,7 @@ def progress(plist: pd.DataFrame) -> pd.DataFrame:
 
 def milestones(plist: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    for rec in plist[plist["program_id"] == "DAQT-GT"].itertuples(index=False):
+    for rec in plist[plist["program_id"].map(_key)].itertuples(index=False):
         gen = random.Random(f"milestones:{rec.project_id}")
         span = (rec.planned_end - rec.started_on).days
         for seq, (vi, en, at) in enumerate(MILESTONES, start=1):
@@ -391,9 +396,12 @@ def milestones(plist: pd.DataFrame) -> pd.DataFrame:
 
 
 def frames(wh: Warehouse) -> dict[str, pd.DataFrame]:
-    plist = projects(_provinces(wh))
+    from connectors.province_demo import key_projects
+
+    program, own = key_projects()  # a province's deployment: its own key projects too (none nationally)
+    plist = pd.concat([projects(_provinces(wh)), own], ignore_index=True) if len(own) else projects(_provinces(wh))
     prog = pd.DataFrame(
-        [(p[0], p[1], p[2], p[3], p[4], D(p[5]), D(p[6]), float(p[7]), p[8]) for p in PROGRAMS],
+        [(p[0], p[1], p[2], p[3], p[4], D(p[5]), D(p[6]), float(p[7]), p[8]) for p in (*PROGRAMS, *program)],
         columns=[
             "program_id",
             "kind",
@@ -406,8 +414,10 @@ def frames(wh: Warehouse) -> dict[str, pd.DataFrame]:
             "legal_basis",
         ],
     ).assign(demo=True)
-    key_total = float(plist.loc[plist["program_id"] == "DAQT-GT", "plan_capital"].sum())
-    prog.loc[prog["program_id"] == "DAQT-GT", "plan_capital"] = key_total
+    for pid in [p[0] for p in (*PROGRAMS, *program) if _key(p[0])]:
+        prog.loc[prog["program_id"] == pid, "plan_capital"] = float(
+            plist.loc[plist["program_id"] == pid, "plan_capital"].sum()
+        )
     return {
         "program": prog,
         "project": plist,

@@ -209,6 +209,39 @@ def targets(registry: Registry, profile: Profile | None = None) -> list[dict[str
     return out
 
 
+#: the province's key projects (demo): (id suffix, name_vi, name_en, department, capital bn VND, start, planned end)
+KEY_PROJECTS: tuple[tuple[str, str, str, str, float, str, str], ...] = (
+    ("GT", "Tuyến đường bộ kết nối trọng điểm của tỉnh (minh họa)", "A key road link of the province (demo)",
+     "HY-SXD", 3_200.0, "2024-01-01", "2026-12-31"),
+    ("KCN", "Hạ tầng khu công nghiệp mới của tỉnh (minh họa)", "Infrastructure of a new industrial zone (demo)",
+     "HY-BQLKCN", 2_100.0, "2024-03-01", "2026-06-30"),
+    ("YT", "Mở rộng bệnh viện đa khoa tỉnh (minh họa)", "Extension of the provincial general hospital (demo)",
+     "HY-SYT", 850.0, "2024-06-01", "2025-12-31"),
+)  # fmt: skip
+
+
+def key_projects(profile: Profile | None = None) -> tuple[list[tuple], pd.DataFrame]:
+    """A province deployment's program of key projects (demo) and its projects, in connectors/programs_demo.py's
+    layouts; nothing for the national profile."""
+    profile = profile or active_profile()
+    columns = [
+        "project_id", "program_id", "name_vi", "name_en", "agency_code", "area_code", "plan_capital", "started_on",
+        "planned_end",
+    ]  # fmt: skip
+    if not profile.province:
+        return [], pd.DataFrame(columns=columns)
+    home = profile.home_area
+    pid = f"HY{home}-DATD"
+    program = (pid, "key", "Dự án trọng điểm của tỉnh (minh họa)", "Key projects of the province (demo)",
+               profile.committee or "", "2024-01-01", "2026-12-31", 0, "Nghị quyết HĐND tỉnh (minh họa)")  # fmt: skip
+    rows = [
+        (f"{pid}-{suffix}", pid, vi, en, agency, home, capital, date.fromisoformat(start), date.fromisoformat(end))
+        for suffix, vi, en, agency, capital, start, end in KEY_PROJECTS
+        if agency in profile.department_codes()
+    ]
+    return [program], pd.DataFrame(rows, columns=columns).assign(demo=True)
+
+
 def batches(registry: Registry) -> Iterator[ProvinceDemo]:
     """For connectors/seed.py: the province's demo data, only in a province's deployment."""
     profile = active_profile()

@@ -38,12 +38,7 @@ def boundary_date(boundaries: str, period_start: date | None) -> date:
 def visible(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """The units `scope` may pick: all of them, or its provinces (and the country when national figures are
     visible to it). Picking is convenience: the query path applies the scope again whatever is picked."""
-    if scope.areas is None:
-        return frame
-    keep = frame["code"].isin(sorted(scope.areas))
-    if scope.national:
-        keep |= frame["level"] == "national"
-    return frame[keep].reset_index(drop=True)
+    return frame[scope.keep_units(frame["code"], frame["level"])].reset_index(drop=True)
 
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"

@@ -240,12 +240,12 @@ def main() -> None:
             ),
         ],
     }
-    if scope.can_audit:  # hiding is convenience: the audit cube itself refuses scopes without the permission
+    if scope.may("audit"):  # hiding is convenience: the audit cube itself refuses scopes without the permission
         pages[text("nav_group_admin", lang)] = [
             st.Page("pages/audit.py", title=text("nav_audit", lang), icon="🛡️", url_path="nhat-ky-truy-cap"),
         ]
     current = st.navigation(pages, position="hidden")
-    nav.menu(menu, pages, hidden=() if scope.can_upload else ("tai-du-lieu",))
+    nav.menu(menu, pages, hidden=() if scope.may("upload") else ("tai-du-lieu",))
     current.run()
 
 

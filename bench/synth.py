@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from connectors.reference import indicators
 from semantic.registry import Registry, load_registry
 from warehouse.db import Warehouse
 from warehouse.lineage import OPEN_END, build_area_map, close_agency_lineage
@@ -184,37 +185,7 @@ def reference(size: Size, reg: Registry) -> dict[str, pd.DataFrame]:
         [(c, c, c, "ministry", start, date(2025, 3, 1) if c == "MOT" else OPEN_END) for c in codes],
         columns=["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"],
     )
-    indicator = pd.DataFrame(
-        [
-            (
-                i.code,
-                i.name_vi,
-                i.name_en,
-                i.group,
-                i.unit,
-                i.frequency,
-                i.kind,
-                i.time_agg,
-                i.space_agg,
-                i.owner,
-                i.demo,
-            )
-            for i in reg
-        ],
-        columns=[
-            "code",
-            "name_vi",
-            "name_en",
-            "grp",
-            "unit",
-            "freq",
-            "kind",
-            "time_agg",
-            "space_agg",
-            "owner_agency",
-            "demo",
-        ],
-    )
+    indicator = indicators(reg)  # the registry as the seed writes it
     return {
         "area": area,
         "area_lineage": lineage,

@@ -1,8 +1,9 @@
 """`python -m connectors`: seed, load, tasks, pull, quality, export — operators' and cron's way in and out of the
 warehouse.
 
-Exit codes (DESIGN §6): 0 success (also for zero rows or an unchanged load); 1 data rejected, every problem
-printed, warehouse unchanged; 2 usage error naming the bad field and the valid choices; 3 the claims give no scope.
+Exit codes (docs/architecture.md, The one write path): 0 success (also for zero rows or an unchanged load); 1 data
+rejected, every problem printed, warehouse unchanged; 2 usage error naming the bad field and the valid choices; 3 the
+claims give no scope.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from connectors.limits import SettingError
-from semantic.errors import AccessDenied, LoadRejected, SemanticError
+from semantic.cli_exit import EXIT_OK, EXIT_REJECTED, run_command
+from semantic.errors import AccessDenied, SemanticError
+from semantic.vocab import BOUNDARIES, COMPARES
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_NO_SCOPE = 0, 1, 2, 3
 
+class Usage(SemanticError):
+    """A usage error of the command line (exit 2), named in English and Vietnamese."""
 
-class Usage(Exception):
     def __init__(self, en: str, vi: str) -> None:
-        super().__init__(en)
+        super().__init__(en, vi)
         self.en, self.vi = en, vi
 
 
@@ -119,10 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--area", help="area code(s), comma-separated")
     ex.add_argument("--from", dest="time_from", help="first period: 2025, 2025-Q1, 2025-03")
     ex.add_argument("--to", dest="time_to", help="last period")
-    ex.add_argument("--compare", choices=("yoy", "pop", "ytd", "ytd_yoy"), help="export this comparison, not levels")
+    ex.add_argument("--compare", choices=COMPARES, help="export this comparison, not levels")
     ex.add_argument("--dimensions", help="extra dimensions: agency, category")
     ex.add_argument("--as-of", dest="as_of", help="the data as known on YYYY-MM-DD")
-    ex.add_argument("--boundaries", choices=("2025", "as-was"), default="as-was")
+    ex.add_argument("--boundaries", choices=BOUNDARIES, default="as-was")
     ex.add_argument("--format", choices=("sdmx-csv", "csv"), default="sdmx-csv")
     ex.add_argument("--output", help="write to this file (default: standard output)")
     _who_args(ex, required=True)  # always scoped: so always the installed model and policy (no --registry)
@@ -143,13 +146,15 @@ def _claims(args: argparse.Namespace) -> dict[str, Any] | None:
     return None
 
 
-def _scope(args: argparse.Namespace, wh: Any):  # noqa: ANN202 - Scope | None
+def _scope(args: argparse.Namespace, wh: Any):  # noqa: ANN202 - Scope
+    """The caller's scope from --persona/--claims; without either, the system's (the operator at the shell)."""
     from semantic.access import scope_from_claims
     from semantic.catalog import reference_codes
+    from semantic.scope import Scope
 
     claims = _claims(args)
     if claims is None:
-        return None
+        return Scope.system(f"cli:{getpass.getuser()}")
     agencies, areas = reference_codes(wh)
     scope = scope_from_claims(claims, known_agencies=agencies, known_areas=areas)
     if scope.denied:  # exit 3, and in the trail
@@ -242,7 +247,7 @@ def run_load(args: argparse.Namespace) -> int:
     published = _date(args.published_at, "--published-at") if args.published_at else None
     wh = _warehouse()
     scope = _scope(args, wh)
-    who = args.who or (scope.who if scope else f"cli:{getpass.getuser()}")
+    who = args.who or scope.who
     conn = connector_for(
         data,
         path.name,
@@ -305,7 +310,7 @@ def run_tasks(args: argparse.Namespace) -> int:
     data = _read(path)
     wh = _warehouse()
     scope = _scope(args, wh)
-    who = args.who or (scope.who if scope else f"cli:{getpass.getuser()}")
+    who = args.who or scope.who
     report = load_task_file(wh, data, path.name, who, accept_valid=args.accept_valid, dry_run=args.dry_run, scope=scope)
     return _outcome(report, args.lang)
 
@@ -336,12 +341,18 @@ def run_pull(args: argparse.Namespace) -> int:
     from connectors.intake import load
     from connectors.pull import connector_from_config
     from connectors.rest import PullError
+    from semantic.scope import Scope
 
     wh = _warehouse()
     conn = connector_from_config(Path(args.config), wh)
     try:
         report = load(
-            conn, wh, args.who or f"cli:{getpass.getuser()}", accept_valid=args.accept_valid, dry_run=args.dry_run
+            conn,
+            wh,
+            args.who or f"cli:{getpass.getuser()}",
+            accept_valid=args.accept_valid,
+            dry_run=args.dry_run,
+            scope=Scope.system(f"cli:{getpass.getuser()}"),
         )
     except PullError as exc:  # the source did not answer: nothing was read, nothing written
         print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
@@ -357,7 +368,6 @@ def run_pull(args: argparse.Namespace) -> int:
 def run_quality(args: argparse.Namespace) -> int:
     from analytics.quality import coverage, quality_report, summary
     from semantic.query import execute
-    from semantic.scope import Scope
 
     if args.period:
         try:
@@ -368,7 +378,7 @@ def run_quality(args: argparse.Namespace) -> int:
             ) from exc
     today = _date(args.today, "--today").date() if args.today else None
     wh = _warehouse()
-    scope = _scope(args, wh) or Scope.all(f"cli:{getpass.getuser()}")
+    scope = _scope(args, wh)
     model = _model(args.registry, args.models)
 
     def run(spec):  # noqa: ANN001, ANN202 - every read through the one query path, with this scope, audited
@@ -387,9 +397,9 @@ def run_export(args: argparse.Namespace) -> int:
     from connectors.export import export
 
     wh = _warehouse()
-    scope = _scope(args, wh)
-    if scope is None:
+    if _claims(args) is None:
         raise AccessDenied("export needs --persona or --claims", "xuất dữ liệu cần --persona hoặc --claims")
+    scope = _scope(args, wh)
     text = export(
         wh,
         scope,
@@ -446,24 +456,16 @@ _scenario_commands()
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    return run_command(lambda: _command(args))
+
+
+def _command(args: argparse.Namespace) -> int:
+    """The command; a LoadRejected here is a file refused whole before any row was checked (a limit): exit 1."""
     try:
         require_installed_policy(args)
         return COMMANDS[args.command](args)
-    except AccessDenied as exc:
-        print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
-        return EXIT_NO_SCOPE
-    except Usage as exc:
-        print(f"lỗi: {exc.vi}\nerror: {exc.en}", file=sys.stderr)
-        return EXIT_USAGE
-    except LoadRejected as exc:  # refused whole before any row was checked (a limit): data rejected
-        print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
-        return EXIT_REJECTED
     except SettingError as exc:  # a setting in the environment is not a number
-        print(f"lỗi: thiết lập không hợp lệ: {exc}\nerror: bad setting: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SemanticError as exc:
-        print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
-        return EXIT_USAGE
+        raise Usage(f"bad setting: {exc}", f"thiết lập không hợp lệ: {exc}") from None
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-#: The canonical load format (DESIGN §6): required first, then optional columns.
+#: The canonical load format (docs/architecture.md, The one write path): required first, then optional columns.
 REQUIRED = ("indicator_code", "area_code", "period", "value")
 OPTIONAL = ("agency_code", "category", "base", "unit", "status", "published_at", "note")
 CANONICAL = REQUIRED + OPTIONAL

@@ -14,11 +14,12 @@ import pandas as pd
 from connectors.base import ROW, Batch, Problem
 from connectors.codes import KnownCodes
 from connectors.units import Units, load_units
+from semantic import periods, vocab
 from semantic.registry import Registry
 from semantic.scope import Scope
 from warehouse.db import Warehouse
 
-BASES = ("level", "yoy", "pop", "ytd", "ytd_yoy", "base_year")
+BASES = vocab.BASES
 STATUSES = {
     "official": "official",
     "chính thức": "official",
@@ -43,7 +44,6 @@ FREQ_NAMES = {
     "10Y": ("10 năm", "ten-yearly"),
 }
 FORMS = {"D": "2025-03-14", "M": "2025-03", "Q": "2025-Q1", "Y": "2025", "2Y": "2025", "5Y": "2025", "10Y": "2025"}
-_PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|M?(\d{2}))(?:-(\d{2}))?)?$", re.I)
 
 
 @dataclass
@@ -126,20 +126,8 @@ def text(s: pd.Series) -> pd.Series:
 
 
 def parse_period(text: str) -> tuple[date, str] | None:
-    m = _PERIOD.match(str(text).strip())
-    if not m:
-        return None
-    y, q, mo, d = m.groups()
-    try:
-        if q:
-            return (date(int(y), 3 * (int(q) - 1) + 1, 1), "Q") if d is None else None
-        if mo and d:
-            return date(int(y), int(mo), int(d)), "D"
-        if mo:
-            return date(int(y), int(mo), 1), "M"
-        return date(int(y), 1, 1), "Y"
-    except ValueError:
-        return None
+    """The one period grammar (semantic/periods.py), lenient: None for what is not a period."""
+    return periods.parse_period(text, lenient=True)
 
 
 def parse_number(text: Any, decimal: str) -> float | None:

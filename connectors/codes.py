@@ -1,4 +1,5 @@
-"""The codes a load is checked against: areas and agencies with their validity, and lineage for scopes."""
+"""The codes a load is checked against: areas and agencies with their validity, and lineage for scopes — the one
+loader of reference codes (observation loads read it directly, task loads through connectors.tasks.load_refs)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ class KnownCodes:
     """Reference rows as the warehouse holds them (validity windows: valid_to exclusive)."""
 
     areas: pd.DataFrame  # code, name_vi, level, valid_from, valid_to
-    agencies: pd.DataFrame  # code, name_vi, valid_from, valid_to
+    agencies: pd.DataFrame  # code, name_vi, kind, valid_from, valid_to
     area_map: pd.DataFrame  # src_code, valid_from, valid_to, dst_code, province_2025
     agency_lineage: pd.DataFrame  # old_code, new_code
     #: indicator codes -> each series' recent level (connectors/recent.py); None: nothing to compare with
@@ -31,7 +32,7 @@ class KnownCodes:
         amap, lineage = table("area_map"), table("agency_lineage")
         return cls(
             areas=_dates(wh.execute(area.select("code", "name_vi", "level", "valid_from", "valid_to"))),
-            agencies=_dates(wh.execute(agency.select("code", "name_vi", "valid_from", "valid_to"))),
+            agencies=_dates(wh.execute(agency.select("code", "name_vi", "kind", "valid_from", "valid_to"))),
             area_map=_dates(wh.execute(amap.select("src_code", "valid_from", "valid_to", "dst_code", "province_2025"))),
             agency_lineage=wh.execute(lineage.select("old_code", "new_code")),
             levels=partial(recent_levels, wh),

@@ -19,6 +19,7 @@ from connectors.demo_budget import MONTHLY
 from connectors.demo_calendar import END, START, all_days, months, rng
 from connectors.demo_markets import DAILY
 from semantic.registry import Indicator, Registry
+from semantic.vocab import MONTHS as _STEP_MONTHS
 from warehouse.lineage import period_end
 from warehouse.load import BatchInfo
 
@@ -41,7 +42,6 @@ ANNUAL: dict[str, tuple[float, ...]] = {
     "IZ_WASTEWATER_SHARE": (90.0, 91.0, 92.0, 92.0, 92.5),
     "FOREST_COVER": (42.02, 42.02, 42.02, 42.03, 42.03),
 }
-_STEP_MONTHS = {"M": 1, "Q": 3, "Y": 12, "2Y": 24, "5Y": 60, "10Y": 120}
 
 
 def _vintage(start: date, ind: Indicator) -> datetime:

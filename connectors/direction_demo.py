@@ -19,6 +19,7 @@ from connectors import programs_demo
 from connectors.demo_events import EVENTS, dispatches, event_frames
 from connectors.tasks import load_tasks, record_dispatch
 from semantic.registry import Registry
+from semantic.scope import Scope
 from warehouse.db import Warehouse
 from warehouse.direction import ensure_tables, write_direction
 from warehouse.lineage import MERGER_2025, OPEN_END
@@ -230,7 +231,7 @@ class DirectionDemo:
         ensure_tables(wh)
         results = [write_direction(wh, programs_demo.frames(wh), BatchInfo("demo", "demo:programs-projects"))]
         results.append(write_direction(wh, event_frames(), BatchInfo("demo", "demo:emergencies")))
-        result = load_tasks(wh, _csv(task_rows(places(wh))), "demo:tasks.csv", demo=True)
+        result = load_tasks(wh, _csv(task_rows(places(wh))), "demo:tasks.csv", demo=True, scope=Scope.system())
         results.append(result) if result else None
         for event_id, number, day, title, tasks in dispatches(wh):
             results.append(record_dispatch(wh, event_id, number, day, tasks, title_vi=title, demo=True))

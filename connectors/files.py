@@ -1,4 +1,5 @@
-"""Files in the canonical long format (DESIGN §6): CSV in any common encoding, an XLSX sheet, a JSON list."""
+"""Files in the canonical long format (docs/architecture.md, The one write path): CSV in any common encoding, an
+XLSX sheet, a JSON list."""
 
 from __future__ import annotations
 

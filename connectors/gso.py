@@ -17,7 +17,9 @@ from connectors.gso_names import tidy
 from connectors.gso_spec import SPECS, Col, Spec, Unknown
 from semantic.errors import ModelError
 from semantic.registry import Registry
+from semantic.vocab import RATE_BASES
 from warehouse.load import BatchInfo, file_sha256
+from warehouse.schema import READER_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -25,20 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GSO_DIR = ROOT / "data" / "gso"
 MONTHLY = "GSO (Tổng cục Thống kê), monthly release"
 QUARTERLY = "GSO (Tổng cục Thống kê), quarterly release"
-FRAME_COLUMNS = (
-    "indicator_code",
-    "area_code",
-    "agency_code",
-    "category",
-    "period_start",
-    "freq",
-    "base",
-    "value",
-    "status",
-    "source",
-    "vintage",
-)
-RATE_BASES = ("yoy", "pop", "ytd_yoy")
+FRAME_COLUMNS = READER_COLUMNS
 
 
 @dataclass

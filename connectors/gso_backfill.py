@@ -21,7 +21,9 @@ from pathlib import Path
 import pandas as pd
 
 from connectors.gso_xlsx import GsoWorkbookConnector, release_month
+from semantic.scope import Scope
 from warehouse.db import Warehouse
+from warehouse.schema import READER_COLUMNS
 
 SUFFIXES = (".xls", ".xlsx", ".xlsm", ".ods")
 #: refusals that say "this file is not for us", not "this data is wrong": a backfill passes over them
@@ -86,7 +88,7 @@ def backfill(
         conn = GsoWorkbookConnector(path.read_bytes(), path.name, source, mapping)
         day = release_day(year, month)
         conn.published_at = day
-        report = load(conn, wh, who, dry_run=dry_run, published_at=day)
+        report = load(conn, wh, who, dry_run=dry_run, published_at=day, scope=Scope.system())
         rules = {p.rule for p in report.problems}
         if report.outcome == "rejected" and rules and rules <= set(PASSED_OVER):
             print(f"{path.name}: passed over ({', '.join(sorted(rules))}): {report.problems[0].message_en}", file=out)
@@ -100,19 +102,7 @@ def backfill(
 
 #: the derived history shipped in data/ (see data/SOURCES.md): every figure each workbook printed, at its vintage
 HISTORY = Path(__file__).resolve().parent.parent / "data" / "gso" / "gso_workbook_history.csv.gz"
-HISTORY_COLUMNS = (
-    "indicator_code",
-    "area_code",
-    "agency_code",
-    "category",
-    "period_start",
-    "freq",
-    "base",
-    "value",
-    "status",
-    "vintage",
-    "cell",
-)
+HISTORY_COLUMNS = (*(c for c in READER_COLUMNS if c != "source"), "cell")
 
 
 def history(wh: Warehouse, folder: Path, source: str = "GSO") -> tuple[pd.DataFrame, list[str]]:

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from semantic.fold import fold as fold_accents
+
 #: column kinds a mapping can name (connectors/mappings/*.yml `columns:`)
 KINDS = (
     "month_level",  # the month's value: Thực hiện / Ước tính / Sơ bộ tháng 02 năm 2025
@@ -31,9 +33,7 @@ def norm(text: object) -> str:
 def fold(text: object) -> str:
     """Accents, case, punctuation and spacing aside ('Hoà Bình' = 'Hòa Bình', 'Bà Rịa - Vũng Tàu' = 'Bà Rịa–Vũng
     Tàu'): for matching names and labels written slightly differently month to month."""
-    s = unicodedata.normalize("NFD", norm(text)).replace("đ", "d")
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
-    return re.sub(r"[^a-z0-9]+", " ", s).strip()
+    return fold_accents(norm(text))
 
 
 @dataclass(frozen=True)

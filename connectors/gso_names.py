@@ -9,6 +9,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from semantic.fold import fold as fold_accents
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: GSO's ministry labels in the public-investment table (folded, see `fold`) -> agency code
@@ -50,11 +52,7 @@ def tidy(name: object) -> str:
 
 def fold(name: object) -> str:
     """Accent-, case- and punctuation-free key: 'TP. Hồ Chí Minh' and 'Thành phố Hồ Chí Minh' both -> 'ho chi minh'."""
-    s = str(name).replace("Đ", "D").replace("đ", "d")
-    s = unicodedata.normalize("NFD", s)
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").lower()
-    s = re.sub(r"[^a-z0-9]+", " ", s).strip()
-    return re.sub(r"^(tp|thanh pho|tinh) ", "", s)
+    return re.sub(r"^(tp|thanh pho|tinh) ", "", fold_accents(name))
 
 
 def _find(relative: str) -> Path:

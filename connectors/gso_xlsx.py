@@ -23,12 +23,12 @@ from connectors.gso_headers import Column, classify, fold, title_period
 from connectors.gso_names import province_code, tidy
 from connectors.gso_read import RawSheet, Unreadable, read_sheets
 from semantic.strict import Strict, parse, read_yaml
+from semantic.vocab import Base
 from warehouse.lineage import period_end
 from warehouse.load import file_sha256
 
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
 DEFAULT_MAPPING = MAPPINGS / "gso_monthly.yml"
-Base = Literal["level", "yoy", "pop", "ytd", "ytd_yoy", "base_year"]
 _PREFIXES = ("thanh pho ", "tp ", "tinh ")
 
 

@@ -17,7 +17,7 @@ from connectors.base import ACTION, ROW, Batch, Connector, Problem
 from connectors.codes import KnownCodes
 from connectors.limits import check_file, check_rows
 from connectors.validate import rejected_rows, validate
-from semantic.errors import AccessDenied, LoadRejected
+from semantic.errors import LoadRejected
 from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
 from warehouse import audit
@@ -128,7 +128,7 @@ def load(
     *,
     accept_valid: bool = False,
     dry_run: bool = False,
-    scope: Scope | None = None,
+    scope: Scope,
     registry: Registry | None = None,
     today: date | None = None,
     published_at: object = None,
@@ -137,17 +137,17 @@ def load(
     `accept_valid`, which keeps the rejected rows with their reasons). Nothing is written on `dry_run`. Refusals
     (no upload rights, a limit) and rejected loads are written to the audit trail like loads."""
     name = getattr(connector, "file_name", "") or ""
-    if scope is not None and (scope.denied or not scope.can_upload):
+    if not scope.may("upload"):
         audit.refused(wh, who, f"load {name}".strip(), "no upload rights", scope=scope.key())
-        raise AccessDenied("your account may not load data", "tài khoản của bạn không có quyền tải dữ liệu lên")
+        scope.require("upload")
     try:
         report = _load(connector, wh, who, accept_valid, dry_run, scope, registry, today, published_at)
     except LoadRejected as exc:
         if wh is not None:  # a dry run of the CLI may check a file without a warehouse: nothing to write to
-            audit.record(wh, who, "load_rejected", name, exc.message_en, scope.key() if scope else "")
+            audit.record(wh, who, "load_rejected", name, exc.message_en, scope.key())
         raise
     if report.outcome == "rejected" and not dry_run:
-        key = scope.key() if scope else ""
+        key = scope.key()
         audit.record(wh, who, "load_rejected", report.file, rejection(report.problems), key, report.rows_in)
     return report
 
@@ -215,7 +215,7 @@ def _load(
         )
     except SecondValue as exc:  # another load stored these keys and vintages since the check: nothing written
         raise LoadRejected(str(exc), exc.message_vi) from None
-    audit.record(wh, who, "load", report.file, "", scope.key() if scope else "", result.rows_written)
+    audit.record(wh, who, "load", report.file, "", scope.key(), result.rows_written)
     report.result = result
     report.outcome = result.outcome
     return report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+from semantic.fold import strip_accents
 
 #: Vietnamese unit-type prefix -> English suffix ("Tỉnh Hưng Yên" -> "Hung Yen Province").
 _UNIT_TYPES = (
@@ -14,11 +14,7 @@ _UNIT_TYPES = (
 )
 
 
-def ascii_fold(text: str) -> str:
-    """Vietnamese without diacritics ("Đắk Lắk" -> "Dak Lak"); đ is a letter of its own, not a d with a mark."""
-    text = text.replace("Đ", "D").replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+ascii_fold = strip_accents
 
 
 def english_name(name_vi: str) -> str:

@@ -200,7 +200,7 @@ def rule_scope(c: Check) -> None:
         def in_area(code: str, start: Any, freq: str) -> bool:
             end = period_end(start, freq)
             rows = prov[(prov["src_code"] == code) & (prov["valid_from"] <= end) & (prov["valid_to"] > end)]
-            return bool(rows["province_2025"].isin(s.areas).any())
+            return any(s.covers(p, code) for p in rows["province_2025"])
 
         inside = by_key(c.f, live, ["area_code", "_start", "_freq"], in_area)
         bad += [(i, "area_code") for i in inside.index[~inside.astype(bool)]]

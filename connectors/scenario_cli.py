@@ -4,7 +4,6 @@ and runners; connectors/__main__ wires them in). Times are Vietnam's wall clock,
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -84,10 +83,10 @@ def _books(args: argparse.Namespace):  # noqa: ANN202 - dict[str, Playbook]
     return load_playbooks(Path(args.scenarios) if args.scenarios else SCENARIOS_DIR)
 
 
-def _context(args: argparse.Namespace):  # noqa: ANN202 - (Warehouse, Scope | None, who)
+def _context(args: argparse.Namespace):  # noqa: ANN202 - (Warehouse, Scope, who)
     wh = _ENV["warehouse"]()
     scope = _ENV["scope"](args, wh)
-    return wh, scope, args.who or (scope.who if scope else f"cli:{getpass.getuser()}")
+    return wh, scope, args.who or scope.who
 
 
 def _said(done: Any) -> None:
@@ -161,12 +160,12 @@ def run_close(args: argparse.Namespace) -> int:
 
 
 def run_reading(args: argparse.Namespace) -> int:
-    from connectors.scenarios import on_reading, require_direct
+    from connectors.scenarios import on_reading
     from semantic.playbook import playbook
 
     book = playbook(args.scenario, _books(args))
     wh, scope, who = _context(args)
-    require_direct(scope)
+    scope.require("activate")
     try:
         done = on_reading(wh, book, args.indicator, args.value, _areas(args.areas), _at(args.at), who)
     except LoadRejected as exc:

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from connectors.scenarios import SOURCE, load_run, refuse
-from connectors.task_intake import require_upload
 from semantic.errors import AccessDenied, SemanticError
 from semantic.playbook import PROVINCES, Playbook
 from semantic.scope import Scope
@@ -41,11 +40,11 @@ def receive_report(
     figures: dict[str, float],
     who: str,
     *,
-    scope: Scope | None = None,
+    scope: Scope,
 ) -> Received:
     """Store a report of `reporter` (a province code for a provinces' duty, else the duty's agency) for `duty_code`
     received at `at`, with `figures` (each declared by the duty; every one of them required)."""
-    require_upload(scope)
+    scope.require("upload")
     run = load_run(wh, run_id)
     codes = [d.code for d in book.duties]
     if duty_code not in codes:
@@ -63,7 +62,7 @@ def receive_report(
         )
     if not by_province and reporter != duty.reporter:
         raise refuse(f"{duty_code} is reported by {duty.reporter}", f"{duty_code} do {duty.reporter} báo cáo")
-    if scope is not None and not (scope.sees_area(reporter) if by_province else scope.sees_agency(reporter)):
+    if not (scope.sees_area(reporter) if by_province else scope.sees_agency(reporter)):
         raise AccessDenied(
             f"your account may not report for {reporter}", f"tài khoản không được báo cáo thay {reporter}"
         )
@@ -107,7 +106,7 @@ def receive_report(
     figs = pd.DataFrame([key | {"slot": slot, "at": at, "figure": f, "value": float(v)} for f, v in figures.items()])
     info = BatchInfo(SOURCE, f"{run_id}/{duty_code}/{reporter}/{slot}", file_sha256(repr(key | figures).encode()), who)
     result = write_direction(wh, {"scenario_report": report, "scenario_figure": figs}, info)
-    audit.record(wh, who, "report", run_id, SOURCE, scope.key() if scope else "", result.rows_written)
+    audit.record(wh, who, "report", run_id, SOURCE, scope.key(), result.rows_written)
     return Received(run_id, duty_code, reporter, slot, due, at > due + timedelta(hours=duty.grace_hours))
 
 
@@ -120,7 +119,7 @@ def receive(
     figures: dict[str, float],
     who: str,
     *,
-    scope: Scope | None = None,
+    scope: Scope,
     books: dict[str, Playbook] | None = None,
 ) -> Received:
     """The one way a report comes in — the CLI's `report`, the exchange API, the upload page: the run's playbook
@@ -203,7 +202,7 @@ def read_report_file(data: bytes, name: str) -> tuple[list[ReportIn], list[tuple
 
 
 def receive_all(
-    wh: Warehouse, reports: list[ReportIn], at: datetime, who: str, *, scope: Scope | None = None
+    wh: Warehouse, reports: list[ReportIn], at: datetime, who: str, *, scope: Scope
 ) -> list[tuple[ReportIn, Received | None, SemanticError | None]]:
     """Each report of a file through `receive`: recorded, or refused with its reason (the others still go in; a
     refused one is sent again once fixed)."""

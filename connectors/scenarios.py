@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from connectors.tasks import dispatch_frames, load_refs
-from semantic.errors import AccessDenied, LoadRejected
+from semantic.errors import LoadRejected
 from semantic.playbook import PROVINCES, Playbook
 from semantic.scope import Scope
 from warehouse import audit
@@ -53,15 +53,6 @@ class Dispatched:
 
 def refuse(en: str, vi: str) -> LoadRejected:
     return LoadRejected(en, vi)
-
-
-def require_direct(scope: Scope | None) -> None:
-    """None is the system (the CLI without claims, a trigger); a person must be a leader."""
-    if scope is not None and not scope.can_direct:
-        raise AccessDenied(
-            "only a leader may activate, escalate or close a scenario",
-            "chỉ lãnh đạo mới được kích hoạt, nâng cấp độ hoặc kết thúc kịch bản",
-        )
 
 
 def run_id_for(book: Playbook, at: datetime) -> str:
@@ -182,14 +173,14 @@ def activate(
     level: int,
     who: str,
     *,
-    scope: Scope | None = None,
+    scope: Scope,
     document: str | None = None,
     demo: bool = False,
     note: str = "",
 ) -> Dispatched:
     """Activate `book` for `areas` (2025 province codes) at `at` and `level`: the event, its parties, the run, the
     log and the tasks of every level up to `level` (deadlines counted from `at`), written in one transaction."""
-    require_direct(scope)
+    scope.require("activate")
     ensure_tables(wh)
     _level_check(book, level)
     areas = tuple(sorted({a.strip().zfill(2) for a in areas if a.strip()}))
@@ -236,7 +227,7 @@ def activate(
     )
     info = BatchInfo(SOURCE, run, file_sha256(f"{run}|{level}|{areas}".encode()), who)
     result = write_direction(wh, frames, info)
-    audit.record(wh, who, "activate", run, SOURCE, scope.key() if scope else "", result.rows_written)
+    audit.record(wh, who, "activate", run, SOURCE, scope.key(), result.rows_written)
     return Dispatched(run, level, number, n, result)
 
 
@@ -248,12 +239,12 @@ def change_level(
     at: datetime,
     who: str,
     *,
-    scope: Scope | None = None,
+    scope: Scope,
     document: str | None = None,
     note: str = "",
 ) -> Dispatched:
     """Record a level change; going up dispatches the tasks of the levels newly reached (deadlines from `at`)."""
-    require_direct(scope)
+    scope.require("activate")
     run = load_run(wh, run_id)
     _level_check(book, level)
     if run.closed_at is not None:
@@ -272,13 +263,13 @@ def change_level(
     log["note"] = "; ".join(x for x in (note, f"{number}: {n} nhiệm vụ" if number else "") if x) or None
     info = BatchInfo(SOURCE, run_id, file_sha256(f"{run_id}|{level}|{at}".encode()), who)
     result = write_direction(wh, _merge(tasks, {"scenario_log": pd.DataFrame([log])}), info)
-    audit.record(wh, who, "level", run_id, SOURCE, scope.key() if scope else "", result.rows_written)
+    audit.record(wh, who, "level", run_id, SOURCE, scope.key(), result.rows_written)
     return Dispatched(run_id, level, number, n, result)
 
 
-def close(wh: Warehouse, run_id: str, at: datetime, who: str, *, scope: Scope | None = None, note: str = "") -> Run:
+def close(wh: Warehouse, run_id: str, at: datetime, who: str, *, scope: Scope, note: str = "") -> Run:
     """Close a run: logged; the board freezes at `at` and the after-action report can be drawn up."""
-    require_direct(scope)
+    scope.require("activate")
     run = load_run(wh, run_id)
     if run.closed_at is not None:
         raise refuse(f"{run_id} is already closed", f"{run_id} đã kết thúc")
@@ -288,7 +279,7 @@ def close(wh: Warehouse, run_id: str, at: datetime, who: str, *, scope: Scope | 
     log["note"] = note or None
     info = BatchInfo(SOURCE, run_id, file_sha256(f"{run_id}|closed".encode()), who)
     write_direction(wh, {"scenario_log": pd.DataFrame([log])}, info)
-    audit.record(wh, who, "close", run_id, SOURCE, scope.key() if scope else "", 1)
+    audit.record(wh, who, "close", run_id, SOURCE, scope.key(), 1)
     return load_run(wh, run_id)
 
 
@@ -328,5 +319,5 @@ def on_reading(
         if wanted & set(run.areas):
             if level <= run.level:
                 return None
-            return change_level(wh, book, run.run_id, level, at, who, note=note)
-    return activate(wh, book, areas, at, level, who, note=note)
+            return change_level(wh, book, run.run_id, level, at, who, note=note, scope=Scope.system())
+    return activate(wh, book, areas, at, level, who, note=note, scope=Scope.system())

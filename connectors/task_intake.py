@@ -11,7 +11,7 @@ import pandas as pd
 from connectors.intake import LoadReport, rejection
 from connectors.limits import check_file, check_rows
 from connectors.tasks import frames, load_refs, read_task_file, rejected_frame, validate
-from semantic.errors import AccessDenied, LoadRejected
+from semantic.errors import LoadRejected
 from semantic.scope import Scope
 from warehouse import audit
 from warehouse.db import Warehouse
@@ -54,12 +54,6 @@ class TaskReport(LoadReport):
         return text
 
 
-def require_upload(scope: Scope | None) -> None:
-    """None is the system (the CLI without claims); a scope must grant upload rights and something to see."""
-    if scope is not None and (scope.denied or not scope.can_upload):
-        raise AccessDenied("your account may not load data", "tài khoản của bạn không có quyền tải dữ liệu lên")
-
-
 def load_task_file(
     wh: Warehouse,
     data: bytes,
@@ -68,21 +62,21 @@ def load_task_file(
     *,
     accept_valid: bool = False,
     dry_run: bool = False,
-    scope: Scope | None = None,
+    scope: Scope,
     today: date | None = None,
 ) -> TaskReport:
     """Check every row of a task file (the scope rule keeps staff to their own ministry's or province's tasks); write
     the valid rows in one transaction unless anything is wrong (or `accept_valid`, which keeps the rejected rows with
     their reasons). Nothing is written on `dry_run`, nor when a required column is missing. A write is audited."""
-    if scope is not None and (scope.denied or not scope.can_upload):
+    if not scope.may("upload"):
         audit.refused(wh, who, f"tasks {file_name}", "no upload rights", scope=scope.key())
-    require_upload(scope)
+    scope.require("upload")
     try:
         check_file(data, file_name)
         batch = read_task_file(data, file_name)
         check_rows(len(batch.records), file_name)
     except LoadRejected as exc:
-        audit.record(wh, who, "load_rejected", file_name, exc.message_en, scope.key() if scope else "")
+        audit.record(wh, who, "load_rejected", file_name, exc.message_en, scope.key())
         raise
     refs = load_refs(wh)
     rows, problems = validate(batch, refs, today or date.today(), scope)
@@ -97,12 +91,12 @@ def load_task_file(
         return report
     if batch.problems or (problems and not accept_valid):
         report.outcome = "rejected"
-        key = scope.key() if scope else ""
+        key = scope.key()
         audit.record(wh, who, "load_rejected", file_name, rejection(report.problems), key, report.rows_in)
         return report
     info = BatchInfo(source=SOURCE, file_name=file_name, file_hash=batch.file_hash, loaded_by=who)
     result = write_direction(wh, out, info, rejected_frame(rows, problems), rows_in=len(rows))
-    audit.record(wh, who, "load", file_name, SOURCE, scope.key() if scope else "", result.rows_written)
+    audit.record(wh, who, "load", file_name, SOURCE, scope.key(), result.rows_written)
     report.result = result
     report.outcome = result.outcome
     return report

@@ -4,7 +4,6 @@ in Vietnamese and English. A row with any problem is rejected; the valid rows be
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from connectors.base import Problem
+from semantic.fold import fold as fold_accents
 from semantic.profile import active as active_profile
 from semantic.safetext import describe, has_control
 from semantic.scope import Scope
@@ -70,9 +70,7 @@ STATUSES = {
 
 def fold(text: Any) -> str:
     """Lower case without tones: 'Thường xuyên' -> 'thuong xuyen' (headers and words typed either way)."""
-    s = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
-    return re.sub(r"\s+", " ", s.strip().lower())
+    return fold_accents(text, words_only=False)
 
 
 def parse_date(value: Any) -> date | None:
@@ -148,7 +146,7 @@ class RuleContext:
     file: str
     refs: Refs
     today: date
-    scope: Scope | None
+    scope: Scope
     labels: dict[str, str]  # canonical column -> header as written in the file
 
     def problem(self, row: Row, column: str, rule: str, en: str, vi: str) -> None:
@@ -427,11 +425,9 @@ def rule_event(row: Row, c: RuleContext) -> None:
 def rule_scope(row: Row, c: RuleContext) -> None:
     """Staff of a ministry or province load only their own tasks (their progress reports)."""
     s = c.scope
-    if s is None or s.unrestricted or "assignee_agency" not in row.out:
+    if s.unrestricted or "assignee_agency" not in row.out:
         return
-    mine_agency = s.agencies is None or row.out["assignee_agency"] in s.agencies
-    mine_area = s.areas is None or row.out.get("assignee_area") in s.areas
-    if not (mine_agency and mine_area):
+    if not (s.sees_agency(row.out["assignee_agency"]) and s.sees_area(row.out.get("assignee_area"))):
         # point at the column the file named the assignee in (a province code alone: the area column)
         column = "assignee_area" if blank(row.raw.get("assignee_agency")) else "assignee_agency"
         c.problem(

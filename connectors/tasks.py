@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from connectors.base import Problem, file_problem
+from connectors.codes import KnownCodes
 from connectors.task_rules import DEFAULT_RULES, Refs, Row, RuleContext, blank, fold
 from connectors.textio import DecodeError, decode, read_rows, sniff_separator
 from semantic.errors import LoadRejected
@@ -166,12 +167,9 @@ def committees(agencies: pd.DataFrame, provinces: set[str]) -> dict[str, str]:
 
 def load_refs(wh: Warehouse) -> Refs:
     ensure_tables(wh)
-    agency, lineage, amap = table("agency"), table("agency_lineage"), table("area_map")
-    agencies = wh.execute(agency.select("code", "kind", "valid_to"))
-    agencies["valid_to"] = pd.to_datetime(agencies["valid_to"]).dt.date
-    area_map = wh.execute(amap.select("src_code", "valid_from", "valid_to", "province_2025"))
-    for col in ("valid_from", "valid_to"):
-        area_map[col] = pd.to_datetime(area_map[col]).dt.date
+    codes = KnownCodes.load(wh)
+    agencies = codes.agencies[["code", "kind", "valid_to"]]
+    area_map = codes.area_map[["src_code", "valid_from", "valid_to", "province_2025"]]
     current = set(area_map.loc[area_map["valid_to"] >= OPEN_END, "province_2025"].dropna())
     live = agencies[agencies["valid_to"] >= OPEN_END]
     events = set(wh.execute(table("event").select("event_id"))["event_id"])
@@ -183,22 +181,14 @@ def load_refs(wh: Warehouse) -> Refs:
     }
     home = active_profile().home_area
     departments = {code: home for code in live.loc[live["kind"] == "province_department", "code"]}
-    return Refs(
-        agencies,
-        wh.execute(lineage.select("old_code", "new_code")),
-        area_map,
-        committees(live, current),
-        events,
-        tasks,
-        departments,
-    )
+    return Refs(agencies, codes.agency_lineage, area_map, committees(live, current), events, tasks, departments)
 
 
 def _day(v: Any) -> date | None:
     return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
 
 
-def validate(batch: TaskBatch, refs: Refs, today: date, scope: Scope | None = None) -> tuple[list[Row], list[Problem]]:
+def validate(batch: TaskBatch, refs: Refs, today: date, scope: Scope) -> tuple[list[Row], list[Problem]]:
     """Run every rule on every row; then duplicates within the file and conflicts with stored tasks."""
     ctx = RuleContext(batch.file_name, refs, today, scope, batch.labels)
     rows = [Row(n, raw) for n, raw in batch.records]
@@ -348,7 +338,8 @@ def load_tasks(
     loaded_by: str = "system",
     accept_valid: bool = False,
     dry_run: bool = False,
-    scope: Scope | None = None,
+    *,
+    scope: Scope,
     today: date | None = None,
     demo: bool = False,
 ) -> LoadResult | None:
@@ -403,7 +394,7 @@ def dispatch_frames(
     batch = TaskBatch(f"dispatch {document_number}", file_sha256(repr(records).encode()), records, labels, [])
     refs = load_refs(wh)
     refs.events = refs.events | set(new_events)
-    rows, problems = validate(batch, refs, today or date.today())
+    rows, problems = validate(batch, refs, today or date.today(), Scope.system())
     if problems:
         raise LoadRejected(
             f"dispatch {document_number}: {len(problems)} problem(s); nothing was written",

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import yaml
 
+from semantic.vocab import RATE_BASES
+
 UNITS_FILE = Path(__file__).resolve().parent / "units.yml"
-RATE_BASES = ("yoy", "pop", "ytd_yoy", "base_year")
 
 
 def norm(text: object) -> str:

@@ -67,7 +67,7 @@ def _observations(
     encoding: str | None,
     decimal: str,
     who: str,
-    scope: Scope | None,
+    scope: Scope,
     dry_run: bool,
     accept_valid: bool,
     published_at: datetime | None,
@@ -95,7 +95,7 @@ def _observations(
 
 
 def _tasks(
-    url: str, data: bytes, name: str, who: str, scope: Scope | None, dry_run: bool, accept_valid: bool
+    url: str, data: bytes, name: str, who: str, scope: Scope, dry_run: bool, accept_valid: bool
 ) -> tuple[TaskReport, int]:
     from connectors.task_intake import load_task_file
     from warehouse.db import Warehouse
@@ -121,7 +121,7 @@ def check_upload(
     name: str,
     source: str,
     *,
-    scope: Scope | None,
+    scope: Scope,
     who: str = "upload",
     fmt: str = "auto",
     encoding: str | None = None,
@@ -143,7 +143,7 @@ def check_tasks(
     data: bytes,
     name: str,
     *,
-    scope: Scope | None,
+    scope: Scope,
     who: str,
     dry_run: bool = False,
     accept_valid: bool = False,

@@ -17,23 +17,12 @@ import pandas as pd
 from semantic.errors import ModelError
 from semantic.registry import Registry
 from warehouse.load import BatchInfo, file_sha256
+from warehouse.schema import READER_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 WB_DIR = ROOT / "data" / "worldbank"
 SOURCE = "World Bank, World Development Indicators"
-FRAME_COLUMNS = (
-    "indicator_code",
-    "area_code",
-    "agency_code",
-    "category",
-    "period_start",
-    "freq",
-    "base",
-    "value",
-    "status",
-    "source",
-    "vintage",
-)
+FRAME_COLUMNS = READER_COLUMNS
 
 #: WDI series code -> (indicator code, divisor from the WDI unit to the registry's unit)
 SERIES = {

@@ -8,7 +8,7 @@ import streamlit as st
 
 from pages import explore_form, ui
 from semantic import share
-from semantic.query import compile, to_sql
+from semantic.query import sql_for
 from semantic.spec import QuerySpec
 
 c = ui.ctx()
@@ -74,6 +74,6 @@ else:
     if spec.view == "observations":
         ui.figure_metadata(spec.indicators, frame, key="ex_chart_meta")
 
-if c.scope.can_see_sql:
+if c.scope.may("sql"):
     with st.expander(c.t("show_sql")):
-        st.code(to_sql(compile(spec, mdl, c.scope), ui.warehouse().dialect), language="sql")
+        st.code(sql_for(spec, mdl, c.scope, ui.warehouse()), language="sql")  # the very SQL the table above ran

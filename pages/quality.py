@@ -9,10 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.quality import GOALS, SUMMARY_COLUMNS, coverage, quality_report, summary
-from pages import (
-    i18n_intake,  # noqa: F401 - registers this page's strings
-    ui,
-)
+from pages import ui
 from semantic import fmt
 from semantic.spec import QuerySpec
 
@@ -21,10 +18,13 @@ st.title(c.t("nav_quality"))
 st.caption(c.t("quality_intro"))
 
 
+def _frame(frame: pd.DataFrame | None) -> pd.DataFrame:
+    return frame if frame is not None else pd.DataFrame()
+
+
 def run(spec: QuerySpec) -> pd.DataFrame:
     """Every read through the page's cached, scoped query; an error is shown and counts as no rows."""
-    frame = ui.query(spec)
-    return frame if frame is not None else pd.DataFrame()
+    return _frame(ui.query(spec))
 
 
 # -- the plan's figure -------------------------------------------------------------------------------------------------
@@ -68,11 +68,16 @@ period = st.selectbox(
 
 
 @st.cache_data(show_spinner=True, ttl=600, max_entries=32)
-def report(scope_key: str, version: str, period: str | None, lang: str) -> pd.DataFrame:
-    return quality_report(run, ui.model().registry, c.scope, period=period)
+def report(scope_key: str, version: str, period: str | None, lang: str) -> tuple[pd.DataFrame, tuple]:
+    """The quality report and the queries it read (audited on every serving, below)."""
+    reads: ui.Reads = []
+    read = ui.reading(reads)
+    frame = quality_report(lambda spec: _frame(read(spec)), ui.model().registry, c.scope, period=period)
+    return frame, tuple(reads)
 
 
-detail = report(c.scope.key(), ui.data_version(), None if period == "last12" else period, c.lang)
+detail, reads = report(c.scope.key(), ui.data_version(), None if period == "last12" else period, c.lang)
+ui.served(reads)
 if detail.empty:
     ui.empty()
     st.stop()

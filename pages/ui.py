@@ -90,16 +90,47 @@ def _cached(spec_json: str, scope_key: str, version: str, _spec: QuerySpec, _sco
 def query(spec: QuerySpec) -> pd.DataFrame | None:
     """Run a spec for the current user: cached by (spec, scope, data version), audited on every call (who saw
     what, also when the rows came from the cache); errors shown in Vietnamese."""
+    frame = _serve(spec)
+    if frame is not None:
+        record(spec, ctx().scope, warehouse(), len(frame), "query", "page")
+    return frame
+
+
+def _serve(spec: QuerySpec) -> pd.DataFrame | None:
+    """The rows of `spec` for the current user from the query cache, not yet audited (query() and served() are)."""
     c = ctx()
     try:
-        frame = _cached(spec.to_json(), c.scope.key(), data_version(), spec, c.scope)
+        return _cached(spec.to_json(), c.scope.key(), data_version(), spec, c.scope)
     except SemanticError as exc:
         if isinstance(exc, AccessDenied):
             refused(spec, c.scope, warehouse(), exc)
         st.error(f"{c.t('error')}: {exc.message(c.lang)}")
         return None
-    record(spec, c.scope, warehouse(), len(frame), "query", "page")
-    return frame
+
+
+#: what a cached computation read: (spec, rows) per query, returned beside its result and audited on each serving
+Reads = list[tuple[QuerySpec, int]]
+
+
+def reading(reads: Reads) -> Callable[[QuerySpec], pd.DataFrame | None]:
+    """The query function for a computation inside `st.cache_data`: it reads like query() but notes each read in
+    `reads` instead of auditing it, so that the caller, which the cache may serve without running the computation,
+    audits every serving with served()."""
+
+    def read(spec: QuerySpec) -> pd.DataFrame | None:
+        frame = _serve(spec)
+        if frame is not None:
+            reads.append((spec, len(frame)))
+        return frame
+
+    return read
+
+
+def served(reads: Reads | tuple[tuple[QuerySpec, int], ...]) -> None:
+    """One audit row per query a cached computation read, for this serving (a cache hit is audited like a miss)."""
+    c = ctx()
+    for spec, rows in reads:
+        record(spec, c.scope, warehouse(), rows, "query", "page")
 
 
 @st.cache_data(show_spinner=False, ttl=5)

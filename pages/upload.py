@@ -11,7 +11,6 @@ import streamlit as st
 from connectors.intake import FORMATS, LoadReport
 from connectors.worker import check_upload
 from pages import (
-    i18n_intake,  # noqa: F401 - registers this page's strings
     ui,
     upload_reports,
     upload_tasks,
@@ -24,7 +23,7 @@ c = ui.ctx()
 st.title(c.t("nav_upload"))
 # Hiding this page is convenience: intake.load and task_intake.load_task_file refuse a scope without upload rights,
 # and their scope rules reject every row outside the user's province or ministry.
-if not c.scope.can_upload:
+if not c.scope.may("upload"):
     st.error(c.t("upload_denied"))
     st.stop()
 kind = st.radio(

@@ -40,7 +40,7 @@ def units_on(wh: Warehouse, on: date) -> pd.DataFrame:
     communes = area.filter(
         area.valid_from <= on, area.valid_to > on, area.level == "commune", area.parent_code == profile.home_area
     )
-    communes = wh.execute(communes.select(*COLUMNS)).sort_values("code")
+    communes = wh.execute(communes.select(*COLUMNS, "parent_code")).sort_values("code")
     home = frame[frame["code"] == profile.home_area]
     country = frame[frame["level"] == "national"]
     return pd.concat([home, country, communes], ignore_index=True)
@@ -56,20 +56,8 @@ def boundary_date(boundaries: str, period_start: date | None) -> date:
 def visible(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """The units `scope` may pick: all of them, or its provinces (and the country when national figures are
     visible to it). Picking is convenience: the query path applies the scope again whatever is picked."""
-    if scope.areas is None:
-        return frame
-    keep = frame["code"].isin(sorted(scope.areas))
-    if active_profile().province:  # a province's leaders pick its communes too
-        keep |= (frame["level"] == "commune") & frame["code"].map(_parents(frame)).isin(sorted(scope.areas))
-    if scope.national:
-        keep |= frame["level"] == "national"
-    return frame[keep].reset_index(drop=True)
-
-
-def _parents(frame: pd.DataFrame) -> dict[str, str]:
-    """Commune code -> its province, for the communes of a province deployment's picker (home first in `frame`)."""
-    home = active_profile().home_area
-    return {code: home for code in frame.loc[frame["level"] == "commune", "code"]}
+    parents = frame["parent_code"] if "parent_code" in frame.columns else None
+    return frame[scope.keep_units(frame["code"], frame["level"], parents)].reset_index(drop=True)
 
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"

@@ -115,7 +115,7 @@ def _rollup(other: ir.Table, key: str, rollups: tuple[Rollup, ...], as_of: date)
 
 def _require_permission(cube: Cube, scope: Scope) -> None:
     """A cube that needs a permission is refused outright to a scope without it, whatever rows it could see."""
-    if cube.requires_permission == "audit" and not scope.can_audit:
+    if cube.requires_permission and not scope.may(cube.requires_permission):
         raise AccessDenied(
             f"view '{cube.name}' is for administrators with the audit permission",
             f"chỉ quản trị viên có quyền kiểm tra mới xem được '{cube.title_vi}'",
@@ -135,23 +135,18 @@ def _apply_scope(base: ir.Table, cube: Cube, scope: Scope) -> ir.Table:
     prefix = f"{access.join}__" if access.join else ""
     cond = []
     own: list[ir.BooleanValue] = []
-    if scope.areas is not None:
+    allowed = scope.source_areas(national=access.national)
+    if allowed is not None:
         if not (access.area or access.area_via):
             return base.filter(ibis.literal(False))
-        amap = table("area_map")
-        ok = amap.province_2025.isin(sorted(scope.areas))
-        if scope.national and access.national:
-            ok |= amap.dst_code == "VN"
-        allowed = amap.filter(ok).src_code
         column = prefix + access.area if access.area else None
         cond.append(_visible(base, column, access.area_via, allowed))
         if access.area_via and not access.area_via.shares_figures:
             own.append(base[column].isin(allowed) if column else ibis.literal(False))
-    if scope.agencies is not None:
+    allowed = scope.agency_codes()
+    if allowed is not None:
         if not (access.agency or access.agency_via):
             return base.filter(ibis.literal(False))
-        lineage = table("agency_lineage")
-        allowed = lineage.filter(lineage.new_code.isin(sorted(scope.agencies))).old_code
         column = prefix + access.agency if access.agency else None
         cond.append(_visible(base, column, access.agency_via, allowed))
         if access.agency_via and not access.agency_via.shares_figures:

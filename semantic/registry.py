@@ -8,11 +8,10 @@ from typing import Literal
 
 from semantic.errors import ModelError, UnknownFieldError
 from semantic.strict import Strict, parse, read_yaml
+from semantic.vocab import Base, Freq
 
 INDICATORS_DIR = Path(__file__).resolve().parent / "indicators"
 
-Freq = Literal["D", "M", "Q", "Y", "2Y", "5Y", "10Y"]
-Base = Literal["level", "yoy", "pop", "ytd", "ytd_yoy", "base_year"]
 Group = Literal[
     "daily",
     "monthly",

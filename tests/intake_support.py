@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from connectors.reference import indicators
 from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
 from warehouse.db import Warehouse
@@ -58,37 +59,7 @@ def reference(reg: Registry) -> dict[str, pd.DataFrame]:
         [(c, c, c, "ministry", FOUNDED, ended.get(c, OPEN_END)) for c in codes],
         columns=["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"],
     )
-    indicator = pd.DataFrame(
-        [
-            (
-                i.code,
-                i.name_vi,
-                i.name_en,
-                i.group,
-                i.unit,
-                i.frequency,
-                i.kind,
-                i.time_agg,
-                i.space_agg,
-                i.owner,
-                i.demo,
-            )
-            for i in reg
-        ],
-        columns=[
-            "code",
-            "name_vi",
-            "name_en",
-            "grp",
-            "unit",
-            "freq",
-            "kind",
-            "time_agg",
-            "space_agg",
-            "owner_agency",
-            "demo",
-        ],
-    )
+    indicator = indicators(reg)  # the registry as the seed writes it
     pairs = [("MPI", "MOF", date(2025, 3, 1)), ("MOT", "MOC", date(2025, 3, 1))]
     return {
         "area": area,

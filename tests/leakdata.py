@@ -1,6 +1,6 @@
 """Data and oracles for the leak matrix: the tiny warehouse plus rows broken down by province x ministry, rows for
-every model cube, and an independent statement of what a scope may see (written from DESIGN §4, not from the
-compiler) against which every query's answer is checked."""
+every model cube, and an independent statement of what a scope may see (written from docs/architecture.md, Scope,
+not from the compiler) against which every query's answer is checked."""
 
 from __future__ import annotations
 
@@ -265,7 +265,7 @@ def build(url: str, obs: pd.DataFrame | None = None, cubes: SemanticModel | None
     return wh
 
 
-# -- the oracle: what a scope may see, restated from DESIGN §4 -------------------------------------------------------
+# -- the oracle: what a scope may see, restated from docs/architecture.md (Scope) --------------------------------
 
 
 class Oracle:

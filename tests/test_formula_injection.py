@@ -94,7 +94,7 @@ SPEC = QuerySpec(indicators=("CPI_GROUP",), dimensions=("category",), time_from=
 def test_xlsx_and_csv_extracts_write_no_live_formula(wh, tmp_path):
     _stored(wh)
     model = load_model(s.DATA / "no-models", s.REGISTRY_DIR)
-    scope = Scope.all("leader")
+    scope = Scope.system("leader")
     info = extract.prepare(SPEC, model, scope, wh)
     buf = io.BytesIO()
     extract.write_xlsx(SPEC, model, scope, wh, buf, info)
@@ -121,7 +121,7 @@ def test_xlsx_and_csv_extracts_write_no_live_formula(wh, tmp_path):
 def test_connectors_export_writes_no_live_formula(wh, fmt):
     _stored(wh)
     model = load_model(s.DATA / "no-models", s.REGISTRY_DIR)
-    scope = Scope.all("leader")
+    scope = Scope.system("leader")
     spec = {"indicators": ("CPI_GROUP",), "time_from": "2025-02", "time_to": "2025-02", "dimensions": ("category",)}
     text = export(wh, scope, fmt, model=model, **spec)
     rows = list(csv.reader(io.StringIO(text)))
@@ -131,7 +131,14 @@ def test_connectors_export_writes_no_live_formula(wh, fmt):
 
 def test_a_control_character_in_an_observation_file_is_refused_naming_row_and_column(wh):
     text = "indicator_code,area_code,period,value,category,base\nCPI_GROUP,VN,2025-02,1.5,\x02=HYPERLINK(1),yoy\n"
-    report = load(connector_for(text.encode(), "f.csv", "GSO"), wh, "t", registry=s.registry(), today=date(2025, 6, 1))
+    report = load(
+        connector_for(text.encode(), "f.csv", "GSO"),
+        wh,
+        "t",
+        registry=s.registry(),
+        today=date(2025, 6, 1),
+        scope=Scope.system(),
+    )
     assert report.outcome == "rejected"
     assert [(p.row, p.column, p.rule) for p in report.problems] == [(2, "category", "control_character")]
     assert "U+0002" in report.problems[0].message_en
@@ -146,7 +153,7 @@ def test_a_control_character_in_a_task_file_is_refused(tmp_duckdb_url):
     header = "Số văn bản,Ngày văn bản,Cơ quan được giao,Nội dung nhiệm vụ,Thời hạn"
     data = f'{header}\n15/CT-TTg,2025-05-02,MOC,"\x02=HYPERLINK(""http://evil"",""x"")",2025-09-30\n'.encode()
     before = int(wh.execute(table("task").count()))
-    report = load_task_file(wh, data, "nv.csv", "t", today=date(2025, 6, 1))
+    report = load_task_file(wh, data, "nv.csv", "t", today=date(2025, 6, 1), scope=Scope.system())
     assert report.outcome == "rejected"
     assert [(p.row, p.rule) for p in report.problems] == [(2, "control_character")]
     assert report.problems[0].column == "Nội dung nhiệm vụ"

@@ -260,7 +260,7 @@ def test_backfill_loads_releases_in_order_each_as_its_vintage(tmp_path, monkeypa
         spec = QuerySpec(
             indicators=(code,), areas=("VN",), time_from=period, time_to=period, compare=compare, as_of=as_of
         )
-        frame = execute(spec, default_model(), Scope.all(), Warehouse(url))
+        frame = execute(spec, default_model(), Scope.system(), Warehouse(url))
         assert len(frame) == 1, frame
         return float(frame["value"].iloc[0])
 

@@ -56,7 +56,7 @@ def value(
         as_of=as_of,
         boundaries="as-was",
     )
-    frame = execute(spec, default_model(), Scope.all(), Warehouse(url))
+    frame = execute(spec, default_model(), Scope.system(), Warehouse(url))
     assert len(frame) == 1, frame
     return float(frame["value"].iloc[0])
 
@@ -127,7 +127,7 @@ def test_quality_outliers_on_real_gso_series(url, period, flagged):
 
     model, wh = default_model(), Warehouse(url)
     detail = quality_report(
-        lambda spec: execute(spec, model, Scope.all(), wh), model.registry, Scope.all(), period=period
+        lambda spec: execute(spec, model, Scope.system(), wh), model.registry, Scope.system(), period=period
     )
     national = detail[detail["indicator_code"].isin(["RETAIL", "IIP", "EXPORTS"]) & (detail["area_code"] == "VN")]
     assert national["outlier_score"].notna().all()

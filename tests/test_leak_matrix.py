@@ -2,7 +2,8 @@
 
 Each answer is checked row by row (no area or agency outside the scope) and against an oracle: the same query run
 by an all-seeing reader on a warehouse that holds only the rows the scope may read (tests/leakdata.py restates
-DESIGN §4 in pandas). Equal answers mean nothing outside the scope reached any figure, totals included."""
+docs/architecture.md, Scope, in pandas). Equal answers mean nothing outside the scope reached any figure, totals
+included."""
 
 from __future__ import annotations
 
@@ -186,7 +187,7 @@ def test_indicator_path_returns_only_the_scope(wh, mdl, oracle, oracle_warehouse
     if scope.unrestricted:
         return
     by_agency = leakdata.scoped_specs_by_agency(kwargs)
-    expected = _normal(run(spec, mdl, Scope.all(), oracle_warehouse(scope_name, scope, by_agency)))
+    expected = _normal(run(spec, mdl, Scope.system(), oracle_warehouse(scope_name, scope, by_agency)))
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
@@ -262,7 +263,7 @@ def test_a_row_seen_through_a_related_table_carries_only_what_the_scope_may_see(
         readable = oracle.cube_rows(cube, scope, frames, figures=True)
         for m in (m for m in cube.measures if m.agg in FIGURES):
             spec = QuerySpec(view=cube.name, dimensions=dims, measures=(m.name,))
-            full = {r[:-1]: r[-1] for r in leakdata.rows_of(run(spec, mdl, Scope.all(), wh), (*dims, m.name))}
+            full = {r[:-1]: r[-1] for r in leakdata.rows_of(run(spec, mdl, Scope.system(), wh), (*dims, m.name))}
             got = {r[:-1]: r[-1] for r in leakdata.rows_of(run(spec, mdl, scope, wh), (*dims, m.name))}
             carried = {row: value for row, value in got.items() if value is not None}
             expected = {row: full[row] for row in readable if full.get(row) is not None}

@@ -205,7 +205,7 @@ def test_demo_revenue_on_2025_boundaries(tmp_path):
     write_observations(wh, frame, BatchInfo(source="demo"))
     model = load_model(tmp_path / "no-models", folder)
     spec = {"indicators": ("BUDGET_REV",), "time_from": "2024-12", "time_to": "2024-12"}
-    merged = wh.execute(compile(QuerySpec(areas=("33",), **spec), model, Scope.all())).value.iloc[0]
-    as_was = wh.execute(compile(QuerySpec(areas=("33", "34"), boundaries="as-was", **spec), model, Scope.all()))
+    merged = wh.execute(compile(QuerySpec(areas=("33",), **spec), model, Scope.system())).value.iloc[0]
+    as_was = wh.execute(compile(QuerySpec(areas=("33", "34"), boundaries="as-was", **spec), model, Scope.system()))
     assert merged == pytest.approx(as_was.value.sum()) and len(as_was) == 2
     wh.close()

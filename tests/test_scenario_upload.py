@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from connectors.scenario_reports import ReportIn, read_report_file
 from connectors.scenarios import activate
 from semantic.playbook import default_playbooks, now_vn
+from semantic.scope import Scope
 from tests.direction_support import direction_url, using
 from warehouse.db import Warehouse
 from warehouse.schema import table
@@ -42,7 +43,7 @@ def url(tmp_path_factory):
     shutil.copy(source, copy)
     u = f"duckdb://{copy}"
     wh = Warehouse(u)
-    activate(wh, BOOK, ("33", "01"), AT, 3, "Phó Thủ tướng")
+    activate(wh, BOOK, ("33", "01"), AT, 3, "Phó Thủ tướng", scope=Scope.system())
     wh.close()
     with using(u):
         yield u

@@ -41,7 +41,7 @@ def _value(wh, area: str = "VN", as_of: date | None = None) -> float:
     spec = QuerySpec(
         indicators=("PUBINV_DISB",), areas=(area,), time_from="2025-02", time_to="2025-02", boundaries="as-was"
     )
-    frame = execute(spec.with_(as_of=as_of), model, Scope.all(), wh)
+    frame = execute(spec.with_(as_of=as_of), model, Scope.system(), wh)
     return float(frame["value"].iloc[0])
 
 

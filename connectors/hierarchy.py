@@ -38,6 +38,7 @@ import httpx
 from connectors.tasks import load_tasks
 from semantic.errors import SemanticError
 from semantic.profile import active as active_profile
+from semantic.scope import Scope
 from warehouse.db import Warehouse
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_NO_SCOPE = 0, 1, 2, 3
@@ -151,7 +152,10 @@ def pull_down(link: Link, wh: Warehouse, home: str) -> dict[str, Any]:
     digest = hashlib.sha256(body).hexdigest()
     if not mine or digest == link.state.get("tasks_digest"):
         return {"tasks": len(mine), "written": 0}
-    result = load_tasks(wh, body, f"national:tasks:{digest[:12]}.csv", loaded_by=f"national ({link.client_id})")
+    who = f"national ({link.client_id})"
+    # written as the province's own system: the rules refuse any task outside the province
+    scope = Scope(frozenset({"system"}), None, frozenset({home}), national=True, can_upload=True, who=who)
+    result = load_tasks(wh, body, f"national:tasks:{digest[:12]}.csv", loaded_by=who, scope=scope)
     link.state["tasks_digest"] = digest
     return {"tasks": len(mine), "written": result.rows_written if result else 0}
 

@@ -25,6 +25,7 @@ from connectors.tasks import load_tasks
 from semantic.profile import Profile
 from semantic.profile import active as active_profile
 from semantic.registry import Indicator, Registry
+from semantic.scope import Scope
 from warehouse.db import Warehouse
 from warehouse.direction import ensure_tables
 from warehouse.lineage import MERGER_2025
@@ -154,7 +155,8 @@ class ProvinceDemo:
             results.append(write_observations(wh, frame, info))
         ensure_tables(wh)
         tasks = task_rows(self.profile, communes_of(wh, self.profile.home_area))
-        result = load_tasks(wh, _csv(tasks), f"demo:{self.profile.id}:tasks.csv", demo=True)
+        name = f"demo:{self.profile.id}:tasks.csv"
+        result = load_tasks(wh, _csv(tasks), name, demo=True, scope=Scope.system())
         results.append(result) if result else None
         return results
 

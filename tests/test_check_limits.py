@@ -33,6 +33,7 @@ def wh(tmp_path):
 
 
 def _load(wh, data: bytes, name: str = "f.csv", **kw):
+    kw.setdefault("scope", Scope.system())
     return load(connector_for(data, name, "GSO"), wh, "t", registry=s.registry(), today=date(2025, 6, 1), **kw)
 
 

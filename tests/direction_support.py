@@ -6,10 +6,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import io
-import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +17,8 @@ from connectors import gso, reference
 from connectors.direction_demo import DirectionDemo
 from semantic.__main__ import main as cli_main
 from semantic.registry import load_registry
-from warehouse.db import Warehouse, reset_shared
+from tests.monitoring_support import using  # noqa: F401 - the pages' tests import it from here too
+from warehouse.db import Warehouse
 from warehouse.load import write_observations, write_reference
 
 PERSONAS = ("leader", "analyst", "mof", "moc", "hungyen", "none")
@@ -41,22 +40,6 @@ def direction_url() -> str:
     DirectionDemo().write(wh)
     wh.close()
     return url
-
-
-@contextlib.contextmanager
-def using(url: str) -> Iterator[None]:
-    """DIEUHANH_DB=url for the block: the app (AppTest) and the CLI read the warehouse from it."""
-    before = os.environ.get("DIEUHANH_DB")
-    os.environ["DIEUHANH_DB"] = url
-    reset_shared()
-    try:
-        yield
-    finally:
-        reset_shared()
-        if before is None:
-            os.environ.pop("DIEUHANH_DB", None)
-        else:
-            os.environ["DIEUHANH_DB"] = before
 
 
 def cli(*args: str) -> pd.DataFrame:

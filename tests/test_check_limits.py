@@ -26,10 +26,8 @@ HEAD = "indicator_code,area_code,period,value\n"
 
 
 @pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
+def wh(intake_wh):
+    return intake_wh
 
 
 def _load(wh, data: bytes, name: str = "f.csv", **kw):

@@ -42,6 +42,16 @@ def direction_url() -> str:
     return url
 
 
+def direction_copy(folder: Path, name: str = "warehouse.duckdb") -> str:
+    """A copy of the direction pages' warehouse in `folder` (the shared one stays as other tests count it), with
+    what another module wrote and no one checkpointed yet; its URL."""
+    source = Path(direction_url().removeprefix("duckdb://"))
+    shutil.copy(source, folder / name)
+    if source.with_name(source.name + ".wal").exists():
+        shutil.copy(source.with_name(source.name + ".wal"), folder / (name + ".wal"))
+    return f"duckdb://{folder / name}"
+
+
 def cli(*args: str) -> pd.DataFrame:
     """`python -m semantic query ARGS --format csv`, in-process (the CLI's own code path), as a frame."""
     out, err = io.StringIO(), io.StringIO()

@@ -43,7 +43,7 @@ st.caption(c.t("upload_intro"))
 if not c.scope.unrestricted:
     st.info(c.t("upload_scope_note") + c.scope.describe(c.lang), icon="🔒")
 
-own = sorted(c.scope.agencies or []) + sorted(c.scope.areas or [])
+own = [*(c.scope.agency_codes_now() or ()), *(c.scope.own_areas() or ())]
 col1, col2, col3, col4 = st.columns([2, 1, 1, 1])
 if own:
     source = col1.selectbox(c.t("upload_source"), own, key="upload_source")
@@ -65,11 +65,13 @@ encoding = col4.selectbox(
     format_func=lambda e: c.t("upload_auto") if e == "auto" else e,
 )
 own_inds = upload_template.own_indicators(
-    ui.model().registry, c.scope.agencies or (), ui.provincial_indicators(ui.data_version())
+    ui.model().registry, c.scope.agency_codes_now() or (), ui.provincial_indicators(ui.data_version())
 )
 st.download_button(  # a template per role: the staffer's own indicator codes, area and ministry, a Vietnamese guide
     f"⬇ {c.t('upload_template')}",
-    data=upload_template.workbook(own_inds, sorted(c.scope.areas or ["VN"])[0], source if c.scope.agencies else None),
+    data=upload_template.workbook(
+        own_inds, (c.scope.own_areas() or ("VN",))[0], source if c.scope.agency_codes_now() else None
+    ),
     file_name="mau-tai-du-lieu.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="upload_template",

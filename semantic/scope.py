@@ -134,9 +134,12 @@ class Scope:
     def area_codes(self) -> tuple[str, ...] | None:
         """The area codes the caller is limited to (its provinces, and VN when national figures are visible to
         it), or None: every area."""
-        if self.areas is None:
-            return None
-        return tuple(sorted(self.areas)) + (("VN",) if self.national else ())
+        own = self.own_areas()
+        return None if own is None else own + (("VN",) if self.national else ())
+
+    def own_areas(self) -> tuple[str, ...] | None:
+        """The provinces (2025 codes) the caller is limited to, without the country, or None: every area."""
+        return None if self.areas is None else tuple(sorted(self.areas))
 
     def keep_units(self, codes: pd.Series, levels: pd.Series) -> pd.Series:
         """Of a table of administrative units (`codes`, `levels`), the ones the caller may pick: its provinces,

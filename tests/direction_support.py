@@ -25,18 +25,26 @@ PERSONAS = ("leader", "analyst", "mof", "moc", "hungyen", "none")
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def gso_warehouse(url: str, indicators: tuple[str, ...] | None = None, hold: bool = False) -> Warehouse:
+    """A warehouse at `url` with the real registry and reference tables and the tidy GSO series (the batches
+    holding any of `indicators`, or all), loaded as the seed loads them (under the load lock with `hold`); open."""
+    registry = load_registry()
+    wh = Warehouse(url)
+    wh.ensure_schema()
+    write_reference(wh, reference.tables(registry))
+    with wh.holding(snapshot=False) if hold else contextlib.nullcontext():
+        for info, frame in gso.batches(registry):
+            if indicators is None or frame["indicator_code"].isin(indicators).any():
+                write_observations(wh, frame, info)
+    return wh
+
+
 @lru_cache(maxsize=1)
 def direction_url() -> str:
     folder = Path(tempfile.mkdtemp(prefix="dieuhanh-direction-"))
     atexit.register(shutil.rmtree, folder, True)
     url = f"duckdb://{folder / 'warehouse.duckdb'}"
-    registry = load_registry()
-    wh = Warehouse(url)
-    wh.ensure_schema()
-    write_reference(wh, reference.tables(registry))
-    for info, frame in gso.batches(registry):
-        if "PUBINV_DISB" in set(frame["indicator_code"]):
-            write_observations(wh, frame, info)
+    wh = gso_warehouse(url, ("PUBINV_DISB",))
     DirectionDemo().write(wh)
     wh.close()
     return url

@@ -16,7 +16,7 @@ from pages import (
     upload_tasks,
     upload_template,
 )
-from pages.upload_tasks import confirm, problems_table
+from pages.upload_tasks import confirm, show_check
 from semantic.errors import SemanticError
 
 c = ui.ctx()
@@ -117,17 +117,5 @@ if pressed or st.session_state.get("upload_key") == key:
         st.stop()
     st.session_state["upload_key"] = key
     st.session_state["upload_report"] = (key, report)
-    st.subheader(report.summary(c.lang))
-    for note in report.notes:
-        st.caption(note)
-    if report.problems:
-        st.warning(c.t("upload_fix_first"), icon="⚠️")
-        st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
-        st.dataframe(problems_table(report), hide_index=True, width="stretch")
-    else:
-        st.success(c.t("upload_all_valid"), icon="✅")
-    if report.rows_valid:
-        st.markdown(f"**{c.t('upload_valid_preview')}**")
-        preview = report.valid.drop(columns=[col for col in report.valid.columns if col.startswith("_")])
-        st.dataframe(preview.head(200), hide_index=True, width="stretch")
+    show_check(c, report, report.valid.drop(columns=[col for col in report.valid.columns if col.startswith("_")]))
     confirm(c, report, run, "upload", "upload_nothing")

@@ -15,7 +15,17 @@ from typing import Any
 import pandas as pd
 
 from connectors import decimals
-from connectors.base import CANONICAL, REQUIRED, ROW, Batch, Connector, Problem, empty_records, file_problem
+from connectors.base import (
+    CANONICAL,
+    REQUIRED,
+    ROW,
+    Batch,
+    Connector,
+    Problem,
+    empty_records,
+    file_problem,
+    unreadable_text,
+)
 from connectors.textio import DecodeError, decode, read_rows, sniff_separator
 from warehouse.load import file_sha256
 
@@ -35,29 +45,17 @@ def header_problems(file: str, names: list[str], row: int = 1) -> list[Problem]:
         if not name:
             continue
         if name not in CANONICAL:
-            problems.append(
-                Problem(
-                    file,
-                    row,
-                    name,
-                    name,
-                    "columns",
-                    f"unknown column; the canonical columns are: {', '.join(CANONICAL)}",
-                    f"cột không hợp lệ; các cột chuẩn là: {', '.join(CANONICAL)}",
-                )
-            )
+            en = f"unknown column; the canonical columns are: {', '.join(CANONICAL)}"
+            vi = f"cột không hợp lệ; các cột chuẩn là: {', '.join(CANONICAL)}"
         elif name in seen:
-            problems.append(
-                Problem(
-                    file,
-                    row,
-                    name,
-                    name,
-                    "columns",
-                    f"column '{name}' appears twice (column {i + 1})",
-                    f"cột '{name}' xuất hiện hai lần (cột thứ {i + 1})",
-                )
+            en, vi = (
+                f"column '{name}' appears twice (column {i + 1})",
+                f"cột '{name}' xuất hiện hai lần (cột thứ {i + 1})",
             )
+        else:
+            en = vi = ""
+        if en:
+            problems.append(Problem(file, row, name, name, "columns", en, vi))
         seen.add(name)
     for name in REQUIRED:
         if name not in seen:
@@ -112,13 +110,7 @@ class CsvConnector(Connector):
         try:
             text, used = decode(self.data, self.encoding)
         except DecodeError as exc:
-            yield Batch(
-                self.source,
-                self.file_name,
-                digest,
-                pd.DataFrame(),
-                problems=[file_problem(self.file_name, "encoding", str(exc), f"không đọc được bảng mã của tệp: {exc}")],
-            )
+            yield unreadable_text(self.source, self.file_name, digest, exc)
             return
         sep = sniff_separator(text, self.sep)
         rows = read_rows(text, sep)

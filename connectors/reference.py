@@ -104,20 +104,36 @@ def indicators(registry: Registry) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*columns, "owner_agency", "demo"])
 
 
-def tables(registry: Registry) -> dict[str, pd.DataFrame]:
-    """Every reference table, replaced together by `warehouse.load.write_reference`."""
-    area = areas()
-    lineage = area_lineage()
-    agency = agencies.agencies(provinces_2025(), read_csv(PROVINCE_MAPPING))
-    profile = active_profile()
-    if profile.departments:  # a province's deployment: its sở, ban, ngành are agencies too
-        agency = pd.concat([agency, agencies.departments(profile)], ignore_index=True)
+AREA_COLUMNS = ["code", "name_vi", "name_en", "level", "parent_code", "valid_from", "valid_to"]
+LINEAGE_COLUMNS = ["old_code", "new_code", "weight", "merge_type", "effective"]
+AGENCY_COLUMNS = ["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"]
+
+
+def assemble(
+    area: pd.DataFrame, lineage: pd.DataFrame, agency: pd.DataFrame, moves: list, registry: Registry
+) -> dict[str, pd.DataFrame]:
+    """The reference tables from areas, their lineage, agencies and the agency moves (old, new, effective): what
+    the seed writes, and what the tests' and benchmarks' small warehouses write the same way."""
     return {
         "area": area,
         "area_lineage": lineage,
         "area_map": build_area_map(area, lineage),
         "agency": agency,
-        "agency_lineage": close_agency_lineage(agencies.lineage_pairs(read_csv(PROVINCE_MAPPING)), list(agency.code)),
+        "agency_lineage": close_agency_lineage(moves, list(agency.code)),
         "indicator": indicators(registry),
-        "target": targets.targets(registry),
     }
+
+
+def ministries(codes: list[str], since: date, ended: dict[str, date]) -> pd.DataFrame:
+    """Agency rows of kind ministry named by their codes (test and benchmark warehouses), ended where given."""
+    return pd.DataFrame([(c, c, c, "ministry", since, ended.get(c, OPEN_END)) for c in codes], columns=AGENCY_COLUMNS)
+
+
+def tables(registry: Registry) -> dict[str, pd.DataFrame]:
+    """Every reference table, replaced together by `warehouse.load.write_reference`."""
+    agency = agencies.agencies(provinces_2025(), read_csv(PROVINCE_MAPPING))
+    profile = active_profile()
+    if profile.departments:  # a province's deployment: its sở, ban, ngành are agencies too
+        agency = pd.concat([agency, agencies.departments(profile)], ignore_index=True)
+    moves = agencies.lineage_pairs(read_csv(PROVINCE_MAPPING))
+    return {**assemble(areas(), area_lineage(), agency, moves, registry), "target": targets.targets(registry)}

@@ -177,10 +177,10 @@ def writes_as(scope: Scope, codes: KnownCodes) -> tuple[set[str], set[str]] | No
     """(agency codes a sender may name in a row's agency_code, today's among them) — its ministries, or for a
     province's staff its people's committee (UBND-33), each with its pre-2025 predecessors; None: any agency.
     Seeing a row is not speaking for it: a province sees its rows of every ministry, but writes as itself."""
-    if scope.agencies is not None:
-        own = set(scope.agencies)
-    elif scope.areas is not None:
-        own = {committee_code(a) for a in scope.areas}
+    if scope.agency_limited:
+        own = set(scope.agency_codes_now() or ())
+    elif scope.area_limited:
+        own = {committee_code(a) for a in scope.own_areas() or ()}
     else:
         return None
     return codes.agencies_within(frozenset(own)), own
@@ -195,7 +195,7 @@ def rule_scope(c: Check) -> None:
     live = c.live() & c.f["_ind"].notna() & c.f["_start"].notna()
     bad: list[Any] = []
     prov = c.codes.area_provinces()
-    if s.areas is not None:
+    if s.area_limited:
 
         def in_area(code: str, start: Any, freq: str) -> bool:
             end = period_end(start, freq)
@@ -213,8 +213,8 @@ def rule_scope(c: Check) -> None:
         foreign = named & ~c.f["agency_code"].isin(allowed)
         bad += [(i, "agency_code") for i in c.f.index[foreign]]
         live = live & ~foreign
-    if s.agencies is not None:
-        mine_agencies = c.codes.agencies_within(s.agencies)
+    if s.agency_limited:
+        mine_agencies = c.codes.agencies_within(frozenset(s.agency_codes_now() or ()))
         unnamed = live & c.f["agency_code"].isna()
         owned = by_key(c.f, unnamed, ["_ind"], lambda ind: ind.owner in mine_agencies)
         bad += [(i, "indicator_code") for i in owned.index[~owned.astype(bool)]]

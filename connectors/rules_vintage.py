@@ -59,7 +59,7 @@ def rule_vintage(c: Check) -> None:
         ),
     )
     live &= ~early
-    if c.scope is not None:
+    if c.scope is not None and not c.scope.may("backdate"):
         days = backdate_days()
         floor = pd.Timestamp(c.today) - pd.Timedelta(days=days)
         back = live & (vintage < floor)

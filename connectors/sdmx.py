@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from connectors.base import ACTION, ROW, Batch, Connector, Problem
+from connectors.base import ACTION, ROW, Batch, Connector, Problem, unreadable_text
 from connectors.files import pad_area
 from connectors.textio import DecodeError, decode, read_rows
 from semantic.safetext import cell
@@ -82,13 +82,7 @@ class SdmxCsvConnector(Connector):
         try:
             text, _ = decode(self.data, self.encoding)
         except DecodeError as exc:
-            yield Batch(
-                self.source,
-                self.file_name,
-                digest,
-                pd.DataFrame(),
-                problems=[Problem(self.file_name, 0, "", "", "encoding", str(exc), str(exc))],
-            )
+            yield unreadable_text(self.source, self.file_name, digest, exc)
             return
         rows = read_rows(text, ",")
         names = [n.strip().upper() for n in rows[0][1]] if rows else []

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics.quality import GOALS, SUMMARY_COLUMNS, coverage, quality_report, summary
+from analytics.quality import COLUMNS, GOALS, SUMMARY_COLUMNS, coverage, quality_report, summary
 from pages import ui
 from semantic import fmt
 from semantic.spec import QuerySpec
@@ -120,22 +120,9 @@ codes = sorted(detail["indicator_code"].unique())
 code = st.selectbox(
     c.t("quality_detail"), codes, key="quality_code", format_func=lambda x: f"{x} — {ui.name(ui.indicator(x))}"
 )
-rows = detail[detail["indicator_code"] == code][
-    [
-        "period",
-        "reporter",
-        "area_code",
-        "agency_code",
-        "due",
-        "received",
-        "first_received",
-        "on_time",
-        "revisions",
-        "rejected",
-        "outlier",
-        "outlier_score",
-    ]
-]
+#: the detail's columns but the indicator's (chosen above) and the period's frequency, the period first
+shown = ["period", *(k for k in COLUMNS if k not in ("indicator_code", "name_vi", "name_en", "period", "freq", "demo"))]
+rows = detail[detail["indicator_code"] == code][shown]
 st.dataframe(
     rows.rename(columns={"due": c.t("q_due"), "first_received": c.t("q_first"), "reporter": c.t("q_reporter")}),
     hide_index=True,

@@ -266,7 +266,7 @@ def sidebar(lang: str, scope: Scope) -> tuple[str, str | None, str]:
     frame = visible(_areas(data_version(), max(date.today(), date(2025, 7, 1))), scope)
     codes = list(frame["code"]) or ["VN"]
     names = dict(zip(frame["code"], frame["name_vi" if lang == "vi" else "name_en"], strict=False))
-    own = sorted(scope.areas or ())
+    own = list(scope.own_areas() or ())
     area = st.sidebar.selectbox(
         text("area", lang),
         codes,

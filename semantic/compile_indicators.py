@@ -9,6 +9,7 @@ from itertools import groupby
 import ibis
 import ibis.expr.types as ir
 
+from semantic.compile_cube import operator_condition
 from semantic.errors import QueryError, UnknownFieldError
 from semantic.periods import GRAINS, ORDER, parse_period, period_end, truncate
 from semantic.registry import Indicator, Registry
@@ -218,18 +219,7 @@ def out_base_is_rate(compare: str | None) -> bool:
 
 def _filter(col: ir.Column, op: str, values: tuple) -> ir.BooleanValue:
     vals = [v if v is None or isinstance(v, str) else str(v) for v in values]  # every filtered column is text
-    if op in ("in", "eq"):
-        return col.isin(vals)
-    if op in ("not_in", "ne"):
-        return ~col.isin(vals) | col.isnull()
-    if op == "is_null":
-        return col.isnull()
-    if op == "not_null":
-        return col.notnull()
-    if op == "contains":
-        return col.contains(str(vals[0]))
-    cmp = {"gt": col.__gt__, "gte": col.__ge__, "lt": col.__lt__, "lte": col.__le__}[op]
-    return cmp(vals[0])
+    return operator_condition(col, op, vals)
 
 
 def _breakdowns(obs: ir.Table, spec: QuerySpec, scope: Scope) -> tuple[ir.Table, bool]:

@@ -29,6 +29,11 @@ CAPABILITIES: dict[str, tuple[str, str]] = {
         "chỉ lãnh đạo mới được kích hoạt, nâng cấp độ hoặc kết thúc kịch bản",
     ),
     "api-write": ("this role may not send data", "vai trò này không được gửi dữ liệu"),
+    #: date a vintage further back than DIEUHANH_BACKDATE_DAYS: history, loaded by the system only
+    "backdate": (
+        "only the system's reference loader may load history (vintages dated far back)",
+        "chỉ đơn vị quản trị (bộ nạp dữ liệu lịch sử) được nạp số liệu lịch sử",
+    ),
 }
 
 
@@ -48,13 +53,16 @@ class Scope:
     can_audit: bool = False
     can_see_sql: bool = False
     who: str = field(default="anonymous", compare=False)
+    #: the system itself (Scope.system()): a person's scope never is, whatever its roles; it sees what an
+    #: administrator sees (so it shares their cache entries) and may also load history
+    is_system: bool = field(default=False, compare=False)
     #: why a scope grants nothing (en, vi): which claim matched no rule — told to the caller, never part of a key
     why: tuple[str, str] = field(default=("", ""), compare=False)
 
     @classmethod
     def system(cls, who: str = "system") -> Scope:
         """The system itself (a CLI without claims, a scheduled job, the seed): every row, every capability."""
-        return cls(frozenset({"admin"}), None, None, True, True, True, True, who)
+        return cls(frozenset({"admin"}), None, None, True, True, True, True, who, is_system=True)
 
     @classmethod
     def none(cls, who: str = "anonymous", why: tuple[str, str] = ("", "")) -> Scope:
@@ -97,6 +105,8 @@ class Scope:
             return self.can_audit
         if capability == "sql":
             return self.can_see_sql
+        if capability == "backdate":
+            return self.is_system
         return bool(self.roles & {"leader", "admin"})  # activate
 
     def require(self, capability: str | None = None) -> None:
@@ -129,9 +139,12 @@ class Scope:
     def area_codes(self) -> tuple[str, ...] | None:
         """The area codes the caller is limited to (its provinces, and VN when national figures are visible to
         it), or None: every area."""
-        if self.areas is None:
-            return None
-        return tuple(sorted(self.areas)) + (("VN",) if self.national else ())
+        own = self.own_areas()
+        return None if own is None else own + (("VN",) if self.national else ())
+
+    def own_areas(self) -> tuple[str, ...] | None:
+        """The provinces (2025 codes) the caller is limited to, without the country, or None: every area."""
+        return None if self.areas is None else tuple(sorted(self.areas))
 
     def keep_units(self, codes: pd.Series, levels: pd.Series, parents: pd.Series | None = None) -> pd.Series:
         """Of a table of administrative units (`codes`, `levels`, and `parents` when it lists communes), the ones

@@ -32,10 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
+def wh(intake_wh):
+    return intake_wh
 
 
 def trail(wh, action: str | None = None):

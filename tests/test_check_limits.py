@@ -26,13 +26,12 @@ HEAD = "indicator_code,area_code,period,value\n"
 
 
 @pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
+def wh(intake_wh):
+    return intake_wh
 
 
 def _load(wh, data: bytes, name: str = "f.csv", **kw):
+    kw.setdefault("scope", Scope.system())
     return load(connector_for(data, name, "GSO"), wh, "t", registry=s.registry(), today=date(2025, 6, 1), **kw)
 
 

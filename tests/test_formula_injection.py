@@ -41,6 +41,11 @@ CASES = [
 ]
 
 
+@pytest.fixture
+def wh(intake_wh):
+    return intake_wh
+
+
 def test_the_formula_leads_are_every_compatibility_form_of_the_four():
     """The list written out for SQL is exactly the characters whose NFKC form starts with = + - @."""
     computed = {
@@ -54,13 +59,6 @@ def test_the_formula_leads_are_every_compatibility_form_of_the_four():
 @pytest.mark.parametrize(("stored", "written"), CASES)
 def test_strip_first_then_neutralise(stored, written):
     assert safetext.cell(stored) == written
-
-
-@pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
 
 
 def _stored(wh) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from connectors import gso, reference
 from connectors.__main__ import main
 from connectors.gso_xlsx import GsoWorkbookConnector
 from semantic.model import default_model
@@ -18,8 +17,8 @@ from semantic.query import execute
 from semantic.registry import load_registry
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
+from tests.direction_support import gso_warehouse
 from warehouse.db import Warehouse
-from warehouse.load import write_observations, write_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = next(
@@ -33,14 +32,7 @@ MAR_2023 = RAW / "gso_bieu_kt-xh_2023-03.xlsx"
 def url(tmp_path_factory):
     """The real registry and reference tables, and every tidy GSO CSV, loaded as the seed loads them."""
     url = f"duckdb://{tmp_path_factory.mktemp('gso') / 'w.duckdb'}"
-    registry = load_registry()
-    wh = Warehouse(url)
-    wh.ensure_schema()
-    write_reference(wh, reference.tables(registry))
-    with wh.holding(snapshot=False):
-        for info, frame in gso.batches(registry):
-            write_observations(wh, frame, info)
-    wh.close()
+    gso_warehouse(url, hold=True).close()
     return url
 
 

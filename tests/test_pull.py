@@ -63,6 +63,11 @@ class Api(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
+def wh(intake_wh):
+    return intake_wh
+
+
+@pytest.fixture
 def api():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Api)
     srv.records, srv.log, srv.failures = list(RECORDS), [], 0
@@ -92,13 +97,6 @@ def endpoint(srv, path="/obs", **kw) -> RestEndpoint:
         **kw,
     }
     return RestEndpoint.model_validate(data)
-
-
-@pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
 
 
 def values(wh) -> list[tuple]:

@@ -6,7 +6,6 @@ activates from the page; closing freezes the board and offers the after-action r
 
 from __future__ import annotations
 
-import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from connectors.scenario_reports import receive_report
 from connectors.scenarios import activate, close
 from semantic.playbook import default_playbooks, now_vn
 from semantic.scope import Scope
-from tests.direction_support import direction_url, using
+from tests.direction_support import direction_copy, using
 from warehouse.db import Warehouse
 from warehouse.schema import table
 
@@ -31,11 +30,7 @@ DAMAGE = {"deaths": 2, "missing": 1, "injured": 5, "houses_damaged": 120, "evacu
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
-    # a copy: the shared direction warehouse stays as the other tests count it
-    source = Path(direction_url().removeprefix("duckdb://"))
-    copy = tmp_path_factory.mktemp("board") / "warehouse.duckdb"
-    shutil.copy(source, copy)
-    u = f"duckdb://{copy}"
+    u = direction_copy(tmp_path_factory.mktemp("board"))
     wh = Warehouse(u)
     activate(wh, BOOK, ("33", "01"), AT, 3, "Phó Thủ tướng", scope=Scope.system())
     # an inspection of Hà Nội's key projects the day before (its weekly reports not yet due)

@@ -124,6 +124,11 @@ def test_a_trigger_activates_at_its_threshold_and_not_below(wh):
         on_reading(wh, BOOK, "rain", 500, ("33",), AT, "trigger")
 
 
+def damage(wh, reporter: str, at: datetime, figures: dict, who: str):
+    """A damage_6h report of RUN, received from the system (the scope rules are tested on their own)."""
+    return receive_report(wh, BOOK, RUN, "damage_6h", reporter, at, figures, who, scope=Scope.system())
+
+
 def status_at(wh, now, provinces=("01", "33"), agencies=None):
     reports = wh.execute(table("scenario_report").filter(lambda r: r.run_id == RUN))
     return expected(BOOK, AT, [(AT, 3)], provinces, agencies, reports, now)
@@ -137,17 +142,7 @@ def test_reports_on_time_late_and_missing_and_their_warnings(wh):
         wh, BOOK, RUN, "damage_6h", "33", datetime(2025, 9, 20, 12, 30), {"deaths": 1, "missing": 2}, "hy", scope=hy
     )
     assert (r.slot, r.due_at, r.late) == (1, datetime(2025, 9, 20, 12, 0), False)
-    r = receive_report(
-        wh,
-        BOOK,
-        RUN,
-        "damage_6h",
-        "01",
-        datetime(2025, 9, 20, 14, 0),
-        {"deaths": 0, "missing": 0},
-        "hn",
-        scope=Scope.system(),
-    )
+    r = damage(wh, "01", datetime(2025, 9, 20, 14, 0), {"deaths": 0, "missing": 0}, "hn")
     assert (r.slot, r.late) == (1, True)
     status = status_at(wh, datetime(2025, 9, 20, 19, 30))
     # by 19:30: damage_6h slots 1 (12:00) and 2 (18:00, grace to 19:00) for 01 and 33; ministry_daily none yet due
@@ -176,17 +171,7 @@ def test_reports_on_time_late_and_missing_and_their_warnings(wh):
             wh, BOOK, RUN, "damage_6h", "01", datetime(2025, 9, 20, 19, 0), {"deaths": 0, "missing": 0}, "hy", scope=hy
         )
     with pytest.raises(LoadRejected, match="missing: missing; not of this duty: cows"):
-        receive_report(
-            wh,
-            BOOK,
-            RUN,
-            "damage_6h",
-            "33",
-            datetime(2025, 9, 20, 19, 0),
-            {"deaths": 0, "cows": 1},
-            "hy",
-            scope=Scope.system(),
-        )
+        damage(wh, "33", datetime(2025, 9, 20, 19, 0), {"deaths": 0, "cows": 1}, "hy")
 
 
 def test_only_a_leader_directs(wh):
@@ -207,31 +192,11 @@ def test_closing_freezes_the_situation_and_the_after_action_report_counts_by_han
     from semantic.query import execute
 
     activate(wh, BOOK, ("33", "01"), AT, 3, "Lãnh đạo", scope=Scope.system())
-    receive_report(
-        wh,
-        BOOK,
-        RUN,
-        "damage_6h",
-        "33",
-        datetime(2025, 9, 20, 13, 30),
-        {"deaths": 1, "missing": 2},
-        "hy",
-        scope=Scope.system(),
-    )
+    damage(wh, "33", datetime(2025, 9, 20, 13, 30), {"deaths": 1, "missing": 2}, "hy")
     on_reading(wh, BOOK, "wind_beaufort", 12, ("33",), datetime(2025, 9, 20, 15, 0), "trigger")
     close(wh, RUN, datetime(2025, 9, 22, 16, 0), "Lãnh đạo", scope=Scope.system())
     with pytest.raises(LoadRejected, match="outside the run"):
-        receive_report(
-            wh,
-            BOOK,
-            RUN,
-            "damage_6h",
-            "01",
-            datetime(2025, 9, 22, 17, 0),
-            {"deaths": 0, "missing": 0},
-            "hn",
-            scope=Scope.system(),
-        )
+        damage(wh, "01", datetime(2025, 9, 22, 17, 0), {"deaths": 0, "missing": 0}, "hn")
     scope = Scope.system("test")
     sit = situation(lambda spec: execute(spec, default_model(), scope, wh), BOOK, RUN, scope, datetime(2025, 10, 1))
     assert (sit.closed, sit.now, sit.level) == (True, datetime(2025, 9, 22, 16, 0), 4)

@@ -14,10 +14,8 @@ HEAD = "indicator_code;area_code;period;value;base\n"
 
 
 @pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
+def wh(intake_wh):
+    return intake_wh
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from connectors.limits import SettingError
+from connectors.checks.limits import SettingError
 from semantic.cli_exit import EXIT_OK, EXIT_REJECTED, run_command
 from semantic.errors import AccessDenied, SemanticError
 from semantic.vocab import BOUNDARIES, COMPARES
@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="decimal mark of the values (',' for 1.234,5); auto: from the file ('3.650' with ';' is 3650)",
     )
     ld.add_argument("--published-at", help="vintage of rows without published_at (YYYY-MM-DD); default: load time")
-    ld.add_argument("--mapping", help="GSO workbook mapping (default connectors/mappings/gso_monthly.yml)")
+    ld.add_argument("--mapping", help="GSO workbook mapping (default connectors/readers/mappings/gso_monthly.yml)")
     ld.add_argument("--who", help="the loader's name for load_batch (default: the claims' name, else the OS user)")
     ld.add_argument("--registry", help=f"the indicator registry folder (default semantic/indicators); {_UNSCOPED}")
     ld.add_argument("--lang", choices=("vi", "en", "both"), default="both", help="language of the problem list")
@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     bf.add_argument("folder", help="a folder of GSO monthly workbooks (.xls, .xlsx), named …_YYYY-MM.ext")
     bf.add_argument("--source", default="GSO", help="code of the sending agency (default GSO)")
     bf.add_argument("--dry-run", action="store_true", help="check only; write nothing")
-    bf.add_argument("--mapping", help="GSO workbook mapping (default connectors/mappings/gso_monthly.yml)")
+    bf.add_argument("--mapping", help="GSO workbook mapping (default connectors/readers/mappings/gso_monthly.yml)")
     bf.add_argument("--lang", choices=("vi", "en", "both"), default="en", help="language of the problem list")
 
     tk = sub.add_parser("tasks", help="check a task file (tasks the Government/PM assigned) and load it")
@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--output", help="write to this file (default: standard output)")
     _who_args(ex, required=True)  # always scoped: so always the installed model and policy (no --registry)
 
-    from connectors import scenario_cli
+    from connectors.tasks import scenario_cli
 
     scenario_cli.add_parsers(sub, _who_args)
     return parser
@@ -218,7 +218,7 @@ def print_problems(problems: list, lang: str, stream: Any = None) -> None:
 
 
 def _read(path: Path) -> bytes:
-    from connectors.limits import check_size
+    from connectors.checks.limits import check_size
 
     try:
         check_size(path.stat().st_size, path.name)  # before a byte is read
@@ -259,8 +259,8 @@ def run_load(args: argparse.Namespace) -> int:
         Path(args.mapping) if args.mapping else None,
     )
     registry = _registry(args.registry)
-    from connectors.gso_read import Unreadable
-    from connectors.gso_xlsx import GsoWorkbookConnector
+    from connectors.readers.gso_read import Unreadable
+    from connectors.readers.gso_xlsx import GsoWorkbookConnector
 
     if isinstance(conn, GsoWorkbookConnector):
         conn.published_at = published
@@ -304,7 +304,7 @@ def run_backfill(args: argparse.Namespace) -> int:
 
 
 def run_tasks(args: argparse.Namespace) -> int:
-    from connectors.task_intake import load_task_file
+    from connectors.tasks.task_intake import load_task_file
 
     path = Path(args.path)
     data = _read(path)
@@ -339,8 +339,8 @@ def _date(text: str, flag: str) -> datetime:
 
 def run_pull(args: argparse.Namespace) -> int:
     from connectors.intake import load
-    from connectors.pull import connector_from_config
-    from connectors.rest import PullError
+    from connectors.readers.pull import connector_from_config
+    from connectors.readers.rest import PullError
     from semantic.scope import Scope
 
     wh = _warehouse()
@@ -445,7 +445,7 @@ COMMANDS = {
 
 
 def _scenario_commands() -> None:
-    from connectors import scenario_cli
+    from connectors.tasks import scenario_cli
 
     scenario_cli.wire(_warehouse, _scope)
     COMMANDS.update(scenario_cli.COMMANDS)

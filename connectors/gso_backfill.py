@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from connectors.gso_xlsx import GsoWorkbookConnector, release_month
+from connectors.readers.gso_xlsx import GsoWorkbookConnector, release_month
 from semantic.scope import Scope
 from warehouse.db import Warehouse
 from warehouse.schema import READER_COLUMNS
@@ -109,8 +109,8 @@ def history(wh: Warehouse, folder: Path, source: str = "GSO") -> tuple[pd.DataFr
     """Every workbook of `folder` read and checked as `load` checks it (nothing written), in release order: the
     valid rows with their vintage and cell, and one line per workbook refused or passed over. A figure a later
     release prints unchanged is not repeated (it is no revision)."""
-    from connectors.codes import KnownCodes
-    from connectors.validate import validate
+    from connectors.checks.codes import KnownCodes
+    from connectors.checks.validate import validate
     from semantic.registry import load_registry
 
     registry = load_registry()

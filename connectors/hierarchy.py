@@ -35,7 +35,7 @@ from typing import Any
 
 import httpx
 
-from connectors.tasks import load_tasks
+from connectors.tasks.task_files import load_tasks
 from semantic.errors import SemanticError
 from semantic.profile import active as active_profile
 from semantic.scope import Scope

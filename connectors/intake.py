@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from connectors.base import ACTION, ROW, Batch, Connector, Problem
-from connectors.codes import KnownCodes
-from connectors.limits import check_file, check_rows
-from connectors.validate import rejected_rows, validate
+from connectors.checks.codes import KnownCodes
+from connectors.checks.limits import check_file, check_rows
+from connectors.checks.validate import rejected_rows, validate
 from semantic.errors import LoadRejected
 from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
@@ -78,7 +78,7 @@ class LoadReport:
 def detect_format(name: str, data: bytes) -> str:
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        from connectors.gso_xlsx import looks_like_gso
+        from connectors.readers.gso_xlsx import looks_like_gso
 
         try:  # looking opens the workbook: only within the limits, and a damaged one is the reader's to report
             check_file(data, name)
@@ -103,9 +103,9 @@ def connector_for(
     decimal: str = "auto",
     mapping: Path | None = None,
 ) -> Connector:
-    from connectors.files import CsvConnector, JsonConnector, XlsxConnector
-    from connectors.gso_xlsx import GsoWorkbookConnector
-    from connectors.sdmx import SdmxCsvConnector
+    from connectors.readers.files import CsvConnector, JsonConnector, XlsxConnector
+    from connectors.readers.gso_xlsx import GsoWorkbookConnector
+    from connectors.readers.sdmx import SdmxCsvConnector
 
     fmt = detect_format(name, data) if fmt == "auto" else fmt
     if fmt == "csv":

@@ -243,7 +243,7 @@ def after_action_downloads(sit: Situation, book: Playbook) -> None:
 
 def report_form(sit: Situation, book: Playbook) -> None:
     """A province's or ministry's situation report against a duty it owes (upload rights; the scope decides whose)."""
-    from connectors.scenario_reports import receive_report
+    from connectors.tasks.scenario_reports import receive_report
 
     c = ui.ctx()
     owed = [

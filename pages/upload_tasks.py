@@ -1,5 +1,5 @@
 """The upload page's parts: the problems table both kinds of file show, and the task-file branch — check (nothing
-written), read the problems or "all valid", confirm — through connectors.task_intake, the path of `python -m
+written), read the problems or "all valid", confirm — through connectors.tasks.task_intake, the path of `python -m
 connectors tasks`, within the user's own scope."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from connectors.intake import LoadReport
-from connectors.task_intake import TaskReport
+from connectors.tasks.task_intake import TaskReport
 from connectors.worker import check_tasks
 from pages import ui
 from semantic.errors import SemanticError

@@ -77,7 +77,7 @@ def map_kind(boundaries: str, period_start: date | None) -> str:
 
 
 def boundaries_geojson(kind: str) -> dict[str, Any]:
-    """The province polygons (built by connectors/geo.py from geoBoundaries through the lineage), keyed by code."""
+    """The province polygons (built by connectors/seed/geo.py from geoBoundaries through the lineage), keyed by code."""
     if kind not in GEO_FILES:
         raise QueryError(f"unknown map '{kind}'; valid choices: 34, 63", f"bản đồ '{kind}' không có; hợp lệ: 34, 63")
     return json.loads((GEO_DIR / GEO_FILES[kind]).read_text(encoding="utf-8"))

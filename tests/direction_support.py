@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from connectors import gso, reference
-from connectors.direction_demo import DirectionDemo
+from connectors.readers import gso
+from connectors.seed import reference
+from demo.direction import DirectionDemo
 from semantic.__main__ import main as cli_main
 from semantic.registry import load_registry
 from tests.monitoring_support import using  # noqa: F401 - the pages' tests import it from here too

@@ -32,7 +32,7 @@ from joserfc.jwk import OctKey
 from streamlit.testing.v1 import AppTest
 
 from api.auth import REFETCH_SECONDS
-from connectors.task_intake import load_task_file
+from connectors.tasks.task_intake import load_task_file
 from semantic.__main__ import main as semantic_cli
 from semantic.scope import Scope
 from tests.api_support import (
@@ -582,7 +582,7 @@ def test_on_postgresql_push_pull_scope_and_idempotency_behave_the_same(pg_env):
 
 
 def test_a_province_system_reports_for_its_own_province_in_a_scenario_run(env):
-    from connectors.scenarios import activate
+    from connectors.tasks.scenarios import activate
     from semantic.playbook import playbook
 
     wh = Warehouse(env.db_url)

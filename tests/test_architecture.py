@@ -24,7 +24,7 @@ ALLOWED = {
     "api": {"semantic", "analytics", "connectors", "warehouse"},
 }
 #: the layers walked: the core, the UI's pages and the API (app.py and bench/ are composition roots)
-WALKED = (*CORE, "pages", "api")
+WALKED = (*CORE, "demo", "pages", "api")
 #: everything but the UI: never imports streamlit
 NO_UI = (*CORE, "demo", "api")
 UI = {"streamlit"}
@@ -78,11 +78,39 @@ def violations(source: str, module: str, is_package: bool = False) -> list[str]:
             out[top] = f"{module} imports {target}: only pages/ and app.py import streamlit"
         elif top in ("pages", "app") and layer not in ("pages", "app", "tests"):
             out[top] = f"{module} imports {target}: nothing imports pages/ or app.py"
-        elif module.rsplit(".", 1)[-1] == ENTRY_POINT:
+        elif module.rsplit(".", 1)[-1] == ENTRY_POINT or module.startswith(COMPOSITION_ROOTS):
             continue
         elif layer in ALLOWED and top in OURS and top != layer and top not in ALLOWED[layer]:
             allowed = ", ".join(sorted(ALLOWED[layer])) or "nothing of ours"
             out[top] = f"{module} imports {target}: {layer}/ may import {allowed}"
+    return list(out.values())
+
+
+#: inside connectors/, by role (docs/architecture.md, Layers): a reader turns a source into batches, a check judges
+#: them, tasks bring direction data in, the seed builds a warehouse from data/ (a composition root, like __main__:
+#: it wires readers, reference data and the demo generators). (importer prefix, imported prefix) pairs never allowed:
+FORBIDDEN_INSIDE = (
+    ("connectors.readers", "connectors.tasks"),
+    ("connectors.readers", "connectors.seed"),
+    ("connectors.checks", "connectors.readers"),
+    ("connectors.checks", "connectors.tasks"),
+    ("connectors.tasks", "connectors.seed"),
+    ("connectors.readers", "demo"),
+    ("connectors.checks", "demo"),
+    ("connectors.tasks", "demo"),
+)
+#: modules that compose the layers below the UI, as a package's __main__ does: the seed may import demo/
+COMPOSITION_ROOTS = ("connectors.seed",)
+
+
+def role_violations(source: str, module: str, is_package: bool = False) -> list[str]:
+    """What `module` imports across the roles of connectors/ that FORBIDDEN_INSIDE rules out."""
+    out: dict[str, str] = {}  # one message per rule broken, naming the first (shortest) import
+    for target in sorted(imported_modules(source, module, is_package)):
+        for importer, imported in FORBIDDEN_INSIDE:
+            inside = module == importer or module.startswith(importer + ".")
+            if inside and (target == imported or target.startswith(imported + ".")):
+                out.setdefault(imported, f"{module} imports {target}: {importer} never imports {imported}")
     return list(out.values())
 
 
@@ -99,8 +127,36 @@ def test_every_core_package_is_walked():
 def test_core_imports_follow_the_design():
     problems = []
     for path in core_files():
-        problems += violations(path.read_text(encoding="utf-8"), module_name(path), path.name == "__init__.py")
+        source, module = path.read_text(encoding="utf-8"), module_name(path)
+        problems += violations(source, module, path.name == "__init__.py")
+        problems += role_violations(source, module, path.name == "__init__.py")
     assert not problems, "\n".join(problems)
+
+
+def test_the_connectors_are_grouped_by_role_and_demo_data_is_apart():
+    """A newcomer reads the architecture from the folder names: no module left flat but the shared ones."""
+    flat = sorted(p.stem for p in (ROOT / "connectors").glob("*.py"))
+    assert flat == ["__init__", "__main__", "base", "export", "gso_backfill", "intake", "worker"], flat
+    assert {p.name for p in (ROOT / "connectors").iterdir() if p.is_dir() and p.name != "__pycache__"} == {
+        "checks",
+        "readers",
+        "seed",
+        "tasks",
+    }
+    assert not [p for p in (ROOT / "connectors").rglob("*demo*")], "demo-data generators live in demo/"
+
+
+@pytest.mark.parametrize(
+    ("source", "module", "expected"),
+    [
+        ("from connectors.tasks import task_rules", "connectors.readers.files", "readers never imports"),
+        ("from connectors.readers.gso import batches", "connectors.checks.validate", "checks never imports"),
+        ("from demo import series", "connectors.tasks.scenarios", "tasks never imports demo"),
+    ],
+)
+def test_the_checker_catches_a_role_crossing(source, module, expected):
+    found = role_violations(source, module)
+    assert len(found) == 1 and expected in found[0], found
 
 
 @pytest.mark.parametrize(
@@ -121,7 +177,7 @@ def test_core_imports_follow_the_design():
         ("from analytics.models import fit", "semantic.query", "semantic/ may import warehouse"),
         ("from ..connectors import seed", "semantic.query", "semantic/ may import warehouse"),
         ("from warehouse.db import Warehouse", "analytics.models", "analytics/ may import semantic"),
-        ("from analytics import models", "connectors.seed", "connectors/ may import semantic, warehouse"),
+        ("from analytics import models", "connectors.checks.check", "connectors/ may import semantic, warehouse"),
         ("import streamlit", "semantic.__main__", "import streamlit"),
         ("from pages import ui", "connectors.__main__", "nothing imports pages"),
         ("import streamlit", "api.app", "import streamlit"),

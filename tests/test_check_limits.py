@@ -15,7 +15,7 @@ import pytest
 
 from connectors.__main__ import main
 from connectors.intake import connector_for, load
-from connectors.task_intake import load_task_file
+from connectors.tasks.task_intake import load_task_file
 from semantic.errors import LoadRejected
 from semantic.scope import Scope
 from tests import intake_support as s

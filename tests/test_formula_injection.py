@@ -16,7 +16,7 @@ import pytest
 
 from connectors.export import export
 from connectors.intake import connector_for, load
-from connectors.task_intake import load_task_file
+from connectors.tasks.task_intake import load_task_file
 from semantic import extract, safetext
 from semantic.model import load_model
 from semantic.scope import Scope

@@ -13,9 +13,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from connectors.__main__ import main
-from connectors.gso_headers import classify, title_period
-from connectors.gso_read import untcvn3
-from connectors.gso_xlsx import GsoWorkbookConnector, previous, release_month
+from connectors.readers.gso_headers import classify, title_period
+from connectors.readers.gso_read import untcvn3
+from connectors.readers.gso_xlsx import GsoWorkbookConnector, previous, release_month
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "gso" / "workbooks"
@@ -229,7 +229,7 @@ def test_an_unreadable_workbook_is_a_usage_error_not_a_traceback(tmp_path, monke
 def test_backfill_loads_releases_in_order_each_as_its_vintage(tmp_path, monkeypatch, capsys):
     """November 2023, December 2023 and January 2024 backfilled: the current figure is the latest release's, and
     as of each release's day the figure is what that release printed (retail, billion VND, cells looked up)."""
-    from connectors import reference
+    from connectors.seed import reference
     from semantic.model import default_model
     from semantic.query import execute
     from semantic.registry import load_registry

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from connectors.__main__ import main
-from connectors.gso_xlsx import GsoWorkbookConnector
+from connectors.readers.gso_xlsx import GsoWorkbookConnector
 from semantic.model import default_model
 from semantic.query import execute
 from semantic.registry import load_registry

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from connectors.intake import load
-from connectors.pull import connector_from_config, last_vintage
-from connectors.rest import PullError, RestConnector, RestEndpoint
-from connectors.sql import _redact
+from connectors.readers.pull import connector_from_config, last_vintage
+from connectors.readers.rest import PullError, RestConnector, RestEndpoint
+from connectors.readers.sql import _redact
 from semantic.scope import Scope
 from tests import intake_support as s
 from warehouse.schema import table

@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from connectors import demo, population, reference, targets
-from connectors.names import english_name
+from connectors.seed import population, reference, targets
+from connectors.seed.names import english_name
+from demo import series as demo
 from semantic.model import load_model
 from semantic.query import compile
 from semantic.registry import INDICATORS_DIR, Indicator, Registry, load_registry

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from connectors.scenario_reports import receive_report
-from connectors.scenarios import activate, close
+from connectors.tasks.scenario_reports import receive_report
+from connectors.tasks.scenarios import activate, close
 from semantic.playbook import default_playbooks, now_vn
 from semantic.scope import Scope
 from tests.direction_support import direction_copy, using

@@ -11,7 +11,7 @@ import pytest
 
 from analytics.inspection import inspection
 from analytics.situation import situation
-from connectors.scenarios import activate
+from connectors.tasks.scenarios import activate
 from semantic.model import default_model
 from semantic.playbook import default_playbooks
 from semantic.query import execute

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from analytics.scenario_status import alerts, counts, expected
-from connectors.scenario_reports import receive_report
-from connectors.scenarios import activate, change_level, close, load_run, on_reading
+from connectors.tasks.scenario_reports import receive_report
+from connectors.tasks.scenarios import activate, change_level, close, load_run, on_reading
 from semantic.access import persona_scope
 from semantic.errors import AccessDenied, LoadRejected
 from semantic.playbook import load_playbook

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from connectors.scenario_reports import ReportIn, read_report_file
-from connectors.scenarios import activate
+from connectors.tasks.scenario_reports import ReportIn, read_report_file
+from connectors.tasks.scenarios import activate
 from semantic.playbook import default_playbooks, now_vn
 from semantic.scope import Scope
 from tests.direction_support import direction_copy, using

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from connectors.tasks import load_tasks, record_dispatch
+from connectors.tasks.task_files import load_tasks, record_dispatch
 from semantic.access import persona_scope
 from semantic.errors import LoadRejected
 from semantic.model import load_model

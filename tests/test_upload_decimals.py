@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.decimals import infer
 from connectors.intake import connector_for, load
+from connectors.readers.decimals import infer
 from semantic.scope import Scope
 from tests import intake_support as s
 

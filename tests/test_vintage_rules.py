@@ -145,7 +145,7 @@ def test_a_sender_with_a_scope_cannot_backdate_beyond_the_tolerance(wh, monkeypa
 
 def test_the_tolerance_setting_is_checked(wh, monkeypatch):
     monkeypatch.setenv("DIEUHANH_BACKDATE_DAYS", "a week")
-    from connectors.limits import SettingError, backdate_days
+    from connectors.checks.limits import SettingError, backdate_days
 
     with pytest.raises(SettingError, match="DIEUHANH_BACKDATE_DAYS"):
         backdate_days()

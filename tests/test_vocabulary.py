@@ -7,8 +7,11 @@ from datetime import date
 
 import pytest
 
-from connectors import check, gso_headers, gso_names, names, task_rules
 from connectors.__main__ import build_parser as connectors_parser
+from connectors.checks import check
+from connectors.readers import gso_headers, gso_names
+from connectors.seed import names
+from connectors.tasks import task_rules
 from semantic import vocab
 from semantic.__main__ import build_parser as semantic_parser
 from semantic.errors import QueryError

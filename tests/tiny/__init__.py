@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from connectors.reference import AREA_COLUMNS, LINEAGE_COLUMNS, assemble, ministries
+from connectors.seed.reference import AREA_COLUMNS, LINEAGE_COLUMNS, assemble, ministries
 from semantic.registry import Registry, load_registry
 from warehouse.db import Warehouse
 from warehouse.lineage import OPEN_END

@@ -1,6 +1,6 @@
 """Up and down the hierarchy with two instances on loopback: a national warehouse and Hưng Yên's
 (DIEUHANH_PROFILE=province:33), each served by its own `python -m api` under uvicorn, one npm `oidc-provider` both
-trust (each API under its own audience), and the province's `python -m connectors.hierarchy` job running every
+trust (each API under its own audience), and the province's `python -m connectors.tasks.hierarchy` job running every
 half second. A figure loaded in the province reaches the national API, and a task the Government assigns to
 province 33 reaches the province's API, each within seconds."""
 
@@ -53,7 +53,7 @@ def hierarchy_job(folder: Path, province_db: str, issuer: str, national: str, ow
     args += ["--state", str(folder / "hierarchy-state.json")]
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "connectors.hierarchy", *args], cwd=ROOT, env=env, stdout=out, stderr=out
+            [sys.executable, "-m", "connectors.tasks.hierarchy", *args], cwd=ROOT, env=env, stdout=out, stderr=out
         )
     try:
         yield log

@@ -81,7 +81,7 @@ def test_a_profile_that_does_not_exist_is_named_with_the_valid_ones(value):
 
 
 def test_home_province_33_is_hung_yen_after_it_absorbed_thai_binh():
-    from connectors.reference import PROVINCE_MAPPING, areas, read_csv
+    from connectors.seed.reference import PROVINCE_MAPPING, areas, read_csv
 
     merged = {r["old_code"]: r["new_code"] for r in read_csv(PROVINCE_MAPPING)}
     assert merged["34"] == "33" and merged["33"] == "33"  # Thái Bình joined Hưng Yên on 1 July 2025
@@ -92,7 +92,7 @@ def test_home_province_33_is_hung_yen_after_it_absorbed_thai_binh():
 
 
 def test_the_committee_s_document_numbers_are_tasks_only_in_the_province_s_deployment():
-    from connectors.task_rules import _number_form
+    from connectors.tasks.task_rules import _number_form
 
     for issuer, ok in ((None, False), ("UBND", True)):
         pattern, forms = _number_form(issuer)

@@ -1,7 +1,7 @@
 """Up and down the hierarchy: a province's deployment (DIEUHANH_PROFILE=province:NN) and the national one, each a
 connected system of the other's data-exchange API (`python -m api`), run on the province's side:
 
-    python -m connectors.hierarchy --issuer URL --client ID [--secret-env VAR] \
+    python -m connectors.tasks.hierarchy --issuer URL --client ID [--secret-env VAR] \
         --national URL --national-audience AUD --own URL --own-audience AUD [--every SECONDS] [--state FILE]
 
 - **Up**: the figures loaded in the province since the last run, as its own API returns them to its own system
@@ -188,7 +188,7 @@ def run_once(link: Link, wh: Warehouse, home: str) -> dict[str, Any]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m connectors.hierarchy", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m connectors.tasks.hierarchy", description=__doc__.split("\n\n")[0])
     p.add_argument("--issuer", required=True, help="the OIDC provider both APIs trust")
     p.add_argument("--client", required=True, help="this province's client id at the provider")
     p.add_argument("--secret-env", default=SECRET_ENV, help=f"environment variable holding its secret ({SECRET_ENV})")

@@ -17,12 +17,21 @@ from pages.ui import Context, audit_login, model, sidebar, warehouse
 from semantic.access import load_policy, persona_claims, scope_from_claims, session_problem, user_claims
 from semantic.areas import provinces_on
 from semantic.catalog import agency_names, reference_codes
+from semantic.profile import ProfileError
+from semantic.profile import active as active_profile
 
 #: set to 1 in production: without an [auth] section the app then refuses to start instead of offering demo mode
 #: (a lost secrets file must not turn a government deployment into a public demo). It can only switch demo mode off.
 REQUIRE_AUTH_ENV = "DIEUHANH_REQUIRE_AUTH"
 
-st.set_page_config(page_title="Điều hành số", page_icon="🇻🇳", layout="wide")
+try:  # the deployment (DIEUHANH_PROFILE): a value that names no profile stops the app with its name, no traceback
+    PROFILE = active_profile()
+except ProfileError as exc:
+    st.set_page_config(page_title="Điều hành số", page_icon="🇻🇳", layout="wide")
+    st.error(exc.message("vi"))
+    st.caption(exc.message("en"))
+    st.stop()
+st.set_page_config(page_title=PROFILE.title_vi, page_icon="🇻🇳", layout="wide")
 
 
 #: what st.login() needs in [auth] (Streamlit's default provider); a section without one of them is not a login
@@ -153,7 +162,8 @@ def main() -> None:
     st.sidebar.caption(f"{text('scope', lang)}: {scope.describe(lang, names)}")
     if not demo and st.sidebar.button(text("logout", lang)):
         st.logout()
-    st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area="VN", boundaries="2025")
+    home = PROFILE.home_area  # VN, or the province of a province's deployment
+    st.session_state["ctx"] = Context(lang=lang, scope=scope, demo=demo, area=home, boundaries="2025")
     audit_login(scope, demo)  # once per session and identity: a login, or a login without access, in the trail
     ui.style()  # the layout rules: KPI cards that wrap, values never cut, Vietnamese file-drop hint
     if scope.denied:
@@ -189,6 +199,13 @@ def main() -> None:
             st.Page("pages/plan.py", title=text("nav_plan", lang), icon=":material/flag:", url_path="ke-hoach-nam"),
             st.Page(
                 "pages/provinces.py", title=text("nav_provinces", lang), icon=":material/map:", url_path="tinh-thanh"
+            )
+            if not PROFILE.province
+            else st.Page(  # a province's deployment: its communes ranked and its departments
+                "pages/communes.py",
+                title=pick(("Xã, phường, sở ngành", "Communes, departments"), lang),
+                icon=":material/map:",
+                url_path="xa-phuong",
             ),
             st.Page(
                 "pages/forecast.py",
@@ -259,14 +276,14 @@ def main() -> None:
             ),
         ],
     }
-    if scope.can_audit:  # hiding is convenience: the audit cube itself refuses scopes without the permission
+    if scope.may("audit"):  # hiding is convenience: the audit cube itself refuses scopes without the permission
         pages[text("nav_group_admin", lang)] = [
             st.Page(
                 "pages/audit.py", title=text("nav_audit", lang), icon=":material/shield:", url_path="nhat-ky-truy-cap"
             ),
         ]
     current = st.navigation(pages, position="hidden")
-    nav.menu(menu, pages, hidden=() if scope.can_upload else ("tai-du-lieu",))
+    nav.menu(menu, pages, hidden=() if scope.may("upload") else ("tai-du-lieu",))
     current.run()
 
 

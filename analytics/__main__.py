@@ -25,12 +25,11 @@ from analytics import warnings as early  # noqa: E402
 from analytics.backtest import summary  # noqa: E402
 from analytics.jobs import WORKERS, Progress, run_all  # noqa: E402
 from analytics.models import MODELS  # noqa: E402
-from semantic.errors import AccessDenied, SemanticError  # noqa: E402
+from semantic.cli_exit import EXIT_OK, run_command  # noqa: E402
+from semantic.errors import SemanticError  # noqa: E402
 from semantic.model import default_model  # noqa: E402
 from semantic.query import execute  # noqa: E402
 from semantic.scope import Scope  # noqa: E402
-
-EXIT_OK, EXIT_USAGE, EXIT_NO_SCOPE = 0, 2, 3
 
 
 def _split(text: str | None) -> tuple[str, ...]:
@@ -83,7 +82,7 @@ def _warehouse():  # noqa: ANN202 - the entry point wires the warehouse in; anal
 
 def _runner(wh):  # noqa: ANN001, ANN202
     model = default_model()
-    scope = Scope.all("analytics")
+    scope = Scope.system("analytics")
     return lambda spec: execute(spec, model, scope, wh, action="analytics", what="forecast")
 
 
@@ -201,7 +200,7 @@ def run_after_action(args: argparse.Namespace) -> int:
     books = load_playbooks(Path(args.scenarios) if args.scenarios else SCENARIOS_DIR)
     head = run(_run_spec(args.run))
     book = playbook(str(head["scenario"].iloc[0]), books) if not head.empty else None
-    sit = situation(run, book, args.run, Scope.all("analytics"), at) if book else None
+    sit = situation(run, book, args.run, Scope.system("analytics"), at) if book else None
     if book is None or sit is None:
         raise SemanticError(f"no scenario run '{args.run}'", f"không có lần kích hoạt kịch bản '{args.run}'")
     tables = after_action.sheets(sit, book, args.lang)
@@ -225,20 +224,17 @@ def _run_spec(run_id: str):  # noqa: ANN202 - QuerySpec
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        if args.command == "warnings":
-            return run_warnings(args)
-        if args.command == "after-action":
-            return run_after_action(args)
-        if args.horizon is not None and args.horizon < 1:
-            raise SemanticError(f"--horizon {args.horizon}: must be at least 1", "--horizon phải ≥ 1")
-        return run_models(args)
-    except AccessDenied as exc:
-        print(f"error: {exc.message_en}\nlỗi: {exc.message_vi}", file=sys.stderr)
-        return EXIT_NO_SCOPE
-    except SemanticError as exc:
-        print(f"error: {exc.message_en}\nlỗi: {exc.message_vi}", file=sys.stderr)
-        return EXIT_USAGE
+    return run_command(lambda: _command(args))
+
+
+def _command(args: argparse.Namespace) -> int:
+    if args.command == "warnings":
+        return run_warnings(args)
+    if args.command == "after-action":
+        return run_after_action(args)
+    if args.horizon is not None and args.horizon < 1:
+        raise SemanticError(f"--horizon {args.horizon}: must be at least 1", "--horizon phải ≥ 1")
+    return run_models(args)
 
 
 if __name__ == "__main__":

@@ -53,8 +53,7 @@ def _w(key: str, lang: str) -> str:
 
 
 def _time(v: object, lang: str) -> str:
-    t = pd.Timestamp(v)
-    return f"{t:%H:%M %d/%m/%Y}" if lang == "vi" else f"{t:%Y-%m-%d %H:%M}"
+    return fmt.moment(pd.Timestamp(v), lang)
 
 
 def sheets(sit: Situation, book: Playbook, lang: str = "vi") -> dict[str, pd.DataFrame]:

@@ -127,11 +127,7 @@ def _points(series: Series, name: str, origin: int, fc: Forecast, scale: float, 
                 "h": h,
                 "period": periods[t],
                 "actual": y[t],
-                "mean": fc.mean[h - 1],
-                "lo80": fc.lo80[h - 1],
-                "hi80": fc.hi80[h - 1],
-                "lo95": fc.lo95[h - 1],
-                "hi95": fc.hi95[h - 1],
+                **fc.step(h),
                 "scale": scale,
             }
         )

@@ -12,7 +12,7 @@ from analytics.backtest import backtest, forecast
 from analytics.series import Series
 from analytics.vintage import Outcome
 
-#: both cores of the machine (DESIGN: 2 cores, shared); a worker runs one series at a time
+#: both cores of the machine (docs/architecture.md: 2 cores, shared); a worker runs one series at a time
 WORKERS = 2
 
 

@@ -29,6 +29,10 @@ class Forecast:
     hi95: np.ndarray
     params: dict[str, Any] = field(default_factory=dict)
 
+    def step(self, h: int) -> dict[str, Any]:
+        """The forecast `h` steps ahead (1 = the next period): its mean and interval bounds, by column name."""
+        return {k: getattr(self, k)[h - 1] for k in ("mean", "lo80", "hi80", "lo95", "hi95")}
+
     @property
     def ok(self) -> bool:
         return bool(

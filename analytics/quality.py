@@ -27,13 +27,10 @@ Run = Callable[[QuerySpec], pd.DataFrame]
 #: the plan's goal (Decision 1012/QĐ-TTg): share of national statistical indicators delivered as digital data
 GOALS = ((2025, 80.0), (2030, 100.0))
 #: the columns of `summary`, in order: one line per indicator x reporter
+#: who reports a line: the indicator (with its names) and the reporting unit
+_WHO = ("indicator_code", "name_vi", "name_en", "reporter", "area_code", "agency_code")
 SUMMARY_COLUMNS = (
-    "indicator_code",
-    "name_vi",
-    "name_en",
-    "reporter",
-    "area_code",
-    "agency_code",
+    *_WHO,
     "expected",
     "received",
     "completeness_pct",
@@ -44,12 +41,7 @@ SUMMARY_COLUMNS = (
     "demo",
 )
 COLUMNS = (
-    "indicator_code",
-    "name_vi",
-    "name_en",
-    "reporter",
-    "area_code",
-    "agency_code",
+    *_WHO,
     "period",
     "freq",
     "due",

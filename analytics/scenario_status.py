@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from analytics.warnings import Alert, _num
+from semantic import fmt
 from semantic.playbook import PROVINCES, Playbook
 
 COLUMNS = ["duty", "reporter", "slot", "due_at", "received_at", "status", "hours_late"]
@@ -72,11 +73,11 @@ def alerts(book: Playbook, run_id: str, status: pd.DataFrame) -> list[Alert]:
         due = pd.Timestamp(r.due_at)
         h_vi, h_en = _num(r.hours_late, 1), _num(r.hours_late, 1, "en")
         if r.status == "missing":
-            vi = f"{duty.name_vi}: {r.reporter} chưa gửi báo cáo hạn {due:%H:%M %d/%m/%Y} (quá {h_vi} giờ)"
-            en = f"{duty.name_en}: {r.reporter} has not sent the report due {due:%Y-%m-%d %H:%M} ({h_en} h over)"
+            vi = f"{duty.name_vi}: {r.reporter} chưa gửi báo cáo hạn {fmt.moment(due)} (quá {h_vi} giờ)"
+            en = f"{duty.name_en}: {r.reporter} has not sent the report due {fmt.moment(due, 'en')} ({h_en} h over)"
         else:
-            vi = f"{duty.name_vi}: {r.reporter} gửi muộn báo cáo hạn {due:%H:%M %d/%m/%Y} ({h_vi} giờ)"
-            en = f"{duty.name_en}: {r.reporter} sent the report due {due:%Y-%m-%d %H:%M} late ({h_en} h)"
+            vi = f"{duty.name_vi}: {r.reporter} gửi muộn báo cáo hạn {fmt.moment(due)} ({h_vi} giờ)"
+            en = f"{duty.name_en}: {r.reporter} sent the report due {fmt.moment(due, 'en')} late ({h_en} h)"
         out.append(
             Alert(
                 r.duty,

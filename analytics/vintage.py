@@ -113,11 +113,7 @@ def frames(
                     "base": s.base,
                     "period_start": period.date(),
                     "h": h,
-                    "mean": fc.mean[h - 1],
-                    "lo80": fc.lo80[h - 1],
-                    "hi80": fc.hi80[h - 1],
-                    "lo95": fc.lo95[h - 1],
-                    "hi95": fc.hi95[h - 1],
+                    **fc.step(h),
                     "generated_at": generated_at,
                 }
             )

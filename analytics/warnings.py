@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 
+from semantic import fmt
 from semantic.registry import Indicator, WarningRule
 
 SEVERITIES = ("high", "medium")
@@ -44,19 +44,13 @@ class Alert:
 
 
 def _num(x: float | None, decimals: int = 1, lang: str = "vi") -> str:
-    if x is None or pd.isna(x):
-        return "—"
-    text = f"{x:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if lang == "vi" else text
+    return "—" if x is None or pd.isna(x) else fmt.number(x, decimals, lang)
 
 
 def _period(d: date, freq: str, lang: str) -> str:
-    if freq == "M":
-        return f"tháng {d.month}/{d.year}" if lang == "vi" else f"{calendar.month_abbr[d.month]} {d.year}"
-    if freq == "Q":
-        q = (d.month - 1) // 3 + 1
-        return f"quý {['I', 'II', 'III', 'IV'][q - 1]}/{d.year}" if lang == "vi" else f"Q{q} {d.year}"
-    return f"năm {d.year}" if lang == "vi" else str(d.year)
+    """The period inside a sentence: 'tháng 3/2025', 'quý I/2025', 'năm 2025' (fmt.period, lower case in vi)."""
+    text = fmt.period(d, freq if freq in ("M", "Q") else "Y", lang)
+    return text[0].lower() + text[1:] if lang == "vi" else text
 
 
 def period_end(start: date, freq: str) -> date:

@@ -95,8 +95,9 @@ def create_app(settings: Settings, wh: Warehouse | None = None) -> FastAPI:
         caller = ctx.caller(authorization)
         scope = ctx.scope(caller, READ)
         frame = agencies_on(ctx.wh, _date(on))
-        if scope.agencies is not None:
-            frame = frame[frame["code"].isin(sorted(scope.agencies))]
+        own = scope.agency_codes_now()
+        if own is not None:
+            frame = frame[frame["code"].isin(own)]
         data.audit_call(ctx, caller.who, "GET /api/v1/agencies", scope, len(frame))
         return frame.to_dict(orient="records")
 

@@ -106,7 +106,7 @@ class Context:
                 "the token's claims give no access to data" + (f": {en}" if en else ""),
                 "thông tin trong token không cấp quyền truy cập dữ liệu" + (f": {vi}" if vi else ""),
             )
-        if need == WRITE and not scope.can_upload:
+        if need == WRITE and not scope.may("api-write"):
             raise Problem(403, "this role may not send data", "vai trò này không được gửi dữ liệu")
         return scope
 

@@ -14,8 +14,8 @@ import pandas as pd
 from api.context import Context
 from api.problems import Problem
 from connectors.intake import connector_for, load
-from connectors.sdmx import HEADER as SDMX_HEADER
-from connectors.sdmx import to_sdmx_csv
+from connectors.readers.sdmx import HEADER as SDMX_HEADER
+from connectors.readers.sdmx import to_sdmx_csv
 from semantic.__main__ import _indicator_output as cli_columns
 from semantic.errors import SemanticError
 from semantic.query import execute, run

@@ -1,6 +1,6 @@
 """GET /api/v1/scenarios (the scenario runs the caller's scope sees, with the duties their playbooks declare) and
 POST /api/v1/scenarios/{run_id}/reports (a situation report against a duty, received now): the same path as the
-CLI's `report` and the upload page (connectors.scenario_reports.receive — its rules and scope check), audited."""
+CLI's `report` and the upload page (connectors.tasks.scenario_reports.receive — its rules and scope check), audited."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from api import data
 from api.auth import READ, WRITE
 from api.context import Context
 from api.problems import Problem
-from connectors.scenario_reports import receive
-from connectors.scenarios import load_run
+from connectors.tasks.scenario_reports import receive
+from connectors.tasks.scenarios import load_run
 from semantic.errors import AccessDenied, LoadRejected, SemanticError
 from semantic.playbook import default_playbooks, now_vn
 from semantic.query import execute

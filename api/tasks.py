@@ -1,6 +1,6 @@
 """GET /api/v1/tasks (the caller's tasks, through the model's `tasks` view) and POST /api/v1/tasks/{task_id}/reports
-(progress or completion, written as a one-row task file through connectors.task_intake: the same rules, scope check
-and audit as a ministry's task file)."""
+(progress or completion, written as a one-row task file through connectors.tasks.task_intake: the same rules, scope
+check and audit as a ministry's task file)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from api import data
 from api.auth import READ, WRITE
 from api.context import Context
 from api.problems import Problem
-from connectors.task_intake import load_task_file
+from connectors.tasks.task_intake import load_task_file
 from semantic.errors import SemanticError
 from semantic.query import execute
 from semantic.spec import Filter, QuerySpec

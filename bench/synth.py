@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from connectors.seed.reference import AREA_COLUMNS, LINEAGE_COLUMNS, assemble, ministries
 from semantic.registry import Registry, load_registry
 from warehouse.db import Warehouse
-from warehouse.lineage import OPEN_END, build_area_map, close_agency_lineage
+from warehouse.lineage import OPEN_END
 from warehouse.load import write_reference
 
 #: the 34 provinces on the 2025 boundaries (GSO codes); with VN they are the 35 areas of every monthly series
@@ -173,56 +174,11 @@ def reference(size: Size, reg: Registry) -> dict[str, pd.DataFrame]:
     area = pd.DataFrame(
         [("VN", "Việt Nam", "Viet Nam", "national", None, start, OPEN_END)]
         + [(c, f"Tỉnh {c}", f"Province {c}", "province", "VN", date(2004, 1, 1), OPEN_END) for c in size.areas[1:]],
-        columns=["code", "name_vi", "name_en", "level", "parent_code", "valid_from", "valid_to"],
+        columns=AREA_COLUMNS,
     )
-    lineage = pd.DataFrame(
-        [(c, c, 1.0, "full", date(2025, 7, 1)) for c in size.areas[1:]],
-        columns=["old_code", "new_code", "weight", "merge_type", "effective"],
-    )
-    codes = sorted({*AGENCIES, *BREAKDOWN})
-    agency = pd.DataFrame(
-        [(c, c, c, "ministry", start, date(2025, 3, 1) if c == "MOT" else OPEN_END) for c in codes],
-        columns=["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"],
-    )
-    indicator = pd.DataFrame(
-        [
-            (
-                i.code,
-                i.name_vi,
-                i.name_en,
-                i.group,
-                i.unit,
-                i.frequency,
-                i.kind,
-                i.time_agg,
-                i.space_agg,
-                i.owner,
-                i.demo,
-            )
-            for i in reg
-        ],
-        columns=[
-            "code",
-            "name_vi",
-            "name_en",
-            "grp",
-            "unit",
-            "freq",
-            "kind",
-            "time_agg",
-            "space_agg",
-            "owner_agency",
-            "demo",
-        ],
-    )
-    return {
-        "area": area,
-        "area_lineage": lineage,
-        "area_map": build_area_map(area, lineage),
-        "agency": agency,
-        "agency_lineage": close_agency_lineage([("MOT", "MOC", date(2025, 3, 1))], codes),
-        "indicator": indicator,
-    }
+    lineage = pd.DataFrame([(c, c, 1.0, "full", date(2025, 7, 1)) for c in size.areas[1:]], columns=LINEAGE_COLUMNS)
+    agency = ministries(sorted({*AGENCIES, *BREAKDOWN}), start, {"MOT": date(2025, 3, 1)})
+    return assemble(area, lineage, agency, [("MOT", "MOC", date(2025, 3, 1))], reg)
 
 
 def _list(values: tuple[str, ...] | list[str]) -> str:

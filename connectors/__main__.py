@@ -1,8 +1,9 @@
 """`python -m connectors`: seed, load, tasks, pull, quality, export — operators' and cron's way in and out of the
 warehouse.
 
-Exit codes (DESIGN §6): 0 success (also for zero rows or an unchanged load); 1 data rejected, every problem
-printed, warehouse unchanged; 2 usage error naming the bad field and the valid choices; 3 the claims give no scope.
+Exit codes (docs/architecture.md, The one write path): 0 success (also for zero rows or an unchanged load); 1 data
+rejected, every problem printed, warehouse unchanged; 2 usage error naming the bad field and the valid choices; 3 the
+claims give no scope.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from connectors.limits import SettingError
-from semantic.errors import AccessDenied, LoadRejected, SemanticError
+from connectors.checks.limits import SettingError
+from semantic.cli_exit import EXIT_OK, EXIT_REJECTED, run_command
+from semantic.errors import AccessDenied, SemanticError
+from semantic.vocab import BOUNDARIES, COMPARES
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_NO_SCOPE = 0, 1, 2, 3
 
+class Usage(SemanticError):
+    """A usage error of the command line (exit 2), named in English and Vietnamese."""
 
-class Usage(Exception):
     def __init__(self, en: str, vi: str) -> None:
-        super().__init__(en)
+        super().__init__(en, vi)
         self.en, self.vi = en, vi
 
 
@@ -61,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     ld = sub.add_parser("load", help="check a file and load it (all or nothing)")
     ld.add_argument("path", help="CSV, XLSX (canonical or a GSO monthly workbook), SDMX-CSV or JSON file")
-    ld.add_argument("--source", required=True, help="code of the sending agency or province (MOF, GSO, 33 ...)")
+    ld.add_argument(
+        "--source",
+        help="code of the sending agency or province (MOF, GSO, 33 ...); a GSO workbook (--format gso-xlsx) is GSO's",
+    )
     ld.add_argument("--format", choices=("auto", "csv", "xlsx", "gso-xlsx", "sdmx-csv", "json"), default="auto")
     ld.add_argument("--accept-valid", action="store_true", help="load the valid rows; keep the others in rejected_row")
     ld.add_argument("--dry-run", action="store_true", help="check only; write nothing")
@@ -74,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="decimal mark of the values (',' for 1.234,5); auto: from the file ('3.650' with ';' is 3650)",
     )
     ld.add_argument("--published-at", help="vintage of rows without published_at (YYYY-MM-DD); default: load time")
-    ld.add_argument("--mapping", help="GSO workbook mapping (default connectors/mappings/gso_monthly.yml)")
+    ld.add_argument("--mapping", help="GSO workbook mapping (default connectors/readers/mappings/gso_monthly.yml)")
     ld.add_argument("--who", help="the loader's name for load_batch (default: the claims' name, else the OS user)")
     ld.add_argument("--registry", help=f"the indicator registry folder (default semantic/indicators); {_UNSCOPED}")
     ld.add_argument("--lang", choices=("vi", "en", "both"), default="both", help="language of the problem list")
@@ -87,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     bf.add_argument("folder", help="a folder of GSO monthly workbooks (.xls, .xlsx), named …_YYYY-MM.ext")
     bf.add_argument("--source", default="GSO", help="code of the sending agency (default GSO)")
     bf.add_argument("--dry-run", action="store_true", help="check only; write nothing")
-    bf.add_argument("--mapping", help="GSO workbook mapping (default connectors/mappings/gso_monthly.yml)")
+    bf.add_argument("--mapping", help="GSO workbook mapping (default connectors/readers/mappings/gso_monthly.yml)")
     bf.add_argument("--lang", choices=("vi", "en", "both"), default="en", help="language of the problem list")
 
     tk = sub.add_parser("tasks", help="check a task file (tasks the Government/PM assigned) and load it")
@@ -119,15 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--area", help="area code(s), comma-separated")
     ex.add_argument("--from", dest="time_from", help="first period: 2025, 2025-Q1, 2025-03")
     ex.add_argument("--to", dest="time_to", help="last period")
-    ex.add_argument("--compare", choices=("yoy", "pop", "ytd", "ytd_yoy"), help="export this comparison, not levels")
+    ex.add_argument("--compare", choices=COMPARES, help="export this comparison, not levels")
     ex.add_argument("--dimensions", help="extra dimensions: agency, category")
     ex.add_argument("--as-of", dest="as_of", help="the data as known on YYYY-MM-DD")
-    ex.add_argument("--boundaries", choices=("2025", "as-was"), default="as-was")
+    ex.add_argument("--boundaries", choices=BOUNDARIES, default="as-was")
     ex.add_argument("--format", choices=("sdmx-csv", "csv"), default="sdmx-csv")
     ex.add_argument("--output", help="write to this file (default: standard output)")
     _who_args(ex, required=True)  # always scoped: so always the installed model and policy (no --registry)
 
-    from connectors import scenario_cli
+    from connectors.tasks import scenario_cli
 
     scenario_cli.add_parsers(sub, _who_args)
     return parser
@@ -143,13 +149,15 @@ def _claims(args: argparse.Namespace) -> dict[str, Any] | None:
     return None
 
 
-def _scope(args: argparse.Namespace, wh: Any):  # noqa: ANN202 - Scope | None
+def _scope(args: argparse.Namespace, wh: Any):  # noqa: ANN202 - Scope
+    """The caller's scope from --persona/--claims; without either, the system's (the operator at the shell)."""
     from semantic.access import scope_from_claims
     from semantic.catalog import reference_codes
+    from semantic.scope import Scope
 
     claims = _claims(args)
     if claims is None:
-        return None
+        return Scope.system(f"cli:{getpass.getuser()}")
     agencies, areas = reference_codes(wh)
     scope = scope_from_claims(claims, known_agencies=agencies, known_areas=areas)
     if scope.denied:  # exit 3, and in the trail
@@ -213,7 +221,7 @@ def print_problems(problems: list, lang: str, stream: Any = None) -> None:
 
 
 def _read(path: Path) -> bytes:
-    from connectors.limits import check_size
+    from connectors.checks.limits import check_size
 
     try:
         check_size(path.stat().st_size, path.name)  # before a byte is read
@@ -261,16 +269,26 @@ def run_load(args: argparse.Namespace) -> int:
     published = _date(args.published_at, "--published-at") if args.published_at else None
     wh = _warehouse()
     scope = _scope(args, wh)
-    who = args.who or (scope.who if scope else f"cli:{getpass.getuser()}")
+    who = args.who or scope.who
+    source = args.source
+    if source is None:  # required but for GSO's own workbook, whose sender the format names
+        from connectors.intake import detect_format
+
+        if (args.format if args.format != "auto" or data is None else detect_format(path.name, data)) != "gso-xlsx":
+            raise Usage(
+                "--source is required: the code of the sending agency or province (MOF, GSO, 33 ...)",
+                "thiếu --source: mã cơ quan hoặc tỉnh gửi số liệu (MOF, GSO, 33 ...)",
+            )
+        source = "GSO"
     if data is None:
         from connectors.staged import CsvFileConnector
 
-        conn = CsvFileConnector(b"", path.name, args.source, args.encoding, args.sep, args.decimal, path=path)
+        conn = CsvFileConnector(b"", path.name, source, args.encoding, args.sep, args.decimal, path=path)
     else:
         conn = connector_for(
             data,
             path.name,
-            args.source,
+            source,
             args.format,
             args.encoding,
             args.sep,
@@ -278,8 +296,8 @@ def run_load(args: argparse.Namespace) -> int:
             Path(args.mapping) if args.mapping else None,
         )
     registry = _registry(args.registry)
-    from connectors.gso_read import Unreadable
-    from connectors.gso_xlsx import GsoWorkbookConnector
+    from connectors.readers.gso_read import Unreadable
+    from connectors.readers.gso_xlsx import GsoWorkbookConnector
 
     if isinstance(conn, GsoWorkbookConnector):
         conn.published_at = published
@@ -323,13 +341,13 @@ def run_backfill(args: argparse.Namespace) -> int:
 
 
 def run_tasks(args: argparse.Namespace) -> int:
-    from connectors.task_intake import load_task_file
+    from connectors.tasks.task_intake import load_task_file
 
     path = Path(args.path)
     data = _read(path)
     wh = _warehouse()
     scope = _scope(args, wh)
-    who = args.who or (scope.who if scope else f"cli:{getpass.getuser()}")
+    who = args.who or scope.who
     report = load_task_file(wh, data, path.name, who, accept_valid=args.accept_valid, dry_run=args.dry_run, scope=scope)
     return _outcome(report, args.lang)
 
@@ -358,14 +376,20 @@ def _date(text: str, flag: str) -> datetime:
 
 def run_pull(args: argparse.Namespace) -> int:
     from connectors.intake import load
-    from connectors.pull import connector_from_config
-    from connectors.rest import PullError
+    from connectors.readers.pull import connector_from_config
+    from connectors.readers.rest import PullError
+    from semantic.scope import Scope
 
     wh = _warehouse()
     conn = connector_from_config(Path(args.config), wh)
     try:
         report = load(
-            conn, wh, args.who or f"cli:{getpass.getuser()}", accept_valid=args.accept_valid, dry_run=args.dry_run
+            conn,
+            wh,
+            args.who or f"cli:{getpass.getuser()}",
+            accept_valid=args.accept_valid,
+            dry_run=args.dry_run,
+            scope=Scope.system(f"cli:{getpass.getuser()}"),
         )
     except PullError as exc:  # the source did not answer: nothing was read, nothing written
         print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
@@ -381,7 +405,6 @@ def run_pull(args: argparse.Namespace) -> int:
 def run_quality(args: argparse.Namespace) -> int:
     from analytics.quality import coverage, quality_report, summary
     from semantic.query import execute
-    from semantic.scope import Scope
 
     if args.period:
         try:
@@ -392,7 +415,7 @@ def run_quality(args: argparse.Namespace) -> int:
             ) from exc
     today = _date(args.today, "--today").date() if args.today else None
     wh = _warehouse()
-    scope = _scope(args, wh) or Scope.all(f"cli:{getpass.getuser()}")
+    scope = _scope(args, wh)
     model = _model(args.registry, args.models)
 
     def run(spec):  # noqa: ANN001, ANN202 - every read through the one query path, with this scope, audited
@@ -411,9 +434,9 @@ def run_export(args: argparse.Namespace) -> int:
     from connectors.export import export
 
     wh = _warehouse()
-    scope = _scope(args, wh)
-    if scope is None:
+    if _claims(args) is None:
         raise AccessDenied("export needs --persona or --claims", "xuất dữ liệu cần --persona hoặc --claims")
+    scope = _scope(args, wh)
     text = export(
         wh,
         scope,
@@ -459,7 +482,7 @@ COMMANDS = {
 
 
 def _scenario_commands() -> None:
-    from connectors import scenario_cli
+    from connectors.tasks import scenario_cli
 
     scenario_cli.wire(_warehouse, _scope)
     COMMANDS.update(scenario_cli.COMMANDS)
@@ -470,24 +493,16 @@ _scenario_commands()
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    return run_command(lambda: _command(args))
+
+
+def _command(args: argparse.Namespace) -> int:
+    """The command; a LoadRejected here is a file refused whole before any row was checked (a limit): exit 1."""
     try:
         require_installed_policy(args)
         return COMMANDS[args.command](args)
-    except AccessDenied as exc:
-        print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
-        return EXIT_NO_SCOPE
-    except Usage as exc:
-        print(f"lỗi: {exc.vi}\nerror: {exc.en}", file=sys.stderr)
-        return EXIT_USAGE
-    except LoadRejected as exc:  # refused whole before any row was checked (a limit): data rejected
-        print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
-        return EXIT_REJECTED
     except SettingError as exc:  # a setting in the environment is not a number
-        print(f"lỗi: thiết lập không hợp lệ: {exc}\nerror: bad setting: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SemanticError as exc:
-        print(f"lỗi: {exc.message_vi}\nerror: {exc.message_en}", file=sys.stderr)
-        return EXIT_USAGE
+        raise Usage(f"bad setting: {exc}", f"thiết lập không hợp lệ: {exc}") from None
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-#: The canonical load format (DESIGN §6): required first, then optional columns.
+#: The canonical load format (docs/architecture.md, The one write path): required first, then optional columns.
 REQUIRED = ("indicator_code", "area_code", "period", "value")
 OPTIONAL = ("agency_code", "category", "base", "unit", "status", "published_at", "note")
 CANONICAL = REQUIRED + OPTIONAL
@@ -109,3 +109,9 @@ class Connector(ABC):
 
 def file_problem(file: str, rule: str, en: str, vi: str, column: str = "", value: str = "") -> Problem:
     return Problem(file=file, row=0, column=column, value=value, rule=rule, message_en=en, message_vi=vi)
+
+
+def unreadable_text(source: str, file_name: str, digest: str, exc: Exception) -> Batch:
+    """The batch of a text file whose encoding cannot be read: no rows, the problem named for the file."""
+    problem = file_problem(file_name, "encoding", str(exc), f"không đọc được bảng mã của tệp: {exc}")
+    return Batch(source, file_name, digest, pd.DataFrame(), problems=[problem])

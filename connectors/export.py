@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from connectors.sdmx import to_sdmx_csv
+from connectors.readers.sdmx import to_sdmx_csv
 from semantic.model import SemanticModel, default_model
 from semantic.periods import period_key
 from semantic.query import execute

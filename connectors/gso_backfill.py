@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from connectors.gso_xlsx import GsoWorkbookConnector, release_month
+from connectors.readers.gso_xlsx import GsoWorkbookConnector, release_month
+from semantic.scope import Scope
 from warehouse.db import Warehouse
+from warehouse.schema import READER_COLUMNS
 
 SUFFIXES = (".xls", ".xlsx", ".xlsm", ".ods")
 #: refusals that say "this file is not for us", not "this data is wrong": a backfill passes over them
@@ -88,7 +90,7 @@ def backfill(
         conn.published_at = day
         # a past release is inserted at its own day even where a later vintage is stored already (the tidy GSO
         # tables' revision of the same month, a later release): as of that day it is what GSO had published
-        report = load(conn, wh, who, dry_run=dry_run, published_at=day, history=True)
+        report = load(conn, wh, who, dry_run=dry_run, published_at=day, history=True, scope=Scope.system())
         rules = {p.rule for p in report.problems}
         if report.outcome == "rejected" and rules and rules <= set(PASSED_OVER):
             print(f"{path.name}: passed over ({', '.join(sorted(rules))}): {report.problems[0].message_en}", file=out)
@@ -102,27 +104,15 @@ def backfill(
 
 #: the derived history shipped in data/ (see data/SOURCES.md): every figure each workbook printed, at its vintage
 HISTORY = Path(__file__).resolve().parent.parent / "data" / "gso" / "gso_workbook_history.csv.gz"
-HISTORY_COLUMNS = (
-    "indicator_code",
-    "area_code",
-    "agency_code",
-    "category",
-    "period_start",
-    "freq",
-    "base",
-    "value",
-    "status",
-    "vintage",
-    "cell",
-)
+HISTORY_COLUMNS = (*(c for c in READER_COLUMNS if c != "source"), "cell")
 
 
 def history(wh: Warehouse, folder: Path, source: str = "GSO") -> tuple[pd.DataFrame, list[str]]:
     """Every workbook of `folder` read and checked as `load` checks it (nothing written), in release order: the
     valid rows with their vintage and cell, and one line per workbook refused or passed over. A figure a later
     release prints unchanged is not repeated (it is no revision)."""
-    from connectors.codes import KnownCodes
-    from connectors.validate import validate
+    from connectors.checks.codes import KnownCodes
+    from connectors.checks.validate import validate
     from semantic.registry import load_registry
 
     registry = load_registry()

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from connectors.base import ACTION, ROW, Batch, Connector, Problem
-from connectors.codes import KnownCodes
-from connectors.limits import check_file, check_rows
-from connectors.validate import rejected_rows, validate
-from semantic.errors import AccessDenied, LoadRejected
+from connectors.checks.codes import KnownCodes
+from connectors.checks.limits import check_file, check_rows
+from connectors.checks.validate import rejected_rows, validate
+from semantic.errors import LoadRejected
 from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
 from warehouse import audit
@@ -78,7 +78,7 @@ class LoadReport:
 def detect_format(name: str, data: bytes) -> str:
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        from connectors.gso_xlsx import looks_like_gso
+        from connectors.readers.gso_xlsx import looks_like_gso
 
         try:  # looking opens the workbook: only within the limits, and a damaged one is the reader's to report
             check_file(data, name)
@@ -103,9 +103,9 @@ def connector_for(
     decimal: str = "auto",
     mapping: Path | None = None,
 ) -> Connector:
-    from connectors.files import CsvConnector, JsonConnector, XlsxConnector
-    from connectors.gso_xlsx import GsoWorkbookConnector
-    from connectors.sdmx import SdmxCsvConnector
+    from connectors.readers.files import CsvConnector, JsonConnector, XlsxConnector
+    from connectors.readers.gso_xlsx import GsoWorkbookConnector
+    from connectors.readers.sdmx import SdmxCsvConnector
 
     fmt = detect_format(name, data) if fmt == "auto" else fmt
     if fmt == "csv":
@@ -128,7 +128,7 @@ def load(
     *,
     accept_valid: bool = False,
     dry_run: bool = False,
-    scope: Scope | None = None,
+    scope: Scope,
     registry: Registry | None = None,
     today: date | None = None,
     published_at: object = None,
@@ -138,17 +138,17 @@ def load(
     `accept_valid`, which keeps the rejected rows with their reasons). Nothing is written on `dry_run`. Refusals
     (no upload rights, a limit) and rejected loads are written to the audit trail like loads."""
     name = getattr(connector, "file_name", "") or ""
-    if scope is not None and (scope.denied or not scope.can_upload):
+    if not scope.may("upload"):
         audit.refused(wh, who, f"load {name}".strip(), "no upload rights", scope=scope.key())
-        raise AccessDenied("your account may not load data", "tài khoản của bạn không có quyền tải dữ liệu lên")
+        scope.require("upload")
     try:
         report = _load(connector, wh, who, accept_valid, dry_run, scope, registry, today, published_at, history)
     except LoadRejected as exc:
         if wh is not None:  # a dry run of the CLI may check a file without a warehouse: nothing to write to
-            audit.record(wh, who, "load_rejected", name, exc.message_en, scope.key() if scope else "")
+            audit.record(wh, who, "load_rejected", name, exc.message_en, scope.key())
         raise
     if report.outcome == "rejected" and not dry_run:
-        key = scope.key() if scope else ""
+        key = scope.key()
         audit.record(wh, who, "load_rejected", report.file, rejection(report.problems), key, report.rows_in)
     return report
 
@@ -220,7 +220,7 @@ def _load(
         )
     except SecondValue as exc:  # another load stored these keys and vintages since the check: nothing written
         raise LoadRejected(str(exc), exc.message_vi) from None
-    audit.record(wh, who, "load", report.file, "", scope.key() if scope else "", result.rows_written)
+    audit.record(wh, who, "load", report.file, "", scope.key(), result.rows_written)
     report.result = result
     report.outcome = result.outcome
     return report
@@ -244,7 +244,7 @@ def _load_staged(
     """A canonical CSV file large enough to be worth it, checked and written set-based (connectors/staged.py);
     None: the file is read row by row (a small file, another format, or one the staged reader does not take)."""
     from connectors import staged
-    from connectors.files import CsvConnector
+    from connectors.readers.files import CsvConnector
 
     if isinstance(connector, staged.CsvFileConnector) and connector.path is not None:
         path, size = connector.path, connector.path.stat().st_size

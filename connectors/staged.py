@@ -1,5 +1,5 @@
 """A canonical CSV checked at the engine's speed: staged once in a local DuckDB, screened by set-based checks, and
-only the rows a check could object to handed to the named rules of connectors/validate.py for their messages.
+only the rows a check could object to handed to the named rules of connectors/checks/validate.py for their messages.
 
 Every rule of `validate.DEFAULT_RULES` is mirrored here as a relational condition that holds for a row only when the
 rule cannot flag it (per distinct value where a rule works on values: periods, units, statuses, vintages, areas and
@@ -14,7 +14,7 @@ PostgreSQL: COPY).
 
 What takes this path: a CSV file in the canonical columns, UTF-8, without a line break inside a quoted field (row
 numbers are then line numbers: checked by counting both) and without blank lines, at least DIEUHANH_STAGED_BYTES
-(default 1 MB) large; anything else is read by connectors/files.py as before.
+(default 1 MB) large; anything else is read by connectors/readers/files.py as before.
 Memory: the stage is an in-memory DuckDB with `memory_limit` (DIEUHANH_LOAD_MEMORY, default 500MB) and
 `temp_directory` in a temporary folder, so the engine spills rather than grows; the raw rows are dropped once checked,
 before the write. (The warehouse's insert is not bounded so: its unique index holds the new keys until the commit.)
@@ -39,16 +39,16 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from connectors import decimals
 from connectors.base import CANONICAL, ROW, Batch, Problem
-from connectors.check import BASES, STATUSES, Check, parse_period
-from connectors.codes import KnownCodes
-from connectors.files import CsvConnector, _header, header_problems, pad_area
-from connectors.limits import backdate_days, check_rows
-from connectors.rules_codes import rule_scope
-from connectors.rules_scale import FACTOR
-from connectors.units import RATE_BASES, load_units, norm
-from connectors.validate import Checked, validate
+from connectors.checks.check import BASES, STATUSES, Check, parse_period
+from connectors.checks.codes import KnownCodes
+from connectors.checks.limits import backdate_days, check_rows
+from connectors.checks.rules_codes import rule_scope
+from connectors.checks.rules_scale import FACTOR
+from connectors.checks.units import RATE_BASES, load_units, norm
+from connectors.checks.validate import Checked, validate
+from connectors.readers import decimals
+from connectors.readers.files import CsvConnector, _header, header_problems, pad_area
 from semantic.registry import Registry
 from semantic.safetext import has_control
 from semantic.scope import Scope
@@ -70,12 +70,13 @@ VALID_COLUMNS = tuple(c for c in OBSERVATION.names if c != "batch_id")
 @dataclass
 class CsvFileConnector(CsvConnector):
     """A CSV file named by its path (the command line, the bench): staged straight from the file when it is large
-    and canonical; otherwise read into memory, within the byte limit, by the CSV reader of connectors/files.py."""
+    and canonical; otherwise read into memory, within the byte limit, by the CSV reader of
+    connectors/readers/files.py."""
 
     path: Path | None = None
 
     def batches(self) -> Iterator[Batch]:
-        from connectors.limits import check_size
+        from connectors.checks.limits import check_size
 
         check_size(self.path.stat().st_size, self.file_name)
         self.data = self.path.read_bytes()
@@ -83,7 +84,7 @@ class CsvFileConnector(CsvConnector):
 
 
 class Ineligible(Exception):
-    """The file is not one the staged path reads exactly as connectors/files.py does: it is read that way."""
+    """The file is not one the staged path reads exactly as connectors/readers/files.py does: it is read that way."""
 
 
 def staged_bytes() -> int:
@@ -139,7 +140,7 @@ def prescan(path: Path, encoding: str | None, sep: str | None) -> Prescan:
         text = head[: exc.start].decode("utf-8").lstrip("\ufeff")  # a character cut by the head's end
     if not text.strip():
         raise Ineligible("empty")
-    from connectors.textio import sniff_separator
+    from connectors.readers.textio import sniff_separator
 
     used = sniff_separator(text, sep)
     first = text.splitlines()[0]
@@ -243,7 +244,7 @@ def _odd(v: Any) -> bool:
 
 
 def _text(v: Any) -> str | None:
-    """connectors.check.text of one cell: stripped, None when blank."""
+    """connectors.checks.check.text of one cell: stripped, None when blank."""
     return str(v).strip() or None if v is not None else None
 
 

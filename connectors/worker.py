@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.intake import LoadReport
-from connectors.task_intake import TaskReport
+from connectors.tasks.task_intake import TaskReport
 from semantic.scope import Scope
 
 #: two workers: two uploads are checked at once, a third waits for one of them (the app's sessions never do)
@@ -67,7 +67,7 @@ def _observations(
     encoding: str | None,
     decimal: str,
     who: str,
-    scope: Scope | None,
+    scope: Scope,
     dry_run: bool,
     accept_valid: bool,
     published_at: datetime | None,
@@ -95,9 +95,9 @@ def _observations(
 
 
 def _tasks(
-    url: str, data: bytes, name: str, who: str, scope: Scope | None, dry_run: bool, accept_valid: bool
+    url: str, data: bytes, name: str, who: str, scope: Scope, dry_run: bool, accept_valid: bool
 ) -> tuple[TaskReport, int]:
-    from connectors.task_intake import load_task_file
+    from connectors.tasks.task_intake import load_task_file
     from warehouse.db import Warehouse
 
     wh = Warehouse(url)
@@ -121,7 +121,7 @@ def check_upload(
     name: str,
     source: str,
     *,
-    scope: Scope | None,
+    scope: Scope,
     who: str = "upload",
     fmt: str = "auto",
     encoding: str | None = None,
@@ -143,10 +143,10 @@ def check_tasks(
     data: bytes,
     name: str,
     *,
-    scope: Scope | None,
+    scope: Scope,
     who: str,
     dry_run: bool = False,
     accept_valid: bool = False,
 ) -> tuple[TaskReport, int]:
-    """`connectors.task_intake.load_task_file` in a worker: (the report, the worker's pid)."""
+    """`connectors.tasks.task_intake.load_task_file` in a worker: (the report, the worker's pid)."""
     return _submit(_tasks, url, data, name, who, scope, dry_run, accept_valid).result()

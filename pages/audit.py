@@ -23,7 +23,7 @@ st.title(c.t("nav_audit"))
 st.caption(c.t("audit_caption"))
 # Hiding the page from the menu and this early stop are convenience; the gate is the audit cube's
 # requires_permission, checked by the compiler for every query below.
-if not c.scope.can_audit:
+if not c.scope.may("audit"):
     st.error(c.t("audit_denied"))
     st.stop()
 

@@ -177,7 +177,7 @@ def affected_map(hit: pd.DataFrame, measure: str, title: str | None = None) -> g
         x=[a["lon"] for a in ARCHIPELAGOS],
         y=[a["lat"] for a in ARCHIPELAGOS],
         mode="markers+text",
-        text=[c.t(a["code"]) for a in ARCHIPELAGOS],
+        text=[c.t(f"{a['code']}_short") for a in ARCHIPELAGOS],
         textposition="bottom center",
         hoverinfo="text",
         marker=dict(size=6, color="#1f2937"),

@@ -48,7 +48,7 @@ ev = events[events["event_id"] == event_id].iloc[0]
 ended = dui.day(ev["ended_on"]) if ev["state"] == "ended" else c.t("ongoing")
 st.markdown(
     f"### {ev['name_vi' if VI else 'name_en']}\n{dui.label(words.EVENT_KINDS, ev['kind'])} · "
-    f"{c.t('started')}: {dui.day(ev['started_on'])} · {c.t('ended')}: {ended} · {c.t('severity')}: "
+    f"{c.t('started')}: {dui.day(ev['started_on'])} · {c.t('ended')}: {ended} · {c.t('risk_level')}: "
     f"{int(ev['severity'])} · {c.t('lead_agency')}: {ev['lead_agency']}"
 )
 st.caption(ev["summary_vi" if VI else "summary_en"] or "")

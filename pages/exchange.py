@@ -10,10 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.exchange import SENT_COLUMNS, group_status, sent_status
-from pages import (
-    i18n_exchange,  # noqa: F401 - registers this page's strings
-    ui,
-)
+from pages import ui
 from semantic import fmt
 from semantic.groups import load_groups
 from semantic.query import missing_tables

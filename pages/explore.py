@@ -13,7 +13,7 @@ import streamlit as st
 from pages import explore_form, explore_view, present, ui
 from pages.i18n import pick
 from semantic import share
-from semantic.query import compile, to_sql
+from semantic.query import sql_for
 from semantic.spec import QuerySpec
 
 c = ui.ctx()
@@ -159,6 +159,6 @@ else:
     if obs:
         ui.figure_metadata(spec.indicators, frame, key="ex_chart_meta")
 
-if c.scope.can_see_sql:
+if c.scope.may("sql"):
     with st.expander(c.t("show_sql")):
-        st.code(to_sql(compile(spec, mdl, c.scope), ui.warehouse().dialect), language="sql")
+        st.code(sql_for(spec, mdl, c.scope, ui.warehouse()), language="sql")  # the very SQL the table above ran

@@ -12,10 +12,7 @@ from analytics.background import Jobs
 from analytics.jobs import process
 from analytics.warnings import bounds, target_in_force
 from pages import forecast_charts as charts
-from pages import (
-    i18n_forecast,  # noqa: F401 - registers this page's strings
-    ui,
-)
+from pages import ui
 from pages.i18n import COMPARE_NAMES, pick
 from semantic import fmt
 from semantic.spec import Filter, QuerySpec

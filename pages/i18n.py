@@ -1,6 +1,16 @@
-"""The one catalog of UI strings (vi first, en available). Labels of data live in the model, not here."""
+"""The one catalog of UI strings (vi first, en available). Labels of data live in the model, not here.
+
+Each page family keeps its strings in a table of its own (key → (vi, en)): this module's STRINGS and the
+`pages/i18n_*.py` tables. They are registered here, explicitly and once, into CATALOG: a key defined twice (even
+with the same words) or a pair not in (vi, en) order stops the app at start-up with the key and both tables named,
+so a page never reads another page's meaning of a key depending on which one a server process loaded first."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from pages import i18n_direction, i18n_exchange, i18n_forecast, i18n_intake, i18n_scenario
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app_title": ("Điều hành số", "Digital Direction"),
@@ -249,9 +259,56 @@ STATUS_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+#: letters only Vietnamese writes: an English text with one of them is a (en, vi) pair written the wrong way round
+_VI_LETTERS = re.compile(r"[đăâêôơưĐĂÂÊÔƠƯ]|[\u0300-\u0323]|[àáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ]", re.IGNORECASE)
+
+
+def register(tables: Mapping[str, Mapping[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:
+    """One catalog from `tables` (name → its key → (vi, en)); ValueError naming the key and the tables on a key
+    defined twice, and naming the key on a pair that is not two texts in (vi, en) order."""
+    catalog: dict[str, tuple[str, str]] = {}
+    where: dict[str, str] = {}
+    for name, table in tables.items():
+        for key, pair in table.items():
+            if key in where:
+                raise ValueError(f"UI string '{key}' is defined twice: in {where[key]} and in {name}")
+            if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, str) and x for x in pair)):
+                raise ValueError(f"UI string '{key}' in {name} is not a (vi, en) pair of texts: {pair!r}")
+            if _VI_LETTERS.search(pair[1]) and not _VI_LETTERS.search(pair[0]):
+                raise ValueError(f"UI string '{key}' in {name} reads (en, vi); write it (vi, en): {pair!r}")
+            catalog[key] = pair
+            where[key] = name
+    return catalog
+
+
+CATALOG: dict[str, tuple[str, str]] = register(
+    {
+        "pages.i18n": STRINGS,
+        "pages.i18n_direction": i18n_direction.DIRECTION_STRINGS,
+        "pages.i18n_exchange": i18n_exchange.EXCHANGE_STRINGS,
+        "pages.i18n_forecast": i18n_forecast.FORECAST_STRINGS,
+        "pages.i18n_intake": i18n_intake.INTAKE_STRINGS,
+        "pages.i18n_scenario": i18n_scenario.SCENARIO_STRINGS,
+    }
+)
+
+
 def text(key: str, lang: str = "vi") -> str:
-    vi, en = STRINGS[key]
+    vi, en = _profile_strings().get(key) or CATALOG[key]
     return vi if lang == "vi" else en
+
+
+def _profile_strings() -> dict[str, tuple[str, str]]:
+    """The deployment's own title and subtitle (a province's profile), over the national ones."""
+    from semantic.profile import active
+
+    profile = active()
+    if not profile.province:
+        return {}
+    return {
+        "app_title": (profile.title_vi, profile.title_en),
+        "app_subtitle": (profile.subtitle_vi, profile.subtitle_en),
+    }
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:

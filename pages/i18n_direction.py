@@ -1,9 +1,7 @@
 """UI strings of the direction pages (tasks, programs and projects, emergencies, the overview's panel), registered
-into the one catalog (pages/i18n.STRINGS) at import; labels of data live in the model."""
+in the one catalog by pages/i18n.py; labels of data live in the model."""
 
 from __future__ import annotations
-
-from pages.i18n import STRINGS
 
 DIRECTION_STRINGS: dict[str, tuple[str, str]] = {
     "nav_group_direction": ("Chỉ đạo, điều hành", "Direction"),
@@ -18,11 +16,7 @@ DIRECTION_STRINGS: dict[str, tuple[str, str]] = {
         "tasks have no deadline and are never overdue.",
     ),
     "agency": ("Cơ quan", "Agency"),
-    "province": ("Tỉnh, thành phố", "Province"),
-    "document": ("Văn bản", "Document"),
-    "date": ("Ngày", "Date"),
     "note": ("Ghi chú", "Note"),
-    "as_of": ("Số liệu như đã biết vào ngày", "Data as known on"),
     "on_time_rate": ("Tỷ lệ đúng hạn", "On-time rate"),
     "document_kind": ("Loại văn bản", "Document kind"),
     "task_status": ("Tình trạng", "Status"),
@@ -78,15 +72,15 @@ DIRECTION_STRINGS: dict[str, tuple[str, str]] = {
     "started": ("Bắt đầu", "Started"),
     "ended": ("Kết thúc", "Ended"),
     "ongoing": ("Đang diễn biến", "Ongoing"),
-    "severity": ("Cấp độ rủi ro", "Risk level"),
+    "risk_level": ("Cấp độ rủi ro", "Risk level"),
     "lead_agency": ("Cơ quan chủ trì", "Lead agency"),
     "panel_title": ("Chỉ đạo, điều hành", "Direction"),
     "panel_overdue": ("Nhiệm vụ quá hạn theo cơ quan", "Overdue tasks by agency"),
     "panel_behind": ("Chương trình chậm so với kế hoạch", "Programs behind plan"),
     "panel_active": ("Tình huống khẩn cấp đang diễn biến", "Active emergencies"),
     "panel_none": ("Không có", "None"),
-    "hoang_sa": ("QĐ. Hoàng Sa (Đà Nẵng)", "Hoang Sa (Paracel) Is. (Da Nang)"),
-    "truong_sa": ("QĐ. Trường Sa (Khánh Hòa)", "Truong Sa (Spratly) Is. (Khanh Hoa)"),
+    "hoang_sa_short": ("QĐ. Hoàng Sa (Đà Nẵng)", "Hoang Sa (Paracel) Is. (Da Nang)"),
+    "truong_sa_short": ("QĐ. Trường Sa (Khánh Hòa)", "Truong Sa (Spratly) Is. (Khanh Hoa)"),
     "program": ("Chương trình", "Program"),
     "project": ("Dự án", "Project"),
     "month_of_year": ("Tháng", "Month"),
@@ -133,6 +127,3 @@ MILESTONE_STATUS: dict[str, tuple[str, str]] = {
     "overdue": ("Chậm, chưa đạt", "Overdue"),
     "upcoming": ("Chưa đến hạn", "Upcoming"),
 }
-
-for _key, _pair in DIRECTION_STRINGS.items():
-    STRINGS.setdefault(_key, _pair)  # one catalog: a key the shared catalog already has keeps its meaning there

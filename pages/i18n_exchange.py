@@ -1,8 +1,6 @@
-"""UI strings of the Kết nối, chia sẻ page, registered into the one catalog (pages/i18n.STRINGS) at import."""
+"""UI strings of the Kết nối, chia sẻ page, registered in the one catalog by pages/i18n.py."""
 
 from __future__ import annotations
-
-from pages.i18n import STRINGS
 
 EXCHANGE_STRINGS: dict[str, tuple[str, str]] = {
     "nav_exchange": ("Kết nối, chia sẻ", "Connections and sharing"),
@@ -40,4 +38,3 @@ EXCHANGE_STRINGS: dict[str, tuple[str, str]] = {
     "exchange_dir_down": ("Xuống (Trung ương gửi đi)", "Down (from the centre)"),
     "exchange_dir_both": ("Hai chiều", "Both ways"),
 }
-STRINGS.update(EXCHANGE_STRINGS)

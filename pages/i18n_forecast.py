@@ -1,8 +1,6 @@
-"""UI strings of the forecast and warning pages, registered into the one catalog (pages/i18n.STRINGS) at import."""
+"""UI strings of the forecast and warning pages, registered in the one catalog by pages/i18n.py."""
 
 from __future__ import annotations
-
-from pages.i18n import STRINGS
 
 FORECAST_STRINGS: dict[str, tuple[str, str]] = {
     "nav_forecast": ("Dự báo", "Forecasts"),
@@ -116,6 +114,3 @@ FORECAST_STRINGS: dict[str, tuple[str, str]] = {
     "warning_kind": ("Loại", "Kind"),
     "message": ("Nội dung", "Message"),
 }
-
-for _key, _pair in FORECAST_STRINGS.items():
-    STRINGS.setdefault(_key, _pair)

@@ -1,8 +1,6 @@
-"""UI strings of the upload and data-quality pages, registered into the one catalog (pages/i18n.STRINGS) at import."""
+"""UI strings of the upload and data-quality pages, registered in the one catalog by pages/i18n.py."""
 
 from __future__ import annotations
-
-from pages.i18n import STRINGS
 
 INTAKE_STRINGS: dict[str, tuple[str, str]] = {
     "nav_upload": ("Tải dữ liệu", "Upload data"),
@@ -125,4 +123,3 @@ INTAKE_STRINGS: dict[str, tuple[str, str]] = {
     "q_due": ("Hạn nộp", "Due on"),
     "q_first": ("Nhận lần đầu", "First received"),
 }
-STRINGS.update(INTAKE_STRINGS)

@@ -1,8 +1,6 @@
-"""UI strings of the situation board (scenario runs), registered into the one catalog (pages/i18n.STRINGS)."""
+"""UI strings of the situation board (scenario runs), registered in the one catalog by pages/i18n.py."""
 
 from __future__ import annotations
-
-from pages.i18n import STRINGS
 
 SCENARIO_STRINGS: dict[str, tuple[str, str]] = {
     "nav_situation": ("Điều hành tình huống", "Situation board"),
@@ -45,7 +43,6 @@ SCENARIO_STRINGS: dict[str, tuple[str, str]] = {
     "log_closed": ("Kết thúc", "Closed"),
     "at": ("Thời điểm", "At"),
     "who": ("Người quyết định", "By"),
-    "note": ("Ghi chú", "Note"),
     "direct_title": ("Chỉ đạo (lãnh đạo)", "Direct (leaders)"),
     "direct_activate": ("Kích hoạt kịch bản", "Activate a scenario"),
     "direct_scenario": ("Kịch bản", "Scenario"),
@@ -77,6 +74,3 @@ SCENARIO_STRINGS: dict[str, tuple[str, str]] = {
     ),
     "kind_late_report": ("Báo cáo tình huống muộn", "Late situation reports"),
 }
-
-for _key, _pair in SCENARIO_STRINGS.items():
-    STRINGS.setdefault(_key, _pair)

@@ -12,6 +12,7 @@ import streamlit as st
 from pages import briefing, direction_panel, ui, warning_badges
 from pages.i18n import PLAN_COLOR, PLAN_STATUS, pick
 from semantic import fmt, plan
+from semantic.profile import active as active_profile
 from semantic.spec import QuerySpec
 
 #: (indicator, what the card shows first), most important first: growth, prices, production and demand, trade,
@@ -35,13 +36,19 @@ HEADLINE = (
 )
 
 c = ui.ctx()
-st.title(c.t("overview_title"))
+profile = active_profile()
+st.title(c.t("overview_title") + (f" — {profile.title(c.lang)}" if profile.province else ""))
 st.caption(c.t("app_subtitle"))
 warning_badges.show()
 registry = ui.model().registry
-cards = [(code, kind) for code, kind in HEADLINE if code in registry]
-if c.scope.agencies:  # a ministry's staff open on their own ministry's indicators, first
-    own = [i.code for i in registry if i.owner in c.scope.agencies and i.frequency in ("M", "Q") and not i.demo]
+# a province's deployment opens on its own indicators (its profile's headline), then the real province rows of
+# national series (GRDP growth)
+headline = tuple((code, "level") for code in profile.headline) + (("GRDP", "yoy"),) if profile.province else HEADLINE
+cards = [(code, kind) for code, kind in headline if code in registry]
+if c.scope.agency_codes_now():  # a ministry's staff open on their own ministry's indicators, first
+    own = [
+        i.code for i in registry if i.owner in c.scope.agency_codes_now() and i.frequency in ("M", "Q") and not i.demo
+    ]
     cards = [(code, "level") for code in own[:8] if code not in dict(cards)] + cards
 codes = tuple(code for code, _ in cards)
 area = (c.area,)
@@ -105,8 +112,8 @@ with ui.card_grid("overview"):
             note = f":{PLAN_COLOR[status]}-badge[{c.t('vs_plan')}: {pick(PLAN_STATUS[status], c.lang)}]"
         spark = series["value"].tail(24).reset_index(drop=True)
         title = ""
-        if c.scope.agencies and ind.breakdown == "agency":  # the rows in scope are the ministry's share: say so
-            mine = ", ".join(agencies.get(a, a) for a in sorted(c.scope.agencies))
+        if c.scope.agency_codes_now() and ind.breakdown == "agency":  # the rows in scope are the ministry's share
+            mine = ", ".join(agencies.get(a, a) for a in c.scope.agency_codes_now() or ())
             title = c.t("share_of").format(name=ui.name(ind), agency=mine)
         ui.kpi_card(ind, latest, yoy, spark, note=note, title=title)
         rows.append(briefing.card(ind, latest, yoy, status, c.lang))

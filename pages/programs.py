@@ -43,10 +43,10 @@ as_of = dui.month_end(month)
 # -- the national total: GSO's real series --------------------------------------------------------------------------
 st.subheader(
     c.t("national_totals")
-    if c.scope.agencies is None
+    if c.scope.agency_codes_now() is None
     else c.t("share_of").format(
         name=c.t("national_totals").split("(")[0].strip(),
-        agency=", ".join(ui.agency_names().get(a, a) for a in sorted(c.scope.agencies)),
+        agency=", ".join(ui.agency_names().get(a, a) for a in c.scope.agency_codes_now() or ()),
     )  # a ministry's slice, credited to the ministry (its own upload is not the statistics office's figure)
 )
 national = [

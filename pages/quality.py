@@ -8,11 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics.quality import GOALS, SUMMARY_COLUMNS, coverage, quality_report, summary
-from pages import (
-    i18n_intake,  # noqa: F401 - registers this page's strings
-    ui,
-)
+from analytics.quality import COLUMNS, GOALS, SUMMARY_COLUMNS, coverage, quality_report, summary
+from pages import ui
 from semantic import fmt
 from semantic.spec import QuerySpec
 
@@ -21,10 +18,13 @@ st.title(c.t("nav_quality"))
 st.caption(c.t("quality_intro"))
 
 
+def _frame(frame: pd.DataFrame | None) -> pd.DataFrame:
+    return frame if frame is not None else pd.DataFrame()
+
+
 def run(spec: QuerySpec) -> pd.DataFrame:
     """Every read through the page's cached, scoped query; an error is shown and counts as no rows."""
-    frame = ui.query(spec)
-    return frame if frame is not None else pd.DataFrame()
+    return _frame(ui.query(spec))
 
 
 # -- the plan's figure -------------------------------------------------------------------------------------------------
@@ -68,11 +68,16 @@ period = st.selectbox(
 
 
 @st.cache_data(show_spinner=True, ttl=600, max_entries=32)
-def report(scope_key: str, version: str, period: str | None, lang: str) -> pd.DataFrame:
-    return quality_report(run, ui.model().registry, c.scope, period=period)
+def report(scope_key: str, version: str, period: str | None, lang: str) -> tuple[pd.DataFrame, tuple]:
+    """The quality report and the queries it read (audited on every serving, below)."""
+    reads: ui.Reads = []
+    read = ui.reading(reads)
+    frame = quality_report(lambda spec: _frame(read(spec)), ui.model().registry, c.scope, period=period)
+    return frame, tuple(reads)
 
 
-detail = report(c.scope.key(), ui.data_version(), None if period == "last12" else period, c.lang)
+detail, reads = report(c.scope.key(), ui.data_version(), None if period == "last12" else period, c.lang)
+ui.served(reads)
 if detail.empty:
     ui.empty()
     st.stop()
@@ -115,22 +120,9 @@ codes = sorted(detail["indicator_code"].unique())
 code = st.selectbox(
     c.t("quality_detail"), codes, key="quality_code", format_func=lambda x: f"{x} — {ui.name(ui.indicator(x))}"
 )
-rows = detail[detail["indicator_code"] == code][
-    [
-        "period",
-        "reporter",
-        "area_code",
-        "agency_code",
-        "due",
-        "received",
-        "first_received",
-        "on_time",
-        "revisions",
-        "rejected",
-        "outlier",
-        "outlier_score",
-    ]
-]
+#: the detail's columns but the indicator's (chosen above) and the period's frequency, the period first
+shown = ["period", *(k for k in COLUMNS if k not in ("indicator_code", "name_vi", "name_en", "period", "freq", "demo"))]
+rows = detail[detail["indicator_code"] == code][shown]
 st.dataframe(
     rows.rename(columns={"due": c.t("q_due"), "first_received": c.t("q_first"), "reporter": c.t("q_reporter")}),
     hide_index=True,

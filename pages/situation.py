@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.situation import runs, situation
-from connectors.scenarios import activate, change_level, close
+from connectors.tasks.scenarios import activate, change_level, close
 from pages import situation_board as board
 from pages import ui
 from semantic.playbook import default_playbooks, now_vn

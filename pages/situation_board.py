@@ -13,10 +13,8 @@ import streamlit as st
 from analytics import after_action, scenario_status
 from analytics.situation import Situation
 from pages import direction_ui as dui
-from pages import (
-    i18n_scenario,  # noqa: F401 - registers the board's strings
-    ui,
-)
+from pages import ui
+from semantic import fmt
 from semantic.errors import SemanticError
 from semantic.playbook import Playbook, now_vn
 
@@ -26,8 +24,7 @@ STATUS_COLOR = {"on_time": "green", "late": "orange", "missing": "red", "due": "
 def when(v: object) -> str:
     if v is None or pd.isna(v):
         return "–"
-    t = pd.Timestamp(v)
-    return f"{t:%H:%M %d/%m/%Y}" if ui.ctx().lang == "vi" else f"{t:%Y-%m-%d %H:%M}"
+    return fmt.moment(pd.Timestamp(v), ui.ctx().lang)
 
 
 def reporter_names(codes: pd.Series) -> pd.Series:
@@ -252,7 +249,7 @@ def after_action_downloads(sit: Situation, book: Playbook) -> None:
 
 def report_form(sit: Situation, book: Playbook) -> None:
     """A province's or ministry's situation report against a duty it owes (upload rights; the scope decides whose)."""
-    from connectors.scenario_reports import receive_report
+    from connectors.tasks.scenario_reports import receive_report
 
     c = ui.ctx()
     owed = [
@@ -265,7 +262,7 @@ def report_form(sit: Situation, book: Playbook) -> None:
             else c.scope.sees_area(None) and c.scope.sees_agency(who)
         )
     ]
-    if not owed or not c.scope.can_upload or sit.closed:
+    if not owed or not c.scope.may("upload") or sit.closed:
         return
     with st.expander(c.t("report_send")):
         labels = {i: f"{(d.name_vi if c.lang == 'vi' else d.name_en)} — {who}" for i, (d, who) in enumerate(owed)}

@@ -16,11 +16,12 @@ import streamlit as st
 from pages import layout, present
 from pages.i18n import FREQ_NAMES, STATUS_NAMES, pick, text
 from semantic import extract, fmt
-from semantic.areas import provinces_on, visible
 from semantic.areas import provincial_indicators as _provincial
+from semantic.areas import units_on, visible
 from semantic.catalog import agency_names as _agency_names
 from semantic.errors import AccessDenied, SemanticError
 from semantic.model import SemanticModel, default_model
+from semantic.profile import active as active_profile
 from semantic.query import record, refused, run
 from semantic.registry import Indicator
 from semantic.scope import Scope
@@ -45,8 +46,13 @@ class Context:
         return text(key, self.lang)
 
 
-@st.cache_resource(show_spinner=False)
 def model() -> SemanticModel:
+    return _model(active_profile().id)
+
+
+@st.cache_resource(show_spinner=False)
+def _model(profile: str) -> SemanticModel:
+    del profile  # the cache key: one model per deployment profile
     return default_model()
 
 
@@ -81,16 +87,47 @@ def _cached(spec_json: str, scope_key: str, version: str, _spec: QuerySpec, _sco
 def query(spec: QuerySpec) -> pd.DataFrame | None:
     """Run a spec for the current user: cached by (spec, scope, data version), audited on every call (who saw
     what, also when the rows came from the cache); errors shown in Vietnamese."""
+    frame = _serve(spec)
+    if frame is not None:
+        record(spec, ctx().scope, warehouse(), len(frame), "query", "page")
+    return frame
+
+
+def _serve(spec: QuerySpec) -> pd.DataFrame | None:
+    """The rows of `spec` for the current user from the query cache, not yet audited (query() and served() are)."""
     c = ctx()
     try:
-        frame = _cached(spec.to_json(), c.scope.key(), data_version(), spec, c.scope)
+        return _cached(spec.to_json(), c.scope.key(), data_version(), spec, c.scope)
     except SemanticError as exc:
         if isinstance(exc, AccessDenied):
             refused(spec, c.scope, warehouse(), exc)
         st.error(f"{c.t('error')}: {exc.message(c.lang)}")
         return None
-    record(spec, c.scope, warehouse(), len(frame), "query", "page")
-    return frame
+
+
+#: what a cached computation read: (spec, rows) per query, returned beside its result and audited on each serving
+Reads = list[tuple[QuerySpec, int]]
+
+
+def reading(reads: Reads) -> Callable[[QuerySpec], pd.DataFrame | None]:
+    """The query function for a computation inside `st.cache_data`: it reads like query() but notes each read in
+    `reads` instead of auditing it, so that the caller, which the cache may serve without running the computation,
+    audits every serving with served()."""
+
+    def read(spec: QuerySpec) -> pd.DataFrame | None:
+        frame = _serve(spec)
+        if frame is not None:
+            reads.append((spec, len(frame)))
+        return frame
+
+    return read
+
+
+def served(reads: Reads | tuple[tuple[QuerySpec, int], ...]) -> None:
+    """One audit row per query a cached computation read, for this serving (a cache hit is audited like a miss)."""
+    c = ctx()
+    for spec, rows in reads:
+        record(spec, c.scope, warehouse(), rows, "query", "page")
 
 
 @st.cache_data(show_spinner=False, ttl=5)
@@ -205,7 +242,9 @@ def kpi_card(
 
 
 def latest_month(codes: tuple[str, ...]) -> date | None:
-    frame = query(QuerySpec(indicators=codes, areas=("VN",), compare="yoy", time_from="2020-01"))
+    """The latest month with a comparison of `codes` at the deployment's home (the country, or the province)."""
+    home = active_profile().home_area
+    frame = query(QuerySpec(indicators=codes, areas=(home,), compare="yoy", time_from="2020-01"))
     if frame is None or frame.empty:
         return None
     return pd.Timestamp(frame["period_start"].max()).date()
@@ -216,7 +255,7 @@ def latest_month(codes: tuple[str, ...]) -> date | None:
 
 @st.cache_data(show_spinner=False, ttl=600)
 def _areas(version: str, on: date) -> pd.DataFrame:
-    return provinces_on(warehouse(), on)
+    return units_on(warehouse(), on)
 
 
 def sidebar(lang: str, scope: Scope) -> tuple[str, str | None, str]:
@@ -224,7 +263,7 @@ def sidebar(lang: str, scope: Scope) -> tuple[str, str | None, str]:
     frame = visible(_areas(data_version(), max(date.today(), date(2025, 7, 1))), scope)
     codes = list(frame["code"]) or ["VN"]
     names = dict(zip(frame["code"], frame["name_vi" if lang == "vi" else "name_en"], strict=False))
-    own = sorted(scope.areas or ())
+    own = list(scope.own_areas() or ())
     area = st.sidebar.selectbox(
         text("area", lang),
         codes,

@@ -11,20 +11,19 @@ import streamlit as st
 from connectors.intake import FORMATS, LoadReport
 from connectors.worker import check_upload
 from pages import (
-    i18n_intake,  # noqa: F401 - registers this page's strings
     ui,
     upload_reports,
     upload_tasks,
     upload_template,
 )
-from pages.upload_tasks import confirm, problems_table
+from pages.upload_tasks import confirm, show_check
 from semantic.errors import SemanticError
 
 c = ui.ctx()
 st.title(c.t("nav_upload"))
 # Hiding this page is convenience: intake.load and task_intake.load_task_file refuse a scope without upload rights,
 # and their scope rules reject every row outside the user's province or ministry.
-if not c.scope.can_upload:
+if not c.scope.may("upload"):
     st.error(c.t("upload_denied"))
     st.stop()
 kind = st.radio(
@@ -44,7 +43,7 @@ st.caption(c.t("upload_intro"))
 if not c.scope.unrestricted:
     st.info(c.t("upload_scope_note") + ui.scope_text(), icon=":material/lock:")
 
-own = sorted(c.scope.agencies or []) + sorted(c.scope.areas or [])
+own = [*(c.scope.agency_codes_now() or ()), *(c.scope.own_areas() or ())]
 col1, col2, col3, col4 = st.columns([2, 1, 1, 1])
 if own:
     source = col1.selectbox(c.t("upload_source"), own, key="upload_source")
@@ -66,11 +65,13 @@ encoding = col4.selectbox(
     format_func=lambda e: c.t("upload_auto") if e == "auto" else e,
 )
 own_inds = upload_template.own_indicators(
-    ui.model().registry, c.scope.agencies or (), ui.provincial_indicators(ui.data_version())
+    ui.model().registry, c.scope.agency_codes_now() or (), ui.provincial_indicators(ui.data_version())
 )
 st.download_button(  # a template per role: the staffer's own indicator codes, area and ministry, a Vietnamese guide
     f"⬇ {c.t('upload_template')}",
-    data=upload_template.workbook(own_inds, sorted(c.scope.areas or ["VN"])[0], source if c.scope.agencies else None),
+    data=upload_template.workbook(
+        own_inds, (c.scope.own_areas() or ("VN",))[0], source if c.scope.agency_codes_now() else None
+    ),
     file_name="mau-tai-du-lieu.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="upload_template",
@@ -116,17 +117,5 @@ if pressed or st.session_state.get("upload_key") == key:
         st.stop()
     st.session_state["upload_key"] = key
     st.session_state["upload_report"] = (key, report)
-    st.subheader(report.summary(c.lang))
-    for note in report.notes:
-        st.caption(note)
-    if report.problems:
-        st.warning(c.t("upload_fix_first"), icon=":material/warning:")
-        st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
-        st.dataframe(problems_table(report), hide_index=True, width="stretch")
-    else:
-        st.success(c.t("upload_all_valid"), icon=":material/check_circle:")
-    if report.rows_valid:
-        st.markdown(f"**{c.t('upload_valid_preview')}**")
-        preview = report.valid.drop(columns=[col for col in report.valid.columns if col.startswith("_")])
-        st.dataframe(preview.head(200), hide_index=True, width="stretch")
+    show_check(c, report, report.valid.drop(columns=[col for col in report.valid.columns if col.startswith("_")]))
     confirm(c, report, run, "upload", "upload_nothing")

@@ -1,4 +1,4 @@
-"""The upload page's situation-report branch: a file in the declared layout (connectors.scenario_reports.
+"""The upload page's situation-report branch: a file in the declared layout (connectors.tasks.scenario_reports.
 REPORT_COLUMNS) is read and checked, then each report goes through the one report path (`receive`, as `python -m
 connectors report` and POST /api/v1/scenarios/{run_id}/reports), within the user's own scope, received now."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from connectors.scenario_reports import read_report_file, receive_all
+from connectors.tasks.scenario_reports import read_report_file, receive_all
 from pages import ui
 from semantic.playbook import now_vn
 

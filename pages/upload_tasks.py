@@ -1,5 +1,5 @@
 """The upload page's parts: the problems table both kinds of file show, and the task-file branch — check (nothing
-written), read the problems or "all valid", confirm — through connectors.task_intake, the path of `python -m
+written), read the problems or "all valid", confirm — through connectors.tasks.task_intake, the path of `python -m
 connectors tasks`, within the user's own scope."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from connectors.intake import LoadReport
-from connectors.task_intake import TaskReport
+from connectors.tasks.task_intake import TaskReport
 from connectors.worker import check_tasks
 from pages import ui
 from semantic.errors import SemanticError
@@ -48,6 +48,23 @@ def confirm(
         st.info(c.t(nothing))
 
 
+def show_check(c: ui.Context, report: LoadReport | TaskReport, preview: pd.DataFrame) -> None:
+    """What the check of a file found, before anything is written: the summary and notes, every problem or that
+    all rows are valid, and the first valid rows (`preview`)."""
+    st.subheader(report.summary(c.lang))
+    for note in getattr(report, "notes", ()):
+        st.caption(note)
+    if report.problems:
+        st.warning(c.t("upload_fix_first"), icon=":material/warning:")
+        st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
+        st.dataframe(problems_table(report), hide_index=True, width="stretch")
+    else:
+        st.success(c.t("upload_all_valid"), icon=":material/check_circle:")
+    if report.rows_valid:
+        st.markdown(f"**{c.t('upload_valid_preview')}**")
+        st.dataframe(preview.head(200), hide_index=True, width="stretch")
+
+
 def show(c: ui.Context) -> None:
     st.caption(c.t("upload_tasks_intro"))
     if not c.scope.unrestricted:
@@ -81,14 +98,5 @@ def show(c: ui.Context) -> None:
     if report is None:
         return
     st.session_state["upload_task_key"] = key
-    st.subheader(report.summary(c.lang))
-    if report.problems:
-        st.warning(c.t("upload_fix_first"), icon=":material/warning:")
-        st.markdown(f"**{c.t('upload_problems')}** ({len(report.problems)})")
-        st.dataframe(problems_table(report), hide_index=True, width="stretch")
-    else:
-        st.success(c.t("upload_all_valid"), icon=":material/check_circle:")
-    if report.rows_valid:
-        st.markdown(f"**{c.t('upload_valid_preview')}**")
-        st.dataframe(report.valid.head(200), hide_index=True, width="stretch")
+    show_check(c, report, report.valid)
     confirm(c, report, run, "upload_task", "upload_tasks_nothing")

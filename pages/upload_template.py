@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from io import BytesIO
 
-from connectors.check import FORMS
+from connectors.checks.check import FORMS
 from semantic.registry import Indicator
 
 #: the loader's columns (connectors/base.py: CANONICAL), each with what a staffer writes in it

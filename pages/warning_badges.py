@@ -8,31 +8,32 @@ import streamlit as st
 
 from analytics import watch
 from analytics.warnings import Alert, pressing
-from pages import (
-    i18n_forecast,  # noqa: F401 - registers the warning strings
-    i18n_scenario,  # noqa: F401 - the late situation reports' strings
-    ui,
-)
+from pages import ui
 
 
 def areas() -> tuple[str, ...]:
     """The areas the caller watches: the chosen one, or the provinces of a province-scoped caller."""
-    scope = ui.ctx().scope
-    if scope.areas is None:
-        return (ui.ctx().area,)
-    return tuple(sorted(scope.areas)) + (("VN",) if scope.national else ())
+    own = ui.ctx().scope.area_codes()
+    return (ui.ctx().area,) if own is None else own
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=64)
-def _evaluate(scope_key: str, version: str, today: date, where: tuple[str, ...], lang: str) -> list[Alert]:
-    # the scope key, data version and day are the cache key: a new load or a new day re-evaluates
+def _evaluate(
+    scope_key: str, version: str, today: date, where: tuple[str, ...], lang: str
+) -> tuple[list[Alert], tuple]:
+    # the scope key, data version and day are the cache key: a new load or a new day re-evaluates; the queries
+    # read are returned beside the alerts and audited on every serving (alerts())
     stored = {"forecast_run", "forecast_point"} <= ui.warehouse().tables()
-    return watch.evaluate_with(ui.query, ui.model(), where, today, forecasts=stored)
+    reads: ui.Reads = []
+    found = watch.evaluate_with(ui.reading(reads), ui.model(), where, today, forecasts=stored)
+    return found, tuple(reads)
 
 
 def alerts() -> list[Alert]:
     c = ui.ctx()
-    return _evaluate(c.scope.key(), ui.data_version(), date.today(), areas(), c.lang) + scenario_alerts()
+    found, reads = _evaluate(c.scope.key(), ui.data_version(), date.today(), areas(), c.lang)
+    ui.served(reads)
+    return found + scenario_alerts()
 
 
 def scenario_alerts() -> list[Alert]:

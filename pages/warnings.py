@@ -7,7 +7,6 @@ import streamlit as st
 
 from analytics.warnings import KINDS
 from pages import (
-    i18n_forecast,  # noqa: F401 - registers this page's strings
     ui,
     warning_badges,
 )

@@ -13,13 +13,13 @@ import pandas as pd
 
 from semantic.access import load_policy, persona_claims, read_claims_file, scope_from_claims
 from semantic.catalog import catalog_frame, reference_codes
-from semantic.errors import AccessDenied, SemanticError
+from semantic.cli_exit import EXIT_OK, run_command
+from semantic.errors import SemanticError
 from semantic.model import default_model
 from semantic.periods import period_key
 from semantic.query import execute
 from semantic.spec import Filter, QuerySpec
-
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_NO_SCOPE = 0, 1, 2, 3
+from semantic.vocab import BOUNDARIES, COMPARES, GRAINS
 
 
 def _split(text: str | None) -> tuple[str, ...]:
@@ -45,10 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--area", help="area code(s), comma-separated (VN, 01, 33 ...)")
     q.add_argument("--from", dest="time_from", help="first period: 2025, 2025-Q1, 2025-03, 2025-03-14")
     q.add_argument("--to", dest="time_to", help="last period, same forms")
-    q.add_argument("--grain", choices=("day", "month", "quarter", "year"))
-    q.add_argument("--compare", choices=("yoy", "pop", "ytd", "ytd_yoy"))
+    q.add_argument("--grain", choices=tuple(GRAINS))
+    q.add_argument("--compare", choices=COMPARES)
     q.add_argument("--as-of", dest="as_of", help="vintage date YYYY-MM-DD: the data as known that day")
-    q.add_argument("--boundaries", choices=("2025", "as-was"), default="2025")
+    q.add_argument("--boundaries", choices=BOUNDARIES, default="2025")
     q.add_argument("--filter", action="append", default=[], help="DIM=VALUE (repeatable; VALUE may be a,b,c)")
     who = q.add_mutually_exclusive_group(required=True)
     who.add_argument("--claims", help="a JSON file of OIDC claims, evaluated by semantic/access.yml")
@@ -137,22 +137,19 @@ def run_query(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        if args.command == "catalog":
-            _emit(catalog_frame(default_model()), args.format)
-            return EXIT_OK
-        if args.command == "scenarios":
-            from semantic.playbook import SCENARIOS_DIR, load_playbooks, playbooks_frame
+    return run_command(lambda: _command(args))
 
-            _emit(playbooks_frame(load_playbooks(Path(args.dir) if args.dir else SCENARIOS_DIR)), args.format)
-            return EXIT_OK
-        return run_query(args)
-    except AccessDenied as exc:
-        print(f"error: {exc.message_en}\nlỗi: {exc.message_vi}", file=sys.stderr)
-        return EXIT_NO_SCOPE
-    except SemanticError as exc:
-        print(f"error: {exc.message_en}\nlỗi: {exc.message_vi}", file=sys.stderr)
-        return EXIT_USAGE
+
+def _command(args: argparse.Namespace) -> int:
+    if args.command == "catalog":
+        _emit(catalog_frame(default_model()), args.format)
+        return EXIT_OK
+    if args.command == "scenarios":
+        from semantic.playbook import SCENARIOS_DIR, load_playbooks, playbooks_frame
+
+        _emit(playbooks_frame(load_playbooks(Path(args.dir) if args.dir else SCENARIOS_DIR)), args.format)
+        return EXIT_OK
+    return run_query(args)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from semantic.errors import SemanticError, UnknownFieldError
+from semantic.profile import active as active_profile
+from semantic.profile import load_profile
 from semantic.scope import Scope
 from semantic.strict import Strict, parse, read_yaml
 
@@ -25,12 +27,13 @@ class ClaimNames(Strict):
     roles: str = "roles"
     agency: str = "agency"
     province: str = "province"
+    commune: str = "commune"
     name: str = "name"
     subject: str = "sub"
 
 
 class RoleRule(Strict):
-    sees: Literal["all", "agency", "province", "own"]
+    sees: Literal["all", "agency", "province", "commune", "own"]
     upload: bool = False
     audit: bool = False
     sql: bool = False
@@ -52,8 +55,18 @@ class Policy(Strict):
 
 
 @lru_cache(maxsize=8)
+def _read_policy(path: Path, profile: str) -> Policy:
+    policy = parse(Policy, read_yaml(path), str(path))
+    own = load_profile(profile).personas
+    if own:  # a province's deployment has its own demo personas (its chairman, a department's, a commune's staff)
+        personas = parse(Policy, {"roles": {}, "personas": own}, f"profile {profile}: personas").personas
+        policy = policy.model_copy(update={"personas": personas})
+    return policy
+
+
 def load_policy(path: Path = POLICY_FILE) -> Policy:
-    return parse(Policy, read_yaml(path), str(path))
+    """The policy of `path`, with the active deployment profile's demo personas when it names its own."""
+    return _read_policy(path, active_profile().id)
 
 
 def _claim(claims: Mapping[str, Any], name: str) -> Any:
@@ -144,11 +157,16 @@ def scope_from_claims(
     names = policy.claims
     who = _who(claims, names)
     roles = [r for r in dict.fromkeys(_names(_claim(claims, names.roles))) if r in policy.roles]
+    # provinces carry two-digit codes, communes and wards five (GSO's codes): `known_areas` may hold both
+    provinces = None if known_areas is None else {a for a in known_areas if len(a) <= 2}
+    communes = None if known_areas is None else {a for a in known_areas if len(a) > 2}
     agency, agency_ok = _code(_claim(claims, names.agency), known_agencies, province=False)
-    province, province_ok = _code(_claim(claims, names.province), known_areas, province=True)
+    province, province_ok = _code(_claim(claims, names.province), provinces, province=True)
+    commune, commune_ok = _code(_claim(claims, names.commune), communes, province=True)
     for ok, claim, kind_en, kind_vi in (
         (agency_ok, names.agency, "an agency", "bộ/ngành"),
         (province_ok, names.province, "a province", "tỉnh/thành phố"),
+        (commune_ok, names.commune, "a commune or ward", "xã/phường"),
     ):
         if not ok:
             value = str(_claim(claims, claim))[:40]
@@ -161,7 +179,7 @@ def scope_from_claims(
             )
 
     granted: list[str] = []
-    sees_all = False
+    sees_all = commune_only = False
     agencies: frozenset[str] | None = None
     areas: frozenset[str] | None = None
     for role in roles:
@@ -174,6 +192,11 @@ def scope_from_claims(
             granted.append(role)
         elif rule.sees == "province" and province:
             areas = frozenset({province})
+            granted.append(role)
+        elif rule.sees == "commune" and commune:
+            # a commune's or ward's staff (a province's deployment): their commune only, no wider aggregate
+            areas = frozenset({commune})
+            commune_only = True
             granted.append(role)
         elif rule.sees == "own" and (agency or province):
             # a connected system: its ministry's or its province's data, whichever claim it carries (both: AND)
@@ -193,14 +216,14 @@ def scope_from_claims(
         return Scope.none(
             who,
             (
-                f"role(s) {', '.join(roles)} need the claim '{names.agency}' or '{names.province}'",
-                f"vai trò {', '.join(roles)} cần thông tin '{names.agency}' hoặc '{names.province}'",
+                f"role(s) {', '.join(roles)} need the claim '{names.agency}', '{names.province}' or '{names.commune}'",
+                f"vai trò {', '.join(roles)} cần thông tin '{names.agency}', '{names.province}' hoặc '{names.commune}'",
             ),
         )
     rules = [policy.roles[r] for r in granted]
     if sees_all:
         agencies, areas = None, None
-    national = areas is None or policy.national_aggregates_for_province_staff
+    national = areas is None or (policy.national_aggregates_for_province_staff and not commune_only)
     return Scope(
         roles=frozenset(granted),
         agencies=agencies,

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from semantic.errors import QueryError
+from semantic.profile import active as active_profile
 from semantic.scope import Scope
 from warehouse.db import Warehouse
 from warehouse.lineage import MERGER_2025
@@ -28,6 +29,23 @@ def provinces_on(wh: Warehouse, on: date) -> pd.DataFrame:
     return frame.sort_values(["_n", "code"]).drop(columns="_n").reset_index(drop=True)
 
 
+def units_on(wh: Warehouse, on: date) -> pd.DataFrame:
+    """The units a reader may pick in this deployment: the country and its provinces (national profile), or the
+    country, the home province and the province's communes and wards of `on` (a province's profile), home first."""
+    profile = active_profile()
+    frame = provinces_on(wh, on)
+    if not profile.province:
+        return frame
+    area = table("area")
+    communes = area.filter(
+        area.valid_from <= on, area.valid_to > on, area.level == "commune", area.parent_code == profile.home_area
+    )
+    communes = wh.execute(communes.select(*COLUMNS, "parent_code")).sort_values("code")
+    home = frame[frame["code"] == profile.home_area]
+    country = frame[frame["level"] == "national"]
+    return pd.concat([home, country, communes], ignore_index=True)
+
+
 def boundary_date(boundaries: str, period_start: date | None) -> date:
     """The date whose units a view shows: today's for 2025 boundaries; the period's own when 'as it was'."""
     if boundaries == "as-was" and period_start is not None and period_start < MERGER_2025:
@@ -38,12 +56,8 @@ def boundary_date(boundaries: str, period_start: date | None) -> date:
 def visible(frame: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     """The units `scope` may pick: all of them, or its provinces (and the country when national figures are
     visible to it). Picking is convenience: the query path applies the scope again whatever is picked."""
-    if scope.areas is None:
-        return frame
-    keep = frame["code"].isin(sorted(scope.areas))
-    if scope.national:
-        keep |= frame["level"] == "national"
-    return frame[keep].reset_index(drop=True)
+    parents = frame["parent_code"] if "parent_code" in frame.columns else None
+    return frame[scope.keep_units(frame["code"], frame["level"], parents)].reset_index(drop=True)
 
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
@@ -63,7 +77,7 @@ def map_kind(boundaries: str, period_start: date | None) -> str:
 
 
 def boundaries_geojson(kind: str) -> dict[str, Any]:
-    """The province polygons (built by connectors/geo.py from geoBoundaries through the lineage), keyed by code."""
+    """The province polygons (built by connectors/seed/geo.py from geoBoundaries through the lineage), keyed by code."""
     if kind not in GEO_FILES:
         raise QueryError(f"unknown map '{kind}'; valid choices: 34, 63", f"bản đồ '{kind}' không có; hợp lệ: 34, 63")
     return json.loads((GEO_DIR / GEO_FILES[kind]).read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from semantic.model import SemanticModel
+from semantic.profile import active as active_profile
 from warehouse.db import Warehouse
 from warehouse.schema import table
 
@@ -45,13 +46,23 @@ def catalog_frame(model: SemanticModel) -> pd.DataFrame:
 
 def reference_codes(wh: Warehouse, on: date | None = None) -> tuple[set[str], set[str]]:
     """(agency codes, province codes) that exist on `on` (today): the only codes a claim may name. A dissolved
-    ministry, a pre-2025 province, a commune or the country in a `province` claim grants nothing."""
+    ministry, a pre-2025 province, a commune or the country in a `province` claim grants nothing. In a province's
+    deployment (semantic/profile.py) they are its own province, communes (five-digit codes) and departments."""
     on = on or date.today()
     agency, area = table("agency"), table("area")
     live_agency = agency.filter(agency.valid_from <= on, agency.valid_to > on)
     live_area = area.filter(area.valid_from <= on, area.valid_to > on, area.level == "province")
     agencies = set(wh.execute(live_agency.select("code").distinct())["code"])
     areas = set(wh.execute(live_area.select("code").distinct())["code"])
+    profile = active_profile()
+    if profile.province:
+        # a province's deployment: claims name its own province, its communes and wards, its departments and its
+        # committee; any other province's (or a ministry's) claims grant nothing here
+        home = profile.home_area
+        communes = area.filter(area.valid_from <= on, area.valid_to > on, area.level == "commune")
+        communes = communes.filter(communes.parent_code == home)
+        areas = (areas & {home}) | set(wh.execute(communes.select("code").distinct())["code"])
+        agencies &= set(profile.department_codes()) | {profile.committee or ""}
     return agencies, areas
 
 

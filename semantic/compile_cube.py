@@ -115,7 +115,7 @@ def _rollup(other: ir.Table, key: str, rollups: tuple[Rollup, ...], as_of: date)
 
 def _require_permission(cube: Cube, scope: Scope) -> None:
     """A cube that needs a permission is refused outright to a scope without it, whatever rows it could see."""
-    if cube.requires_permission == "audit" and not scope.can_audit:
+    if cube.requires_permission and not scope.may(cube.requires_permission):
         raise AccessDenied(
             f"view '{cube.name}' is for administrators with the audit permission",
             f"chỉ quản trị viên có quyền kiểm tra mới xem được '{cube.title_vi}'",
@@ -135,26 +135,18 @@ def _apply_scope(base: ir.Table, cube: Cube, scope: Scope) -> ir.Table:
     prefix = f"{access.join}__" if access.join else ""
     cond = []
     own: list[ir.BooleanValue] = []
-    if scope.areas is not None:
-        if not (access.area or access.area_via):
+    # each part of the scope that restricts (None: it does not), with the cube's column and `via` for it
+    for allowed, own_column, via in (
+        (scope.source_areas(national=access.national), access.area, access.area_via),
+        (scope.agency_codes(), access.agency, access.agency_via),
+    ):
+        if allowed is None:
+            continue
+        if not (own_column or via):
             return base.filter(ibis.literal(False))
-        amap = table("area_map")
-        ok = amap.province_2025.isin(sorted(scope.areas))
-        if scope.national and access.national:
-            ok |= amap.dst_code == "VN"
-        allowed = amap.filter(ok).src_code
-        column = prefix + access.area if access.area else None
-        cond.append(_visible(base, column, access.area_via, allowed))
-        if access.area_via and not access.area_via.shares_figures:
-            own.append(base[column].isin(allowed) if column else ibis.literal(False))
-    if scope.agencies is not None:
-        if not (access.agency or access.agency_via):
-            return base.filter(ibis.literal(False))
-        lineage = table("agency_lineage")
-        allowed = lineage.filter(lineage.new_code.isin(sorted(scope.agencies))).old_code
-        column = prefix + access.agency if access.agency else None
-        cond.append(_visible(base, column, access.agency_via, allowed))
-        if access.agency_via and not access.agency_via.shares_figures:
+        column = prefix + own_column if own_column else None
+        cond.append(_visible(base, column, via, allowed))
+        if via and not via.shares_figures:
             own.append(base[column].isin(allowed) if column else ibis.literal(False))
     if own:
         base = base.mutate(**{OWN: ibis.and_(*own)})
@@ -198,7 +190,8 @@ def _value(v: Any, as_of: date) -> Any:
     return as_of if v == "$as_of" else v
 
 
-def _compare(col: ir.Value, op: str, vals: list[Any]) -> ir.BooleanValue:
+def operator_condition(col: ir.Value, op: str, vals: list[Any]) -> ir.BooleanValue:
+    """A filter's operator (semantic/vocab.OPERATORS) on `col`, for both compilers: `ne`/`not_in` keep nulls."""
     if op in ("in", "eq"):
         return col.isin(vals)
     if op in ("not_in", "ne"):
@@ -208,7 +201,7 @@ def _compare(col: ir.Value, op: str, vals: list[Any]) -> ir.BooleanValue:
     if op == "not_null":
         return col.notnull()
     if op == "contains":
-        return col.cast("string").contains(str(vals[0]))
+        return (col if col.type().is_string() else col.cast("string")).contains(str(vals[0]))
     return {"gt": col.__gt__, "gte": col.__ge__, "lt": col.__lt__, "lte": col.__le__}[op](vals[0])
 
 
@@ -219,8 +212,8 @@ def _condition(c: Condition, cols: dict[str, ir.Value], as_of: date) -> ir.Boole
         return ibis.and_(*[_condition(s, cols, as_of) for s in c.all])
     col = cols[c.dimension]  # type: ignore[index]
     if c.ref is not None:
-        return _compare(col, c.op, [cols[c.ref]])
-    return _compare(col, c.op, [_value(v, as_of) for v in c.values])
+        return operator_condition(col, c.op, [cols[c.ref]])
+    return operator_condition(col, c.op, [_value(v, as_of) for v in c.values])
 
 
 def _spec_filter(col: ir.Value, f: Filter, d: Dimension) -> ir.BooleanValue:
@@ -228,7 +221,7 @@ def _spec_filter(col: ir.Value, f: Filter, d: Dimension) -> ir.BooleanValue:
     true/false for such a dimension is a QueryError here, not a database error later)."""
     values = [_typed(v, d) for v in f.values]
     try:
-        return _compare(col, f.op, values)
+        return operator_condition(col, f.op, values)
     except (IbisTypeError, TypeError) as exc:
         raise QueryError(
             f"filter on '{d.name}': values {list(f.values)!r} do not fit the dimension ({d.type})",

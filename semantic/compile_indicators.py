@@ -9,30 +9,19 @@ from itertools import groupby
 import ibis
 import ibis.expr.types as ir
 
+from semantic.compile_cube import operator_condition
 from semantic.errors import QueryError, UnknownFieldError
 from semantic.periods import GRAINS, ORDER, parse_period, period_end, truncate
 from semantic.registry import Indicator, Registry
 from semantic.rollup import Rollup, answering_rollup, compared_rollup, from_rollup
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
-from warehouse.schema import table
+from semantic.vocab import RATE_BASES
+from warehouse.schema import SERIES_KEY, table
 
-OUTPUT = (
-    "indicator_code",
-    "area_code",
-    "agency_code",
-    "category",
-    "period_start",
-    "freq",
-    "base",
-    "value",
-    "unit",
-    "status",
-    "vintage",
-)
+OUTPUT = (*SERIES_KEY, "period_start", "freq", "base", "value", "unit", "status", "vintage")
 OBS_DIMENSIONS = ("indicator", "area", "agency", "category", "period", "status", "base")
-_RATE_BASES = ("yoy", "pop", "ytd_yoy", "base_year")
-_KEYS = ("indicator_code", "area_code", "agency_code", "category")
+_KEYS = SERIES_KEY
 _STEP = {"D": ibis.interval(days=1), "M": ibis.interval(months=1), "Q": ibis.interval(months=3)}
 _YEAR = ibis.interval(years=1)
 _TRUNC = {"M": "M", "Q": "Q", "Y": "Y"}
@@ -199,7 +188,7 @@ def latest_rows(
     for f in spec.filters:
         col = {"category": obs.category, "status": obs.status, "agency": obs.agency_code, "area": obs.area_code}
         cond.append(_filter(col[f.dimension], f.op, f.values))
-    if spec.boundaries == "2025" and (spec.areas or scope.areas is not None):
+    if spec.boundaries == "2025" and (spec.areas or scope.area_limited):
         # only the source units that map onto a wanted 2025 unit: a superset of what the area_map join keeps
         # later (which applies the exact condition), on a series-key column, so the window sorts fewer rows
         amap = table("area_map")
@@ -225,23 +214,12 @@ def latest_rows(
 
 
 def out_base_is_rate(compare: str | None) -> bool:
-    return compare in _RATE_BASES
+    return compare in RATE_BASES
 
 
 def _filter(col: ir.Column, op: str, values: tuple) -> ir.BooleanValue:
     vals = [v if v is None or isinstance(v, str) else str(v) for v in values]  # every filtered column is text
-    if op in ("in", "eq"):
-        return col.isin(vals)
-    if op in ("not_in", "ne"):
-        return ~col.isin(vals) | col.isnull()
-    if op == "is_null":
-        return col.isnull()
-    if op == "not_null":
-        return col.notnull()
-    if op == "contains":
-        return col.contains(str(vals[0]))
-    cmp = {"gt": col.__gt__, "gte": col.__ge__, "lt": col.__lt__, "lte": col.__le__}[op]
-    return cmp(vals[0])
+    return operator_condition(col, op, vals)
 
 
 def _breakdowns(obs: ir.Table, spec: QuerySpec, scope: Scope) -> tuple[ir.Table, bool]:
@@ -253,10 +231,9 @@ def _breakdowns(obs: ir.Table, spec: QuerySpec, scope: Scope) -> tuple[ir.Table,
     obs = obs.filter(obs.category.notnull() if by_category else obs.category.isnull())
     if spec.agencies:
         obs = obs.filter(obs.agency_code.isin(list(spec.agencies)))
-    if scope.agencies is None:
+    allowed = scope.agency_codes()
+    if allowed is None:
         return obs.filter(obs.agency_code.notnull() if by_agency else obs.agency_code.isnull()), by_agency
-    lineage = table("agency_lineage")
-    allowed = lineage.filter(lineage.new_code.isin(sorted(scope.agencies))).old_code
     registry_t = table("indicator")
     owned = obs.indicator_code.isin(registry_t.filter(registry_t.owner_agency.isin(allowed)).code)
     mine = obs.agency_code.isin(allowed)
@@ -270,11 +247,9 @@ def _areas(obs: ir.Table, spec: QuerySpec, scope: Scope, ind: Indicator) -> ir.T
     """Attach the output area (2025 boundaries through lineage, or as it was) and apply the area scope."""
     amap = table("area_map")
     if spec.boundaries == "as-was":
-        if scope.areas is not None:
-            ok = amap.province_2025.isin(sorted(scope.areas))
-            if scope.national:
-                ok |= amap.dst_code == "VN"
-            obs = obs.filter(obs.area_code.isin(amap.filter(ok).src_code))
+        seen = scope.source_areas()
+        if seen is not None:
+            obs = obs.filter(obs.area_code.isin(seen))
         if spec.areas:
             obs = obs.filter(obs.area_code.isin(list(spec.areas)))
         return obs.mutate(out_area=obs.area_code, w=ibis.literal(1.0), n_src=ibis.literal(1))
@@ -282,24 +257,20 @@ def _areas(obs: ir.Table, spec: QuerySpec, scope: Scope, ind: Indicator) -> ir.T
         amap,
         [obs.area_code == amap.src_code, obs.period_end >= amap.valid_from, obs.period_end < amap.valid_to],
     )
-    if scope.areas is not None or spec.areas:
-        j = j.filter(_area_condition(amap, spec, scope))
+    cond = _area_condition(amap, spec, scope)
+    if cond is not None:
+        j = j.filter(cond)
     j = j.mutate(out_area=amap.dst_code, w=amap.weight, sole=amap.sole)
     return j.select(*[c for c in obs.columns], "out_area", "w", "sole")
 
 
-def _area_condition(amap: ir.Table, spec: QuerySpec, scope: Scope) -> ir.BooleanValue:
-    """The area_map rows a 2025-boundaries query keeps: the scope's provinces (and the country, when national
-    figures are visible to it) and the units the spec asks for."""
-    cond = []
-    if scope.areas is not None:
-        ok = amap.province_2025.isin(sorted(scope.areas))
-        if scope.national:
-            ok |= amap.dst_code == "VN"
-        cond.append(ok)
+def _area_condition(amap: ir.Table, spec: QuerySpec, scope: Scope) -> ir.BooleanValue | None:
+    """The area_map rows a 2025-boundaries query keeps: the scope's (see Scope.area_units) and the units the spec
+    asks for; None: all of them."""
+    cond = [c for c in (scope.area_units(amap),) if c is not None]
     if spec.areas:
         cond.append(amap.dst_code.isin(list(spec.areas)))
-    return ibis.and_(*cond)
+    return ibis.and_(*cond) if cond else None
 
 
 def _space(rows: ir.Table, ind: Indicator, spec: QuerySpec) -> ir.Table:

@@ -1,6 +1,6 @@
 """The compile cache: SQL compiled once per (spec, scope, dialect, rollups in use) and run on the warehouse's own
-connection. Ibis builds an expression in 5-50 ms and renders SQL in 15-200 ms (DESIGN §8): on dashboard queries
-that is most of the cost, so a repeated query pays neither.
+connection. Ibis builds an expression in 5-50 ms and renders SQL in 15-200 ms (docs/performance.md): on dashboard
+queries that is most of the cost, so a repeated query pays neither.
 
 Values reach the SQL as literals rendered by Ibis/sqlglot (quoted and escaped by the dialect's generator), never
 formatted into text by us; a spec's values are part of its key, so one compiled query never serves another's."""

@@ -44,6 +44,13 @@ def day(value: date | datetime | str | None, lang: str = "vi") -> str:
     return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
 
 
+def moment(value: date | datetime | str, lang: str = "vi") -> str:
+    """A time of day on a date: '14:30 20/09/2025' (vi, hour first as Vietnamese documents write it) or
+    '2025-09-20 14:30' (en)."""
+    t = datetime.fromisoformat(str(value)) if isinstance(value, str) else value
+    return f"{t:%H:%M %d/%m/%Y}" if lang == "vi" else f"{t:%Y-%m-%d %H:%M}"
+
+
 def period(start: date | datetime | str, freq: str, lang: str = "vi") -> str:
     """Vietnamese period names as GSO and the Government write them."""
     if isinstance(start, str):

@@ -12,6 +12,7 @@ from pydantic import model_validator
 from semantic.errors import ModelError, UnknownFieldError
 from semantic.registry import INDICATORS_DIR, Registry, load_registry
 from semantic.strict import Strict, parse, read_yaml
+from semantic.vocab import Compare
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 
@@ -152,10 +153,9 @@ class Cube(Strict):
     measures: tuple[Measure, ...]
     segments: tuple[Segment, ...] = ()
     joins: tuple[Join, ...] = ()
-    demo_column: str | None = None
     #: a permission the caller's scope must hold on top of row access (audit: the audit trail, admins only —
     #: leaders see every row of the data but not who looked at what)
-    requires_permission: Literal["audit"] | None = None
+    requires_permission: Literal["audit"] | None = None  # a capability of semantic/scope.py
     #: rows dated after the query's as-of date do not exist yet for it (a task assigned later, an event not begun)
     as_of_column: str | None = None
 
@@ -186,7 +186,7 @@ class PreAggregation(Strict):
     grain: Literal["month", "quarter", "year"] = "month"
     #: comparisons also kept ready (published where published, else computed: what the compiler answers), each
     #: in its own rollup built from this one: a page's "vs same period last year" then reads a few rows
-    comparisons: tuple[Literal["yoy", "pop", "ytd", "ytd_yoy"], ...] = ()
+    comparisons: tuple[Compare, ...] = ()
     description: str = ""
 
 
@@ -385,6 +385,14 @@ def load_model(models_dir: Path = MODELS_DIR, indicators_dir: Path = INDICATORS_
     return model
 
 
-@lru_cache(maxsize=1)
 def default_model() -> SemanticModel:
+    """The installed model over the active deployment profile's registry (a province's adds its own indicators)."""
+    from semantic.profile import active
+
+    return _default_model(active().id)
+
+
+@lru_cache(maxsize=2)
+def _default_model(profile: str) -> SemanticModel:
+    del profile  # the cache key: load_registry reads the active profile itself
     return load_model()

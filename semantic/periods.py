@@ -1,52 +1,58 @@
-"""Periods: parsing '2025', '2025-Q1', '2025-03', '2025-03-14'; grains; period arithmetic on dates."""
+"""Periods: the one grammar ('2025', '2025-Q1', '2025-03' or SDMX's '2025-M03', '2025-03-14'), read strictly for
+queries (a QueryError naming the forms) and leniently for loads (None: the load's checks name the cell); grains;
+period arithmetic on dates."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Literal, overload
 
 from semantic.errors import QueryError
+from semantic.vocab import FREQS, GRAIN_OF_FREQ, GRAINS, MONTHS, ORDER
 from warehouse.lineage import period_end
 
-__all__ = ["FREQS", "GRAINS", "ORDER", "add", "parse_period", "period_end", "period_key", "truncate"]
-
-FREQS = ("D", "M", "Q", "Y", "2Y", "5Y", "10Y")
-GRAINS = {"day": "D", "month": "M", "quarter": "Q", "year": "Y"}
-GRAIN_OF_FREQ = {"D": "day", "M": "month", "Q": "quarter", "Y": "year", "2Y": "year", "5Y": "year", "10Y": "year"}
-#: coarseness order: a grain can only aggregate finer frequencies
-ORDER = {"D": 0, "M": 1, "Q": 2, "Y": 3, "2Y": 4, "5Y": 5, "10Y": 6}
+__all__ = [
+    "FREQS", "GRAINS", "GRAIN_OF_FREQ", "ORDER", "add", "parse_period", "period_end", "period_key", "truncate",
+]  # fmt: skip
 
 #: the years a period may name
 YEARS = (1900, 2200)
 
-_PATTERNS = (
-    (re.compile(r"^(\d{4})$"), "Y"),
-    (re.compile(r"^(\d{4})-Q([1-4])$", re.I), "Q"),
-    (re.compile(r"^(\d{4})-(\d{2})$"), "M"),
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "D"),
-)
+#: year; then a quarter (Q1-Q4), or a month (03, or SDMX's M03) and maybe its day; letters in either case
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|M?(\d{2}))(?:-(\d{2}))?)?$", re.IGNORECASE)
 
 
-def parse_period(text: str) -> tuple[date, str]:
-    """'2025-Q1' -> (date(2025, 1, 1), 'Q'). Raises QueryError naming the accepted forms."""
-    s = str(text).strip()
-    for pattern, freq in _PATTERNS:
-        m = pattern.match(s)
-        if not m:
-            continue
-        try:
-            y = int(m.group(1))
-            if not YEARS[0] <= y <= YEARS[1]:
-                break  # year 1 or 9999 would overflow date arithmetic (a year back for comparisons, a period's end)
-            if freq == "Y":
-                return date(y, 1, 1), freq
-            if freq == "Q":
-                return date(y, 3 * (int(m.group(2)) - 1) + 1, 1), freq
-            if freq == "M":
-                return date(y, int(m.group(2)), 1), freq
-            return date(y, int(m.group(2)), int(m.group(3))), freq
-        except ValueError:
-            break
+def _read(text: object) -> tuple[date, str] | None:
+    m = _PERIOD.match(str(text).strip())
+    if not m:
+        return None
+    y, q, mo, d = m.groups()
+    if not YEARS[0] <= int(y) <= YEARS[1]:
+        return None  # year 1 or 9999 would overflow date arithmetic (a year back for comparisons, a period's end)
+    try:
+        if q:
+            return (date(int(y), 3 * (int(q) - 1) + 1, 1), "Q") if d is None else None
+        if mo and d:
+            return date(int(y), int(mo), int(d)), "D"
+        if mo:
+            return date(int(y), int(mo), 1), "M"
+        return date(int(y), 1, 1), "Y"
+    except ValueError:
+        return None
+
+
+@overload
+def parse_period(text: object, *, lenient: Literal[False] = False) -> tuple[date, str]: ...
+@overload
+def parse_period(text: object, *, lenient: Literal[True]) -> tuple[date, str] | None: ...
+def parse_period(text: object, *, lenient: bool = False) -> tuple[date, str] | None:
+    """'2025-Q1' -> (date(2025, 1, 1), 'Q'); '2025-M03' and '2025-03' are the same month. What is not a period
+    raises a QueryError naming the accepted forms, or with `lenient` (a load, which lists every bad cell) gives
+    None. The grammar is the same either way: a period a load stores is a period a query can ask for."""
+    found = _read(text)
+    if found is not None or lenient:
+        return found
     raise QueryError(
         f"period '{text}' is not valid; use 2025, 2025-Q1, 2025-03 or 2025-03-14",
         f"kỳ '{text}' không hợp lệ; dùng dạng 2025, 2025-Q1, 2025-03 hoặc 2025-03-14",
@@ -67,7 +73,7 @@ def add(d: date, freq: str, n: int = 1) -> date:
     """The start of the period n periods after the one starting at d."""
     if freq == "D":
         return d + timedelta(days=n)
-    months = {"M": 1, "Q": 3, "Y": 12, "2Y": 24, "5Y": 60, "10Y": 120}[freq] * n
+    months = MONTHS[freq] * n
     total = d.year * 12 + (d.month - 1) + months
     return date(total // 12, total % 12 + 1, 1)
 

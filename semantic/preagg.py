@@ -36,7 +36,7 @@ def definition(pre: PreAggregation, registry: Registry) -> ir.Table | None:
     inds = sorted((registry[c] for c in codes), key=_signature)
     groups = [list(group) for _, group in groupby(inds, key=_signature)]
     parts = [
-        space_rows(QuerySpec(indicators=tuple(i.code for i in g)), g, Scope.all(), None, None, None) for g in groups
+        space_rows(QuerySpec(indicators=tuple(i.code for i in g)), g, Scope.system(), None, None, None) for g in groups
     ]
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
 

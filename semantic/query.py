@@ -58,14 +58,9 @@ def run(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_
     if spec.view != "observations" and model.cube(spec.view).table == "audit":
         audit.flush(wh)  # the trail as it is, deferred rows included
     try:
-        if not fastsql.supports(wh):
-            # engines reached only through Ibis (Spark, ClickHouse, Trino...) hold no rollups: raw facts, compiled
-            # each time (docs/performance.md)
+        c = _compiled(spec, model, scope, wh, use_rollups)
+        if c is None:
             return wh.execute(compile(spec, model, scope))
-        fresh = (
-            stored.fresh(wh) if use_rollups and model.pre_aggregations and spec.view == "observations" else stored.NONE
-        )
-        c = compiled.get(spec, model, scope, wh.dialect, lambda: compile(spec, model, scope, fresh), fresh.key)
         return fastsql.run(wh, c.sql, c.schema)
     except SemanticError:
         raise
@@ -80,6 +75,26 @@ def run(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_
             f"{cube.title_en}: nothing is stored in this warehouse yet (table {', '.join(missing)} not created yet)",
             f"{cube.title_vi}: kho dữ liệu chưa có dữ liệu này (chưa tạo bảng {', '.join(missing)})",
         ) from exc
+
+
+def _compiled(
+    spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_rollups: bool = True
+) -> compiled.Compiled | None:
+    """The compiled query `run` sends to the warehouse (the compile cache's entry), or None on engines reached
+    only through Ibis (Spark, ClickHouse, Trino...): they hold no rollups and run the raw-facts expression compiled
+    each time (docs/performance.md)."""
+    if not fastsql.supports(wh):
+        return None
+    fresh = stored.fresh(wh) if use_rollups and model.pre_aggregations and spec.view == "observations" else stored.NONE
+    return compiled.get(spec, model, scope, wh.dialect, lambda: compile(spec, model, scope, fresh), fresh.key)
+
+
+def sql_for(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_rollups: bool = True) -> str:
+    """The SQL that runs for `spec` as `scope` sees it on `wh` — the very text `run` sends (rollups and the
+    optimiser included), for a caller holding the 'sql' capability; AccessDenied otherwise."""
+    scope.require("sql")
+    c = _compiled(spec, model, scope, wh, use_rollups)
+    return c.sql if c is not None else to_sql(compile(spec, model, scope), wh.dialect)
 
 
 def missing_tables(model: SemanticModel, view: str, wh: Warehouse) -> list[str]:

@@ -8,11 +8,10 @@ from typing import Literal
 
 from semantic.errors import ModelError, UnknownFieldError
 from semantic.strict import Strict, parse, read_yaml
+from semantic.vocab import Base, Freq
 
 INDICATORS_DIR = Path(__file__).resolve().parent / "indicators"
 
-Freq = Literal["D", "M", "Q", "Y", "2Y", "5Y", "10Y"]
-Base = Literal["level", "yoy", "pop", "ytd", "ytd_yoy", "base_year"]
 Group = Literal[
     "daily",
     "monthly",
@@ -113,9 +112,15 @@ class Registry:
 
 
 def load_registry(folder: Path = INDICATORS_DIR) -> Registry:
+    """The registry of `folder`; the default folder's plus, for a province deployment, the profile's own indicators
+    (semantic/profiles/<profile>/indicators: the province's GRDP, budget, investment … that a province reports)."""
     indicators: dict[str, Indicator] = {}
     files: dict[str, str] = {}
     paths = sorted(folder.glob("*.yml"))
+    if paths and folder == INDICATORS_DIR:
+        from semantic.profile import active
+
+        paths += sorted((active().folder / "indicators").glob("*.yml"))
     if not paths:
         raise ModelError(f"{folder}: no indicator files (*.yml)", f"{folder}: không có tệp chỉ tiêu (*.yml)")
     for path in paths:

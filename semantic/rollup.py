@@ -13,7 +13,6 @@ from semantic.registry import Indicator
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
 from warehouse.rollups import ROLLUP_SCHEMA, table_name
-from warehouse.schema import table
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def answering_rollup(
     picks output units, so a rollup answers it."""
     if not rollups or spec.as_of is not None or spec.boundaries != "2025" or spec.filters or spec.agencies:
         return None
-    if scope.agencies is not None or "agency" in spec.dimensions or "category" in spec.dimensions:
+    if scope.agency_limited or "agency" in spec.dimensions or "category" in spec.dimensions:
         return None
     codes = {i.code for i in inds}
     for pre in rollups:
@@ -84,13 +83,10 @@ def from_rollup(
         cond.append(r.period_start >= read)
     if hi_end is not None:
         cond.append(r.period_start <= hi_end)
-    if scope.areas is not None:
-        # the raw path keeps the area_map rows of the scope; their province_2025 depends on the output unit only
-        amap = table("area_map")
-        ok = amap.province_2025.isin(sorted(scope.areas))
-        if scope.national:
-            ok |= amap.dst_code == "VN"
-        cond.append(r.area_code.isin(amap.filter(ok).dst_code))
+    # the raw path keeps the area_map rows of the scope; their province_2025 depends on the output unit only
+    seen = scope.output_areas()
+    if seen is not None:
+        cond.append(r.area_code.isin(seen))
     if spec.areas:
         cond.append(r.area_code.isin(list(spec.areas)))
     return r.filter(cond)

@@ -7,15 +7,12 @@ import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from semantic.errors import QueryError
 from semantic.periods import parse_period
-
-Compare = Literal["yoy", "pop", "ytd", "ytd_yoy"]
-COMPARES: tuple[str, ...] = ("yoy", "pop", "ytd", "ytd_yoy")
-OPS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "is_null", "not_null")
-
+from semantic.vocab import BOUNDARIES, COMPARES, GRAINS, Compare  # noqa: F401 - Compare: part of the spec's names
+from semantic.vocab import OPERATORS as OPS
 
 _ONE_VALUE = ("contains", "gt", "gte", "lt", "lte")
 
@@ -145,12 +142,12 @@ class QuerySpec:
                 f"unknown comparison '{self.compare}'; valid choices: {', '.join(COMPARES)}",
                 f"phép so sánh '{self.compare}' không hợp lệ; hợp lệ: {', '.join(COMPARES)}",
             )
-        if self.boundaries not in ("2025", "as-was"):
+        if self.boundaries not in BOUNDARIES:
             raise QueryError(
-                f"unknown boundaries '{self.boundaries}'; valid choices: 2025, as-was",
-                f"chế độ địa giới '{self.boundaries}' không hợp lệ; hợp lệ: 2025, as-was",
+                f"unknown boundaries '{self.boundaries}'; valid choices: {', '.join(BOUNDARIES)}",
+                f"chế độ địa giới '{self.boundaries}' không hợp lệ; hợp lệ: {', '.join(BOUNDARIES)}",
             )
-        if self.grain is not None and self.grain not in ("day", "month", "quarter", "year"):
+        if self.grain is not None and self.grain not in GRAINS:
             raise QueryError(
                 f"unknown grain '{self.grain}'; valid choices: day, month, quarter, year",
                 f"cấp thời gian '{self.grain}' không hợp lệ; hợp lệ: day, month, quarter, year",

@@ -115,7 +115,7 @@ def token(issuer: str, client_id: str, scope: str = BOTH, resource: str = AUDIEN
 def build_reference_warehouse(url: str) -> None:
     """The product's areas, agencies and indicator registry, no observations: what the API serves is only what the
     tests send it."""
-    from connectors import reference
+    from connectors.seed import reference
     from semantic.registry import load_registry
     from warehouse.db import Warehouse
     from warehouse.load import write_reference

@@ -55,6 +55,16 @@ def _fresh_pg_database(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
+def intake_wh(tmp_path) -> Iterator[Warehouse]:
+    """A fresh intake warehouse (tests/intake_support.py: reference data only) in a DuckDB file of the test's own."""
+    from tests import intake_support
+
+    warehouse, _ = intake_support.build(f"duckdb://{tmp_path / 'w.duckdb'}")
+    yield warehouse
+    warehouse.close()
+
+
+@pytest.fixture
 def tmp_duckdb_url(tmp_path) -> str:
     """A DuckDB file URL in the test's own temporary folder (the file is created on first connect)."""
     return f"duckdb://{tmp_path / 'w.duckdb'}"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from connectors.seed.reference import AREA_COLUMNS, LINEAGE_COLUMNS, assemble, ministries
 from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
 from warehouse.db import Warehouse
-from warehouse.lineage import OPEN_END, build_area_map, close_agency_lineage
+from warehouse.lineage import OPEN_END
 from warehouse.load import write_reference
 from warehouse.schema import table
 
@@ -40,7 +41,7 @@ def reference(reg: Registry) -> dict[str, pd.DataFrame]:
             ("79", "Thành phố Hồ Chí Minh", "Ho Chi Minh City", "province", "VN", MERGE, OPEN_END),
             ("12166", "Phường Phố Hiến", "Pho Hien Ward", "commune", "33", MERGE, OPEN_END),
         ],
-        columns=["code", "name_vi", "name_en", "level", "parent_code", "valid_from", "valid_to"],
+        columns=AREA_COLUMNS,
     )
     lineage = pd.DataFrame(
         [
@@ -50,54 +51,12 @@ def reference(reg: Registry) -> dict[str, pd.DataFrame]:
             ("79", "79", 1.0, "full", MERGE),
             ("77", "79", 1.0, "full", MERGE),
         ],
-        columns=["old_code", "new_code", "weight", "merge_type", "effective"],
+        columns=LINEAGE_COLUMNS,
     )
     ended = {"MPI": date(2025, 3, 1), "MOT": date(2025, 3, 1)}
-    codes = ["MOF", "MPI", "MOC", "MOT", "GSO", "MOIT", "MOH", "SBV", "MARD"]
-    agency = pd.DataFrame(
-        [(c, c, c, "ministry", FOUNDED, ended.get(c, OPEN_END)) for c in codes],
-        columns=["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"],
-    )
-    indicator = pd.DataFrame(
-        [
-            (
-                i.code,
-                i.name_vi,
-                i.name_en,
-                i.group,
-                i.unit,
-                i.frequency,
-                i.kind,
-                i.time_agg,
-                i.space_agg,
-                i.owner,
-                i.demo,
-            )
-            for i in reg
-        ],
-        columns=[
-            "code",
-            "name_vi",
-            "name_en",
-            "grp",
-            "unit",
-            "freq",
-            "kind",
-            "time_agg",
-            "space_agg",
-            "owner_agency",
-            "demo",
-        ],
-    )
+    agency = ministries(["MOF", "MPI", "MOC", "MOT", "GSO", "MOIT", "MOH", "SBV", "MARD"], FOUNDED, ended)
     pairs = [("MPI", "MOF", date(2025, 3, 1)), ("MOT", "MOC", date(2025, 3, 1))]
-    return {
-        "area": area,
-        "area_lineage": lineage,
-        "area_map": build_area_map(area, lineage),
-        "agency": agency,
-        "agency_lineage": close_agency_lineage(pairs, codes),
-        "indicator": indicator,
-    }
+    return assemble(area, lineage, agency, pairs, reg)
 
 
 def build(url: str) -> tuple[Warehouse, Registry]:

@@ -1,6 +1,6 @@
 """Data and oracles for the leak matrix: the tiny warehouse plus rows broken down by province x ministry, rows for
-every model cube, and an independent statement of what a scope may see (written from DESIGN §4, not from the
-compiler) against which every query's answer is checked."""
+every model cube, and an independent statement of what a scope may see (written from docs/architecture.md, Scope,
+not from the compiler) against which every query's answer is checked."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from semantic.registry import Registry
 from semantic.scope import Scope
 from tests import tiny
 from warehouse.db import Warehouse
-from warehouse.lineage import OPEN_END
+from warehouse.lineage import OPEN_END, close_agency_lineage
 from warehouse.load import BatchInfo, write_observations, write_reference
 from warehouse.schema import TABLES
 
 V1 = tiny.V1
+#: a province's department (issue 15): an agency of kind province_department, scoped like a ministry
+DEPARTMENT = "HY-STC"
 
 # Breakdown rows (agency or category): one vintage each, so a ministry's "sum of its own rows" is plain to restate.
 EXTRA = tiny._obs(
@@ -45,6 +47,9 @@ EXTRA = tiny._obs(
         ("OWNED", "33", "MOC", "2024-01-01", "M", "level", 17, V1),
         # IDX (GSO) for the new province
         ("IDX", "33", None, "2025-08-01", "M", "level", 111, V1),
+        # a province deployment's department (Sở Tài chính, HY-STC): its share at the province and at a commune
+        ("FLOW2", "33", DEPARTMENT, "2025-08-01", "M", "level", 8, V1),
+        ("FLOW2", "12345", DEPARTMENT, "2025-09-01", "M", "level", 9, V1),
     ]
 )
 CATEGORIES = tiny._obs(
@@ -247,7 +252,13 @@ def read_tables(wh: Warehouse, mdl: SemanticModel) -> dict[str, pd.DataFrame]:
 
 
 def reference(reg: Registry) -> dict[str, pd.DataFrame]:
-    return tiny.reference(reg)
+    """The tiny reference tables plus a province's department, as a province deployment's agency table holds it."""
+    ref = tiny.reference(reg)
+    row = {"code": DEPARTMENT, "name_vi": "Sở Tài chính", "name_en": "Department of Finance"}
+    row |= {"kind": "province_department", "valid_from": date(2025, 3, 1), "valid_to": OPEN_END}
+    ref["agency"] = pd.concat([ref["agency"], pd.DataFrame([row])], ignore_index=True)
+    ref["agency_lineage"] = close_agency_lineage([("MOT", "MOC", date(2025, 3, 1))], list(ref["agency"]["code"]))
+    return ref
 
 
 def build(url: str, obs: pd.DataFrame | None = None, cubes: SemanticModel | None = None) -> Warehouse:
@@ -265,7 +276,7 @@ def build(url: str, obs: pd.DataFrame | None = None, cubes: SemanticModel | None
     return wh
 
 
-# -- the oracle: what a scope may see, restated from DESIGN §4 -------------------------------------------------------
+# -- the oracle: what a scope may see, restated from docs/architecture.md (Scope) --------------------------------
 
 
 class Oracle:
@@ -281,17 +292,23 @@ class Oracle:
         if scope.areas is None:
             return None
         amap = self.amap
-        ok = amap["province_2025"].isin(sorted(scope.areas))
+        ok = self._inside(scope)
         if national and scope.national:
             ok |= amap["dst_code"] == "VN"
         return set(amap.loc[ok, "src_code"])
+
+    def _inside(self, scope: Scope) -> pd.Series:
+        """Rows of the area map inside the scope's areas: a province's (its communes, its predecessors), or a
+        commune's own (a commune's staff in a province deployment: that 2025 unit and what merged into it)."""
+        areas = sorted(scope.areas or ())
+        return self.amap["province_2025"].isin(areas) | self.amap["dst_code"].isin(areas)
 
     def output_areas(self, scope: Scope) -> set[str] | None:
         """2025-boundary units an answer may name."""
         if scope.areas is None:
             return None
         amap = self.amap
-        ok = amap["province_2025"].isin(sorted(scope.areas))
+        ok = self._inside(scope)
         if scope.national:
             ok |= amap["dst_code"] == "VN"
         return set(amap.loc[ok, "dst_code"])

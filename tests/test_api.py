@@ -32,8 +32,9 @@ from joserfc.jwk import OctKey
 from streamlit.testing.v1 import AppTest
 
 from api.auth import REFETCH_SECONDS
-from connectors.task_intake import load_task_file
+from connectors.tasks.task_intake import load_task_file
 from semantic.__main__ import main as semantic_cli
+from semantic.scope import Scope
 from tests.api_support import (
     CLIENTS,
     OTHER_AUDIENCE,
@@ -99,7 +100,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     build_reference_warehouse(db_url)
     wh = Warehouse(db_url)
     try:  # tasks as the Government Office's task file assigns them (the CLI's path, no scope: the system)
-        assert load_task_file(wh, TASKS.encode(), "nhiem_vu.csv", "test").outcome == "loaded"
+        assert load_task_file(wh, TASKS.encode(), "nhiem_vu.csv", "test", scope=Scope.system()).outcome == "loaded"
     finally:
         wh.close()
     port = free_port()
@@ -581,12 +582,14 @@ def test_on_postgresql_push_pull_scope_and_idempotency_behave_the_same(pg_env):
 
 
 def test_a_province_system_reports_for_its_own_province_in_a_scenario_run(env):
-    from connectors.scenarios import activate
+    from connectors.tasks.scenarios import activate
     from semantic.playbook import playbook
 
     wh = Warehouse(env.db_url)
     try:  # a leader activates the storm playbook for Hưng Yên only (the CLI's path, no scope: the system)
-        run_id = activate(wh, playbook("storm_flood"), ("33",), datetime(2025, 9, 20, 6, 0), 3, "Lãnh đạo").run_id
+        run_id = activate(
+            wh, playbook("storm_flood"), ("33",), datetime(2025, 9, 20, 6, 0), 3, "Lãnh đạo", scope=Scope.system()
+        ).run_id
     finally:
         wh.close()
     hy, hn = env.auth("hungyen-system"), env.auth("hanoi-system")

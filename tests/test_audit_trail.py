@@ -32,10 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
+def wh(intake_wh):
+    return intake_wh
 
 
 def trail(wh, action: str | None = None):
@@ -101,11 +99,11 @@ def test_a_refused_query_is_written(wh):
 
 def test_rejected_loads_and_refused_uploads_are_written(wh, monkeypatch):
     bad = b"indicator_code,area_code,period,value\nRETAIL,VN,2025-13,5\n"
-    report = load(connector_for(bad, "bad.csv", "GSO"), wh, "sender", registry=s.registry())
+    report = load(connector_for(bad, "bad.csv", "GSO"), wh, "sender", registry=s.registry(), scope=Scope.system())
     assert report.outcome == "rejected"
     monkeypatch.setenv("DIEUHANH_MAX_UPLOAD_BYTES", "10")
     with pytest.raises(LoadRejected):
-        load(connector_for(bad, "big.csv", "GSO"), wh, "sender", registry=s.registry())
+        load(connector_for(bad, "big.csv", "GSO"), wh, "sender", registry=s.registry(), scope=Scope.system())
     monkeypatch.delenv("DIEUHANH_MAX_UPLOAD_BYTES")
     leader = Scope(frozenset({"leader"}), None, None, True, False, who="leader-x")
     with pytest.raises(AccessDenied):

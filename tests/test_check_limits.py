@@ -15,8 +15,9 @@ import pytest
 
 from connectors.__main__ import main
 from connectors.intake import connector_for, load
-from connectors.task_intake import load_task_file
+from connectors.tasks.task_intake import load_task_file
 from semantic.errors import LoadRejected
+from semantic.scope import Scope
 from tests import intake_support as s
 from warehouse.schema import table
 
@@ -25,13 +26,12 @@ HEAD = "indicator_code,area_code,period,value\n"
 
 
 @pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
+def wh(intake_wh):
+    return intake_wh
 
 
 def _load(wh, data: bytes, name: str = "f.csv", **kw):
+    kw.setdefault("scope", Scope.system())
     return load(connector_for(data, name, "GSO"), wh, "t", registry=s.registry(), today=date(2025, 6, 1), **kw)
 
 
@@ -54,7 +54,7 @@ def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(wh, monkeypatch
     err = capsys.readouterr().err
     assert f"error: big.csv: the file is {size}" in err and "Traceback" not in err
     with pytest.raises(LoadRejected, match="bytes"):
-        load_task_file(wh, data, "nv.csv", "t")
+        load_task_file(wh, data, "nv.csv", "t", scope=Scope.system())
 
 
 def _bomb(unpacked: int) -> bytes:
@@ -73,7 +73,7 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_without_unpacking_it(
     with pytest.raises(LoadRejected, match=r"unpacks to 50,000,008 bytes.*limit 10,000,000"):
         _load(wh, data, "bomb.xlsx")
     with pytest.raises(LoadRejected, match="unpacks to"):
-        load_task_file(wh, data, "bomb.xlsx", "t")
+        load_task_file(wh, data, "bomb.xlsx", "t", scope=Scope.system())
     assert time.perf_counter() - started < 2.0
     assert _nothing_written(wh)
 
@@ -107,10 +107,12 @@ def test_the_upload_check_runs_in_a_worker_process(wh):
     from connectors.worker import check_upload
 
     data = (HEAD + "RETAIL,VN,2025-01,5\n").encode()
-    report, pid = check_upload(wh.url, data, "f.csv", "GSO", scope=None, dry_run=True, registry_dir=s.REGISTRY_DIR)
+    report, pid = check_upload(
+        wh.url, data, "f.csv", "GSO", scope=Scope.system(), dry_run=True, registry_dir=s.REGISTRY_DIR
+    )
     assert pid != os.getpid()
     assert (report.outcome, report.rows_valid) == ("checked", 1)
-    report, _ = check_upload(wh.url, data, "f.csv", "GSO", scope=None, registry_dir=s.REGISTRY_DIR)
+    report, _ = check_upload(wh.url, data, "f.csv", "GSO", scope=Scope.system(), registry_dir=s.REGISTRY_DIR)
     assert report.outcome == "loaded" and s.count(wh, "observation") == 1
     assert int(wh.execute(table("observation").value.sum())) == 5
 
@@ -134,7 +136,7 @@ def test_a_worker_started_inside_a_script_run_does_not_run_the_script(wh, tmp_pa
     monkeypatch.setitem(sys.modules, "__main__", page)
     try:
         data = (HEAD + "RETAIL,VN,2025-01,5\n").encode()
-        report, pid = worker.check_upload(wh.url, data, "f.csv", "GSO", scope=None, dry_run=True,
+        report, pid = worker.check_upload(wh.url, data, "f.csv", "GSO", scope=Scope.system(), dry_run=True,
                                           registry_dir=s.REGISTRY_DIR)  # fmt: skip
         assert pid != os.getpid() and report.outcome == "checked"
         assert not marker.exists()  # the worker never ran the script
@@ -158,7 +160,7 @@ def test_a_damaged_workbook_is_a_problem_not_a_traceback(wh):
     assert report.outcome == "rejected"
     # an observation file is read by the workbook reader (python-calamine), which names a file it cannot open
     assert [(p.row, p.rule) for p in report.problems] == [(0, "unreadable")]
-    tasks = load_task_file(wh, data, "hong.xlsx", "t")
+    tasks = load_task_file(wh, data, "hong.xlsx", "t", scope=Scope.system())
     assert tasks.outcome == "rejected" and [p.rule for p in tasks.problems] == ["workbook"]
     assert _nothing_written(wh)
 

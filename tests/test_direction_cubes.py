@@ -34,7 +34,7 @@ def model():
 
 
 def run(wh, model, scope=None, **kw) -> pd.DataFrame:
-    return wh.execute(compile(QuerySpec(**kw), model, scope or Scope.all()))
+    return wh.execute(compile(QuerySpec(**kw), model, scope or Scope.system()))
 
 
 def rows(frame: pd.DataFrame) -> list[tuple]:
@@ -216,8 +216,8 @@ def figures(wh, model, scope, as_of=END):
 
 def test_event_figures_are_running_totals(wh, model):
     # E1: Hưng Yên 1+1 deaths, 2-1 missing; Thanh Hóa 3 deaths, 120 houses. E2: 40 then 25 injured
-    assert figures(wh, model, Scope.all()) == [("E1", 5.0, 1.0, 120.0, None), ("E2", None, None, None, 65.0)]
-    assert figures(wh, model, Scope.all(), date(2025, 9, 20)) == [
+    assert figures(wh, model, Scope.system()) == [("E1", 5.0, 1.0, 120.0, None), ("E2", None, None, None, 65.0)]
+    assert figures(wh, model, Scope.system(), date(2025, 9, 20)) == [
         ("E1", 4.0, 2.0, 120.0, None),
         ("E2", None, None, None, 40.0),
     ]

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from connectors.tasks import record_dispatch
+from connectors.tasks.task_files import record_dispatch
 from semantic import extract
 from semantic.access import persona_scope
 from semantic.model import load_model

@@ -34,20 +34,7 @@ def rows(*args: str) -> list[dict[str, str]]:
 
 
 def test_cpi_february_2025_vs_last_year_is_gsos_2_91():
-    out = rows(
-        "--indicator",
-        "CPI",
-        "--area",
-        "VN",
-        "--from",
-        "2025-02",
-        "--to",
-        "2025-02",
-        "--compare",
-        "yoy",
-        "--persona",
-        "leader",
-    )
+    out = rows(*"--indicator CPI --area VN --from 2025-02 --to 2025-02 --compare yoy --persona leader".split())
     assert len(out) == 1
     assert round(float(out[0]["value"]), 2) == 2.91
     assert out[0]["period"] == "2025-02" and out[0]["unit"] == "%"
@@ -59,51 +46,18 @@ def test_disbursement_revision_and_first_estimate():
     )
     assert [(r["period"], round(float(r["value"]), 1)) for r in latest] == [("2025-01", 35247.9), ("2025-02", 37928.2)]
     first = rows(
-        "--indicator",
-        "PUBINV_DISB",
-        "--area",
-        "VN",
-        "--from",
-        "2025-01",
-        "--to",
-        "2025-01",
-        "--as-of",
-        "2025-02-15",
-        "--persona",
-        "leader",
+        *"--indicator PUBINV_DISB --area VN --from 2025-01 --to 2025-01 --as-of 2025-02-15 --persona leader".split()
     )
     assert [(r["period"], round(float(r["value"]), 1)) for r in first] == [("2025-01", 35417.8)]
 
 
 def test_new_hung_yen_on_2025_boundaries_sums_its_predecessors():
     out = rows(
-        "--indicator",
-        "PUBINV_DISB",
-        "--area",
-        "33",
-        "--from",
-        "2024-12",
-        "--to",
-        "2024-12",
-        "--boundaries",
-        "2025",
-        "--persona",
-        "leader",
+        *"--indicator PUBINV_DISB --area 33 --from 2024-12 --to 2024-12 --boundaries 2025 --persona leader".split()
     )
     assert [round(float(r["value"]), 3) for r in out] == [3364.553]  # 2,256.187 (Hưng Yên) + 1,108.366 (Thái Bình)
     as_was = rows(
-        "--indicator",
-        "PUBINV_DISB",
-        "--area",
-        "33",
-        "--from",
-        "2024-12",
-        "--to",
-        "2024-12",
-        "--boundaries",
-        "as-was",
-        "--persona",
-        "leader",
+        *"--indicator PUBINV_DISB --area 33 --from 2024-12 --to 2024-12 --boundaries as-was --persona leader".split()
     )
     assert [round(float(r["value"]), 3) for r in as_was] == [2256.187]
 

@@ -72,7 +72,7 @@ def _read(data: bytes) -> tuple[list[list[str]], list[list[str]]]:
 def test_a_million_row_csv_is_complete_excel_ready_neutralised_and_audited(tmp_duckdb_url, model):
     wh, _ = tiny.build(tmp_duckdb_url)
     _synthetic(wh, N)
-    scope = Scope.all("tester")
+    scope = Scope.system("tester")
     info = extract.prepare(SPEC, model, scope, wh)
     assert info.rows == N and info.large  # the page asks before making it, it does not cap it
     out = io.BytesIO()
@@ -120,7 +120,7 @@ def test_a_million_row_csv_is_complete_excel_ready_neutralised_and_audited(tmp_d
 def test_xlsx_splits_at_the_sheet_limit_and_keeps_a_metadata_sheet(tmp_duckdb_url, model):
     wh, _ = tiny.build(tmp_duckdb_url)
     _synthetic(wh, 25)
-    scope = Scope.all("tester")
+    scope = Scope.system("tester")
     info = extract.prepare(SPEC, model, scope, wh, lang="en")
     out = io.BytesIO()
     assert extract.write_xlsx(SPEC, model, scope, wh, out, info, sheet_rows=10, lang="en") == 25
@@ -162,7 +162,7 @@ def test_the_extract_streams_on_every_backend_and_respects_the_scope(backend_url
     wh, _ = tiny.build(backend_url)
     try:
         _synthetic(wh, 2_000)
-        scope = Scope.all("tester")
+        scope = Scope.system("tester")
         out = io.BytesIO()
         assert extract.write_csv(SPEC, model, scope, wh, out, extract.prepare(SPEC, model, scope, wh)) == 2_000
         _, body = _read(out.getvalue())

@@ -82,7 +82,7 @@ def test_forecast_writes_a_vintage_read_back_through_the_cube(url):
             filters=(Filter("kind", "in", ("live",)),),  # not the vintages the seed ships (kind 'seed')
         ),
         model,
-        Scope.all(),
+        Scope.system(),
         wh,
     )
     by = runs.set_index("indicator")
@@ -96,7 +96,7 @@ def test_forecast_writes_a_vintage_read_back_through_the_cube(url):
             filters=(Filter("run_id", "in", (by.loc["CPI", "run_id"],)),),
         ),
         model,
-        Scope.all(),
+        Scope.system(),
         wh,
     ).sort_values("period")
     periods = pd.to_datetime(points["period"]).dt.strftime("%Y-%m")

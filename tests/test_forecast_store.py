@@ -61,7 +61,7 @@ def _points(wh, model, scope, **spec) -> pd.DataFrame:
 
 
 def test_every_run_is_kept_and_answers_what_was_forecast_when(wh, model):
-    rows = _points(wh, model, Scope.all(), filters=(Filter("area", "in", ("VN",)),))
+    rows = _points(wh, model, Scope.system(), filters=(Filter("area", "in", ("VN",)),))
     assert len(rows) == 6  # two runs of 3 months for VN
     # "what did we forecast in March for May 2025": the March run, trained to February, 3 steps ahead
     march = rows[pd.to_datetime(rows["generated"]) == pd.Timestamp(MARCH)]
@@ -74,7 +74,7 @@ def test_runs_carry_model_scores_and_what_they_were_trained_on(wh, model):
     q = QuerySpec(
         view="forecast_runs", dimensions=("area", "model", "trained_to", "kind", "base"), measures=("mase", "ratio")
     )
-    runs = execute(q, model, Scope.all(), wh).sort_values(["area", "trained_to"])
+    runs = execute(q, model, Scope.system(), wh).sort_values(["area", "trained_to"])
     assert list(runs["area"]) == ["33", "VN", "VN"]
     assert sorted(pd.to_datetime(runs["trained_to"]).dt.strftime("%Y-%m")) == ["2025-02", "2025-02", "2025-03"]
     assert set(runs["kind"]) == {"live"} and set(runs["base"]) == {"level"}
@@ -83,7 +83,7 @@ def test_runs_carry_model_scores_and_what_they_were_trained_on(wh, model):
     scores = execute(
         QuerySpec(view="forecast_scores", dimensions=("area", "model", "chosen"), measures=("mase",)),
         model,
-        Scope.all(),
+        Scope.system(),
         wh,
     )
     assert len(scores) == 4  # two models, VN (two runs collapse to one row per model) and 33
@@ -108,7 +108,7 @@ def test_ministry_scope_sees_the_indicators_it_owns(wh, model):
 def test_a_bad_vintage_writes_nothing(wh, model):
     runs, points, scores = frames([_outcome("VN", 1.0, 100)], {"FLOW": "MOF"}, set(), "live", datetime(2025, 5, 1))
     points.loc[0, "run_id"] = "no-such-run"
-    before = len(_points(wh, model, Scope.all()))
+    before = len(_points(wh, model, Scope.system()))
     with pytest.raises(ValueError, match="not written"):
         write_forecasts(wh, runs, points, scores)
-    assert len(_points(wh, model, Scope.all())) == before
+    assert len(_points(wh, model, Scope.system())) == before

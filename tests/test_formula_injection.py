@@ -16,7 +16,7 @@ import pytest
 
 from connectors.export import export
 from connectors.intake import connector_for, load
-from connectors.task_intake import load_task_file
+from connectors.tasks.task_intake import load_task_file
 from semantic import extract, safetext
 from semantic.model import load_model
 from semantic.scope import Scope
@@ -41,6 +41,11 @@ CASES = [
 ]
 
 
+@pytest.fixture
+def wh(intake_wh):
+    return intake_wh
+
+
 def test_the_formula_leads_are_every_compatibility_form_of_the_four():
     """The list written out for SQL is exactly the characters whose NFKC form starts with = + - @."""
     computed = {
@@ -54,13 +59,6 @@ def test_the_formula_leads_are_every_compatibility_form_of_the_four():
 @pytest.mark.parametrize(("stored", "written"), CASES)
 def test_strip_first_then_neutralise(stored, written):
     assert safetext.cell(stored) == written
-
-
-@pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
 
 
 def _stored(wh) -> None:
@@ -94,7 +92,7 @@ SPEC = QuerySpec(indicators=("CPI_GROUP",), dimensions=("category",), time_from=
 def test_xlsx_and_csv_extracts_write_no_live_formula(wh, tmp_path):
     _stored(wh)
     model = load_model(s.DATA / "no-models", s.REGISTRY_DIR)
-    scope = Scope.all("leader")
+    scope = Scope.system("leader")
     info = extract.prepare(SPEC, model, scope, wh)
     buf = io.BytesIO()
     extract.write_xlsx(SPEC, model, scope, wh, buf, info)
@@ -121,7 +119,7 @@ def test_xlsx_and_csv_extracts_write_no_live_formula(wh, tmp_path):
 def test_connectors_export_writes_no_live_formula(wh, fmt):
     _stored(wh)
     model = load_model(s.DATA / "no-models", s.REGISTRY_DIR)
-    scope = Scope.all("leader")
+    scope = Scope.system("leader")
     spec = {"indicators": ("CPI_GROUP",), "time_from": "2025-02", "time_to": "2025-02", "dimensions": ("category",)}
     text = export(wh, scope, fmt, model=model, **spec)
     rows = list(csv.reader(io.StringIO(text)))
@@ -131,7 +129,14 @@ def test_connectors_export_writes_no_live_formula(wh, fmt):
 
 def test_a_control_character_in_an_observation_file_is_refused_naming_row_and_column(wh):
     text = "indicator_code,area_code,period,value,category,base\nCPI_GROUP,VN,2025-02,1.5,\x02=HYPERLINK(1),yoy\n"
-    report = load(connector_for(text.encode(), "f.csv", "GSO"), wh, "t", registry=s.registry(), today=date(2025, 6, 1))
+    report = load(
+        connector_for(text.encode(), "f.csv", "GSO"),
+        wh,
+        "t",
+        registry=s.registry(),
+        today=date(2025, 6, 1),
+        scope=Scope.system(),
+    )
     assert report.outcome == "rejected"
     assert [(p.row, p.column, p.rule) for p in report.problems] == [(2, "category", "control_character")]
     assert "U+0002" in report.problems[0].message_en
@@ -146,7 +151,7 @@ def test_a_control_character_in_a_task_file_is_refused(tmp_duckdb_url):
     header = "Số văn bản,Ngày văn bản,Cơ quan được giao,Nội dung nhiệm vụ,Thời hạn"
     data = f'{header}\n15/CT-TTg,2025-05-02,MOC,"\x02=HYPERLINK(""http://evil"",""x"")",2025-09-30\n'.encode()
     before = int(wh.execute(table("task").count()))
-    report = load_task_file(wh, data, "nv.csv", "t", today=date(2025, 6, 1))
+    report = load_task_file(wh, data, "nv.csv", "t", today=date(2025, 6, 1), scope=Scope.system())
     assert report.outcome == "rejected"
     assert [(p.row, p.rule) for p in report.problems] == [(2, "control_character")]
     assert report.problems[0].column == "Nội dung nhiệm vụ"

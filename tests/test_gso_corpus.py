@@ -13,9 +13,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from connectors.__main__ import main
-from connectors.gso_headers import classify, title_period
-from connectors.gso_read import untcvn3
-from connectors.gso_xlsx import GsoWorkbookConnector, previous, release_month
+from connectors.readers.gso_headers import classify, title_period
+from connectors.readers.gso_read import untcvn3
+from connectors.readers.gso_xlsx import GsoWorkbookConnector, previous, release_month
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "gso" / "workbooks"
@@ -280,7 +280,7 @@ def test_an_unreadable_workbook_is_a_usage_error_not_a_traceback(tmp_path, monke
 def test_backfill_loads_releases_in_order_each_as_its_vintage(tmp_path, monkeypatch, capsys):
     """November 2023, December 2023 and January 2024 backfilled: the current figure is the latest release's, and
     as of each release's day the figure is what that release printed (retail, billion VND, cells looked up)."""
-    from connectors import reference
+    from connectors.seed import reference
     from semantic.model import default_model
     from semantic.query import execute
     from semantic.registry import load_registry
@@ -311,7 +311,7 @@ def test_backfill_loads_releases_in_order_each_as_its_vintage(tmp_path, monkeypa
         spec = QuerySpec(
             indicators=(code,), areas=("VN",), time_from=period, time_to=period, compare=compare, as_of=as_of
         )
-        frame = execute(spec, default_model(), Scope.all(), Warehouse(url))
+        frame = execute(spec, default_model(), Scope.system(), Warehouse(url))
         assert len(frame) == 1, frame
         return float(frame["value"].iloc[0])
 
@@ -330,9 +330,9 @@ def test_backfill_inserts_a_release_behind_a_later_vintage_stored_by_another_sou
     revision): the backfill inserts each workbook at its own day behind them (exit 0, nothing refused) and each
     day's answer is what was published by then. A plain load of the same file is still refused (history is not
     inserted behind what was known, except by a backfill)."""
-    from connectors import reference
-    from connectors.gso_xlsx import GsoWorkbookConnector
     from connectors.intake import load
+    from connectors.readers.gso_xlsx import GsoWorkbookConnector
+    from connectors.seed import reference
     from semantic.model import default_model
     from semantic.query import execute
     from semantic.registry import load_registry
@@ -448,7 +448,8 @@ def test_the_digitisation_figure_counts_the_indicators_the_workbooks_made_real(t
     ones (industrial products, arrivals, adjusted FDI) among them; the budget series the workbooks do not print
     stay missing."""
     from analytics.quality import coverage
-    from connectors import gso_history, reference
+    from connectors.readers import gso_history
+    from connectors.seed import reference
     from semantic.model import default_model
     from semantic.query import execute
     from semantic.registry import load_registry
@@ -483,7 +484,8 @@ def test_backfill_on_the_installed_warehouse_finds_the_shipped_history_unchanged
     afterwards reads every figure exactly as the history stored it, so nothing is a conflicting second value of a
     vintage (the history once kept 10 significant digits: 64.61538462 stored, 64.615384615… read, and every release
     of the folder was refused). A .xls release of 2010 and a .xlsx release of 2024."""
-    from connectors import gso, gso_history, reference
+    from connectors.readers import gso, gso_history
+    from connectors.seed import reference
     from semantic.registry import load_registry
     from warehouse.db import Warehouse
     from warehouse.load import write_observations, write_reference
@@ -509,3 +511,21 @@ def test_backfill_on_the_installed_warehouse_finds_the_shipped_history_unchanged
     first = lines["gso_bieu_kt-xh_2010-01.xls:"]
     assert first.startswith("2010-01-31 ") and ": unchanged;" in first and "; 0 new," in first  # all in the history
     assert lines["gso_bieu_kt-xh_2024-10.xlsx:"].split()[2] in ("loaded;", "unchanged;")
+
+
+def test_explain_as_the_issue_writes_it_needs_no_source_for_a_gso_workbook(tmp_path, monkeypatch, capsys):
+    """`python -m connectors load FILE --format gso-xlsx --explain`: a GSO workbook is GSO's, so --source may be left
+    out (a dry run here: nothing is written); any other file still names its sender or is a usage error (exit 2)."""
+    from warehouse.db import Warehouse
+
+    url = f"duckdb://{tmp_path / 'w.duckdb'}"
+    Warehouse(url).ensure_schema()
+    monkeypatch.setenv("DIEUHANH_DB", url)
+    path = CORPUS / "gso_bieu_kt-xh_2024-10.xlsx"
+    assert main(["load", str(path), "--format", "gso-xlsx", "--explain", "--dry-run"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "sheet '" in out and "LOADED: table 'cpi'" in out
+    csv = tmp_path / "x.csv"
+    csv.write_text("indicator_code,area_code,period,value\nCPI,VN,2025-01,1\n", encoding="utf-8")
+    assert main(["load", str(csv), "--dry-run"]) == 2
+    assert "--source" in capsys.readouterr().err

@@ -10,16 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from connectors import gso, reference
 from connectors.__main__ import main
-from connectors.gso_xlsx import GsoWorkbookConnector
+from connectors.readers.gso_xlsx import GsoWorkbookConnector
 from semantic.model import default_model
 from semantic.query import execute
 from semantic.registry import load_registry
 from semantic.scope import Scope
 from semantic.spec import QuerySpec
+from tests.direction_support import gso_warehouse
 from warehouse.db import Warehouse
-from warehouse.load import write_observations, write_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = next(
@@ -33,14 +32,7 @@ MAR_2023 = RAW / "gso_bieu_kt-xh_2023-03.xlsx"
 def url(tmp_path_factory):
     """The real registry and reference tables, and every tidy GSO CSV, loaded as the seed loads them."""
     url = f"duckdb://{tmp_path_factory.mktemp('gso') / 'w.duckdb'}"
-    registry = load_registry()
-    wh = Warehouse(url)
-    wh.ensure_schema()
-    write_reference(wh, reference.tables(registry))
-    with wh.holding(snapshot=False):
-        for info, frame in gso.batches(registry):
-            write_observations(wh, frame, info)
-    wh.close()
+    gso_warehouse(url, hold=True).close()
     return url
 
 
@@ -56,7 +48,7 @@ def value(
         as_of=as_of,
         boundaries="as-was",
     )
-    frame = execute(spec, default_model(), Scope.all(), Warehouse(url))
+    frame = execute(spec, default_model(), Scope.system(), Warehouse(url))
     assert len(frame) == 1, frame
     return float(frame["value"].iloc[0])
 
@@ -131,7 +123,7 @@ def test_quality_outliers_on_real_gso_series(url, period, flagged):
 
     model, wh = default_model(), Warehouse(url)
     detail = quality_report(
-        lambda spec: execute(spec, model, Scope.all(), wh), model.registry, Scope.all(), period=period
+        lambda spec: execute(spec, model, Scope.system(), wh), model.registry, Scope.system(), period=period
     )
     national = detail[detail["indicator_code"].isin(["RETAIL", "IIP", "EXPORTS"]) & (detail["area_code"] == "VN")]
     assert national["outlier_score"].notna().all()

@@ -3,17 +3,14 @@ data-quality page (coverage goal, completeness, timeliness, outliers) in the run
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import warehouse.tables  # noqa: F401 - the tables other parts own (tasks, events...): the app's pages read them
-from connectors import gso, reference
-from semantic.registry import load_registry
-from warehouse.db import Warehouse, reset_shared
-from warehouse.load import write_observations, write_reference
+from tests.direction_support import gso_warehouse, using
+from warehouse.db import Warehouse
 from warehouse.schema import table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,23 +20,9 @@ FILE = b"indicator_code,area_code,period,value\nPUBINV_DISB,33,2025-03,1600.5\nP
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
     url = f"duckdb://{tmp_path_factory.mktemp('pages') / 'w.duckdb'}"
-    registry = load_registry()
-    wh = Warehouse(url)
-    wh.ensure_schema()
-    write_reference(wh, reference.tables(registry))
-    for info, frame in gso.batches(registry):
-        if frame["indicator_code"].isin(["PUBINV_DISB", "CPI", "RETAIL"]).any():
-            write_observations(wh, frame, info)
-    wh.close()
-    before = os.environ.get("DIEUHANH_DB")
-    os.environ["DIEUHANH_DB"] = url
-    reset_shared()
-    yield url
-    reset_shared()
-    if before is None:
-        os.environ.pop("DIEUHANH_DB", None)
-    else:
-        os.environ["DIEUHANH_DB"] = before
+    gso_warehouse(url, ("PUBINV_DISB", "CPI", "RETAIL")).close()
+    with using(url):
+        yield url
 
 
 def open_page(persona: str, page: str) -> AppTest:

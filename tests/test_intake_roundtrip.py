@@ -34,10 +34,8 @@ V2 = V1.replace(
 
 
 @pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
+def wh(intake_wh):
+    return intake_wh
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +53,7 @@ def cli_load(tmp_path, monkeypatch, capsys, wh, text: str, name: str = "f.csv", 
 
 def disb_feb(wh, model, as_of=None) -> float:
     spec = QuerySpec(indicators=("PUBINV_DISB",), areas=("VN",), time_from="2025-02", time_to="2025-02", as_of=as_of)
-    frame = execute(spec, model, Scope.all(), wh)
+    frame = execute(spec, model, Scope.system(), wh)
     assert len(frame) == 1, frame
     return float(frame["value"].iloc[0])
 
@@ -87,46 +85,51 @@ def test_load_time_vintages_dedupe_on_the_latest_value(tmp_path, monkeypatch, ca
 
 
 def test_csv_to_sdmx_to_another_warehouse_keeps_every_value(tmp_path, wh, model):
-    load(connector_for(V1.encode(), "v1.csv", "GSO"), wh, "a", registry=s.registry())
-    levels = export(wh, Scope.all(), "sdmx-csv", indicators=("PUBINV_DISB", "RETAIL"), model=model)
-    by_agency = export(wh, Scope.all(), "sdmx-csv", indicators=("PUBINV_DISB",), dimensions=("agency",), model=model)
-    yoy = export(wh, Scope.all(), "sdmx-csv", indicators=("CPI",), compare="yoy", model=model)
+    load(connector_for(V1.encode(), "v1.csv", "GSO"), wh, "a", registry=s.registry(), scope=Scope.system())
+    levels = export(wh, Scope.system(), "sdmx-csv", indicators=("PUBINV_DISB", "RETAIL"), model=model)
+    by_agency = export(wh, Scope.system(), "sdmx-csv", indicators=("PUBINV_DISB",), dimensions=("agency",), model=model)
+    yoy = export(wh, Scope.system(), "sdmx-csv", indicators=("CPI",), compare="yoy", model=model)
     assert levels.splitlines()[0].startswith("STRUCTURE,STRUCTURE_ID,ACTION,FREQ,INDICATOR,REF_AREA")
     assert "dataflow,DIEUHANH:DF_OBS(1.0),I,M,PUBINV_DISB,VN,,,level,2025-02,37928.207," in levels
     other, _ = s.build(f"duckdb://{tmp_path / 'other.duckdb'}")
     for name, text in (("levels", levels), ("agency", by_agency), ("yoy", yoy)):
-        report = load(connector_for(text.encode(), f"{name}.csv", "GSO"), other, "b", registry=s.registry())
+        report = load(
+            connector_for(text.encode(), f"{name}.csv", "GSO"), other, "b", registry=s.registry(), scope=Scope.system()
+        )
         assert report.outcome == "loaded", [p.text() for p in report.problems]
     key = ["indicator_code", "area_code", "agency_code", "period_start", "base", "value", "vintage"]
     a = wh.execute(table("observation")).sort_values(key)[key].reset_index(drop=True)
     b = other.execute(table("observation")).sort_values(key)[key].reset_index(drop=True)
     pd.testing.assert_frame_equal(a.astype(str), b.astype(str))  # values and vintages, bit for bit
     # and the canonical CSV export loads back unchanged
-    csv = export(other, Scope.all(), "csv", indicators=("RETAIL",), model=model)
+    csv = export(other, Scope.system(), "csv", indicators=("RETAIL",), model=model)
     assert csv.splitlines()[1] == "RETAIL,VN,2025-02,561672.75,,,level,tỷ đồng,official,2025-03-06T00:00:00"
     assert (
-        load(connector_for(csv.encode(), "back.csv", "GSO"), other, "b", registry=s.registry()).outcome == "unchanged"
+        load(
+            connector_for(csv.encode(), "back.csv", "GSO"), other, "b", registry=s.registry(), scope=Scope.system()
+        ).outcome
+        == "unchanged"
     )
 
 
 def test_sdmx_delete_and_replace_withdraw_as_new_vintages(wh, model):
-    load(connector_for(V1.encode(), "v1.csv", "GSO"), wh, "a", registry=s.registry())
+    load(connector_for(V1.encode(), "v1.csv", "GSO"), wh, "a", registry=s.registry(), scope=Scope.system())
     head = "STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE,VINTAGE\n"
     delete = head + "dataflow,DIEUHANH:DF_OBS(1.0),D,RETAIL,VN,2025-02,,2025-04-01\n"
-    report = load(connector_for(delete.encode(), "d.csv", "GSO"), wh, "a", registry=s.registry())
+    report = load(connector_for(delete.encode(), "d.csv", "GSO"), wh, "a", registry=s.registry(), scope=Scope.system())
     assert report.result.rows_written == 1
     spec = QuerySpec(indicators=("RETAIL",), areas=("VN",))
-    assert execute(spec, model, Scope.all(), wh).empty  # withdrawn now ...
-    assert list(execute(spec.with_(as_of=date(2025, 3, 31)), model, Scope.all(), wh)["value"]) == [561672.75]
+    assert execute(spec, model, Scope.system(), wh).empty  # withdrawn now ...
+    assert list(execute(spec.with_(as_of=date(2025, 3, 31)), model, Scope.system(), wh)["value"]) == [561672.75]
     # R: the message replaces the series over its span: January restated, February (absent) withdrawn
     replace = head + "dataflow,DIEUHANH:DF_OBS(1.0),R,PUBINV_DISB,33,2025-01,1389.658,2025-04-01\n"
     replace += "dataflow,DIEUHANH:DF_OBS(1.0),R,PUBINV_DISB,33,2025-02,,2025-04-01\n".replace(
         ",,2025", ",1531.407,2025"
     )
     replace = replace.replace("2025-02,1531.407", "2025-03,1600")
-    report = load(connector_for(replace.encode(), "r.csv", "GSO"), wh, "a", registry=s.registry())
+    report = load(connector_for(replace.encode(), "r.csv", "GSO"), wh, "a", registry=s.registry(), scope=Scope.system())
     assert report.outcome == "loaded"
-    now = execute(QuerySpec(indicators=("PUBINV_DISB",), areas=("33",), boundaries="as-was"), model, Scope.all(), wh)
+    now = execute(QuerySpec(indicators=("PUBINV_DISB",), areas=("33",), boundaries="as-was"), model, Scope.system(), wh)
     assert [(str(p)[:7], v) for p, v in zip(now["period_start"], now["value"], strict=True)] == [
         ("2025-01", 1389.658),
         ("2025-03", 1600.0),
@@ -135,7 +138,7 @@ def test_sdmx_delete_and_replace_withdraw_as_new_vintages(wh, model):
 
 
 def test_export_is_scoped(wh, model):
-    load(connector_for(V1.encode(), "v1.csv", "GSO"), wh, "a", registry=s.registry())
+    load(connector_for(V1.encode(), "v1.csv", "GSO"), wh, "a", registry=s.registry(), scope=Scope.system())
     frame = export_frame(wh, s.province("33"), ("PUBINV_DISB",), boundaries="as-was", model=model)
     got = sorted((a, str(p)[:7]) for a, p in zip(frame["area_code"], frame["period_start"], strict=True))
     # Hưng Yên, old Thái Bình merged into it, and the national aggregates (a policy line allows them)
@@ -147,7 +150,7 @@ def test_export_is_scoped(wh, model):
 
 
 def test_cli_export_with_a_persona(tmp_path, monkeypatch, capsys, wh):
-    load(connector_for(V1.encode(), "v1.csv", "GSO"), wh, "a", registry=s.registry())
+    load(connector_for(V1.encode(), "v1.csv", "GSO"), wh, "a", registry=s.registry(), scope=Scope.system())
     monkeypatch.setenv("DIEUHANH_DB", wh.url)
     args = ["export", "--indicator", "PUBINV_DISB"]  # scoped: the installed model, never a caller's registry
     assert main([*args, "--persona", "hungyen", "--format", "csv", "--area", "33,34"]) == 0

@@ -2,7 +2,8 @@
 
 Each answer is checked row by row (no area or agency outside the scope) and against an oracle: the same query run
 by an all-seeing reader on a warehouse that holds only the rows the scope may read (tests/leakdata.py restates
-DESIGN §4 in pandas). Equal answers mean nothing outside the scope reached any figure, totals included."""
+docs/architecture.md, Scope, in pandas). Equal answers mean nothing outside the scope reached any figure, totals
+included."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ GRANTED_PERSONAS = ("leader", "analyst", "admin", "mof", "moc", "hungyen")
 GRANTED_CLAIMS = {
     "moc_in_hungyen": {"roles": ["ministry_staff", "province_staff"], "agency": "MOC", "province": "33"},
     "keycloak_style_string_roles": {"roles": "province_staff", "province": 33},
+}
+#: claims of a province deployment (DIEUHANH_PROFILE=province:33, issue 15): the codes a claim may name there are
+#: its province, its communes (here the tiny warehouse's 12345) and its departments
+PROVINCE_CLAIMS = {
+    "commune_staff": {"roles": ["commune_staff"], "commune": "12345"},
+    "department_staff": {"roles": ["department_staff"], "agency": leakdata.DEPARTMENT},
+    "province_leader": {"roles": ["province_leader"], "province": "33"},
 }
 #: scopes no claim can produce today, built by hand: the compiler must hold for them too
 HAND_SCOPES = {
@@ -115,10 +123,14 @@ def _scope(name: str, codes) -> Scope:
         return persona_scope(name, known_agencies=agencies, known_areas=areas)
     if name in GRANTED_CLAIMS:
         return scope_from_claims(GRANTED_CLAIMS[name], known_agencies=agencies, known_areas=areas)
+    if name in PROVINCE_CLAIMS:
+        scope = scope_from_claims(PROVINCE_CLAIMS[name], known_agencies=agencies, known_areas={"33", "12345"})
+        assert not scope.denied, name
+        return scope
     return HAND_SCOPES[name]
 
 
-SCOPE_NAMES = (*GRANTED_PERSONAS, *GRANTED_CLAIMS, *HAND_SCOPES)
+SCOPE_NAMES = (*GRANTED_PERSONAS, *GRANTED_CLAIMS, *PROVINCE_CLAIMS, *HAND_SCOPES)
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +198,7 @@ def test_indicator_path_returns_only_the_scope(wh, mdl, oracle, oracle_warehouse
     if scope.unrestricted:
         return
     by_agency = leakdata.scoped_specs_by_agency(kwargs)
-    expected = _normal(run(spec, mdl, Scope.all(), oracle_warehouse(scope_name, scope, by_agency)))
+    expected = _normal(run(spec, mdl, Scope.system(), oracle_warehouse(scope_name, scope, by_agency)))
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
@@ -221,6 +233,23 @@ def test_ministry_staff_get_their_ministry_and_its_predecessor(wh, mdl, codes):
         ("VN", "MOC", 20.0),
         ("VN", "MOT", 30.0),
     ]
+
+
+def test_a_commune_s_staff_get_their_commune_and_nothing_above_it(wh, mdl, codes):
+    commune = _scope("commune_staff", codes)
+    assert (commune.areas, commune.national) == (frozenset({"12345"}), False)
+    spec = QuerySpec(indicators=("FLOW",), areas=("01", "33", "VN", "12345"))
+    rows = [(r.area_code, str(r.period_start)[:7], r.value) for r in run(spec, mdl, commune, wh).itertuples()]
+    assert rows == [("12345", "2025-08", 2.0)]  # not Hưng Yên's 33, not the country's 9,000
+
+
+def test_a_department_gets_its_own_share_at_the_province_and_its_communes(wh, mdl, codes):
+    department = _scope("department_staff", codes)
+    spec = QuerySpec(indicators=("FLOW2",), dimensions=("agency",), time_from="2025-08")
+    frame = run(spec, mdl, department, wh)
+    rows = sorted((r.area_code, r.agency_code, str(r.period_start)[:7], r.value) for r in frame.itertuples())
+    # never MOC's 1 at the same commune in 2025-08
+    assert rows == [("12345", "HY-STC", "2025-09", 9.0), ("33", "HY-STC", "2025-08", 8.0)]
 
 
 # -- cubes -----------------------------------------------------------------------------------------------------------
@@ -262,7 +291,7 @@ def test_a_row_seen_through_a_related_table_carries_only_what_the_scope_may_see(
         readable = oracle.cube_rows(cube, scope, frames, figures=True)
         for m in (m for m in cube.measures if m.agg in FIGURES):
             spec = QuerySpec(view=cube.name, dimensions=dims, measures=(m.name,))
-            full = {r[:-1]: r[-1] for r in leakdata.rows_of(run(spec, mdl, Scope.all(), wh), (*dims, m.name))}
+            full = {r[:-1]: r[-1] for r in leakdata.rows_of(run(spec, mdl, Scope.system(), wh), (*dims, m.name))}
             got = {r[:-1]: r[-1] for r in leakdata.rows_of(run(spec, mdl, scope, wh), (*dims, m.name))}
             carried = {row: value for row, value in got.items() if value is not None}
             expected = {row: full[row] for row in readable if full.get(row) is not None}

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from connectors import geo
+from connectors.seed import geo
 from semantic.areas import ARCHIPELAGOS, boundaries_geojson, map_kind
 from semantic.errors import QueryError
 from semantic.moves import latest_moves, moved_most, window

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pages import present, province_map
@@ -19,6 +20,9 @@ from semantic.periods import parse_period
 from semantic.share import spec_param
 from semantic.spec import QuerySpec
 from tests.monitoring_support import PERSONAS, cli, real_warehouse_url, using
+from warehouse import audit, fastsql
+from warehouse.db import shared
+from warehouse.schema import table
 
 pytestmark = pytest.mark.slow
 
@@ -254,8 +258,11 @@ YOY_ARGS = ("--indicator", "CPI,IIP", "--area", "VN", "--from", "2024-07", "--to
 
 
 @pytest.mark.parametrize("persona", ["analyst", "leader", "hungyen"])
-def test_explore_runs_the_spec_in_the_link_and_shows_sql_only_to_analysts(persona):
+def test_explore_runs_the_spec_in_the_link_and_shows_sql_only_to_analysts(persona, monkeypatch):
     spec = YOY
+    executed: list[str] = []  # every SQL text the one query path sent to the warehouse while the page ran
+    real_run = fastsql.run
+    monkeypatch.setattr(fastsql, "run", lambda wh, sql, schema: executed.append(sql) or real_run(wh, sql, schema))
     at = open_page("explore", persona, query={"q": spec_param(spec)})
     assert at.query_params["q"] == spec_param(spec)  # the view stays in the link
     table = at.dataframe[0].value
@@ -270,6 +277,9 @@ def test_explore_runs_the_spec_in_the_link_and_shows_sql_only_to_analysts(person
     assert not {"indicator_code", "area_code", "value", "period_start"} & set(table.columns)
     sql_shown = any(e.label == "Xem câu lệnh SQL" for e in at.expander)
     assert sql_shown == (persona == "analyst")
+    if sql_shown:  # what Khám phá shows is the very text that ran, not a recompilation of its own
+        shown = next(c.value for c in at.code if "?q=" not in c.value)  # not the link to copy
+        assert shown.startswith("SELECT") and shown in executed, (len(shown), [len(x) for x in executed])
 
 
 @pytest.mark.parametrize(
@@ -501,3 +511,28 @@ def test_explore_offers_periods_by_name_and_a_link_to_copy():
     assert len(link) == 1 and json.loads(urllib.parse.unquote(link[0].split("?q=", 1)[1])) == json.loads(
         spec_param(spec)
     )
+
+
+def _page_queries_audited() -> int:
+    """The audit trail's page queries so far (deferred rows written first)."""
+    wh = shared()  # the app's own warehouse (DIEUHANH_DB)
+    audit.flush(wh)
+    t = table("audit")
+    return int(wh.execute(t.filter(t.action == "query", t.what == "page").count()))
+
+
+@pytest.mark.parametrize("page", ["pages/quality.py", "pages/overview.py"])
+def test_every_serving_of_a_cached_page_is_audited_like_the_first(page):
+    """Chất lượng dữ liệu's report and the overview's warning badges are computed inside st.cache_data: a second
+    user with the same scope is served from the cache, and still leaves as many audit rows as the first did."""
+    st.cache_data.clear()  # the first serving computes (a miss), the second is served from the cache (a hit)
+    counts = [_page_queries_audited()]
+    for _ in range(2):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        at.query_params["persona"] = "hungyen"
+        at.run()
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        counts.append(_page_queries_audited())
+    first, second = counts[1] - counts[0], counts[2] - counts[1]
+    assert first > 0 and second == first, counts

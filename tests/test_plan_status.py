@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from semantic.plan import assess, in_force, versions
+from semantic.compile_indicators import OUTPUT
+from semantic.plan import TARGET_DIMENSIONS, assess, in_force, versions
 from semantic.plan_status import (
     PlanRule,
     Target,
@@ -151,19 +152,7 @@ def _targets() -> pd.DataFrame:
             date(2025, 1, 8),
         ),
     ]
-    cols = [
-        "year",
-        "seq",
-        "indicator",
-        "area",
-        "target_vi",
-        "comparator",
-        "low",
-        "high",
-        "unit",
-        "document",
-        "document_date",
-    ]
+    cols = [c for c in TARGET_DIMENSIONS if c not in ("target_en", "source_url", "status")]
     frame = pd.DataFrame(rows, columns=cols)
     frame["target_en"] = frame["target_vi"]
     frame["source_url"] = None
@@ -190,18 +179,7 @@ def test_assess_judges_each_target_on_its_rule():
             ("GDP", "VN", None, None, "2025-01-01", "Q", "ytd_yoy", 6.93, "%", "official"),
             ("BUDGET_REV", "VN", None, None, "2025-08-01", "M", "ytd", 1_500.0, "tỷ đồng", "demo"),
         ],
-        columns=[
-            "indicator_code",
-            "area_code",
-            "agency_code",
-            "category",
-            "period_start",
-            "freq",
-            "base",
-            "value",
-            "unit",
-            "status",
-        ],
+        columns=[c for c in OUTPUT if c != "vintage"],  # the query path's columns
     )
     out = assess(current, actuals, registry, 2025).set_index("seq")
     # GDP: latest ytd_yoy 7.52 vs 8.3-8.5 (in force since 5 August): 0.78 pp short, beyond 0.5 pp -> off track

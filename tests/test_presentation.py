@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pages import briefing, i18n_direction  # noqa: F401 - registers the panel's strings
+from pages import briefing
 from pages.present import present
 from semantic.model import default_model
 

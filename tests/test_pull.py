@@ -13,9 +13,10 @@ import pytest
 import yaml
 
 from connectors.intake import load
-from connectors.pull import connector_from_config, last_vintage
-from connectors.rest import PullError, RestConnector, RestEndpoint
-from connectors.sql import _redact
+from connectors.readers.pull import connector_from_config, last_vintage
+from connectors.readers.rest import PullError, RestConnector, RestEndpoint
+from connectors.readers.sql import _redact
+from semantic.scope import Scope
 from tests import intake_support as s
 from warehouse.schema import table
 
@@ -62,6 +63,11 @@ class Api(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
+def wh(intake_wh):
+    return intake_wh
+
+
+@pytest.fixture
 def api():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Api)
     srv.records, srv.log, srv.failures = list(RECORDS), [], 0
@@ -93,13 +99,6 @@ def endpoint(srv, path="/obs", **kw) -> RestEndpoint:
     return RestEndpoint.model_validate(data)
 
 
-@pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
-
-
 def values(wh) -> list[tuple]:
     obs = wh.execute(table("observation").order_by(["indicator_code", "period_start"]))
     return [(r.indicator_code, str(r.period_start)[:7], r.value, str(r.vintage)[:10]) for r in obs.itertuples()]
@@ -108,7 +107,7 @@ def values(wh) -> list[tuple]:
 def test_rest_pages_through_and_maps_fields(api, wh, tmp_path):
     cfg = tmp_path / "moit.yml"
     cfg.write_text(yaml.safe_dump({"kind": "rest", **endpoint(api).model_dump(exclude_defaults=True)}))
-    report = load(connector_from_config(cfg, wh), wh, "cron", registry=s.registry())
+    report = load(connector_from_config(cfg, wh), wh, "cron", registry=s.registry(), scope=Scope.system())
     assert report.outcome == "loaded", [p.text() for p in report.problems]
     assert values(wh) == [
         ("PUBINV_DISB", "2025-02", 37928.207, "2025-03-06"),
@@ -123,20 +122,20 @@ def test_rest_pages_through_and_maps_fields(api, wh, tmp_path):
 def test_rest_incremental_asks_only_for_what_is_new(api, wh, tmp_path):
     cfg = tmp_path / "moit.yml"
     cfg.write_text(yaml.safe_dump({"kind": "rest", **endpoint(api).model_dump(exclude_defaults=True)}))
-    load(connector_from_config(cfg, wh), wh, "cron", registry=s.registry())
+    load(connector_from_config(cfg, wh), wh, "cron", registry=s.registry(), scope=Scope.system())
     assert last_vintage(wh, "MOIT") == datetime(2025, 3, 6, 9, 0)
     api.records.append(
         {"chi_tieu": "RETAIL", "dia_ban": "VN", "ky": "2025-03", "gia_tri": 562000.0, "cong_bo": "2025-04-06T09:00:00"}
     )
     api.log.clear()
-    report = load(connector_from_config(cfg, wh), wh, "cron", registry=s.registry())
+    report = load(connector_from_config(cfg, wh), wh, "cron", registry=s.registry(), scope=Scope.system())
     assert api.log[0][1]["since"] == "2025-03-06T09:00:00"
     assert report.rows_in == 1 and report.result.rows_written == 1
     assert values(wh)[-1] == ("RETAIL", "2025-03", 562000.0, "2025-04-06")
 
 
 def test_rest_retries_with_backoff_then_succeeds(api, wh):
-    report = load(RestConnector(endpoint(api, "/flaky")), wh, "cron", registry=s.registry())
+    report = load(RestConnector(endpoint(api, "/flaky")), wh, "cron", registry=s.registry(), scope=Scope.system())
     assert report.outcome == "loaded"
     assert [p for p, _ in api.log][:3] == ["/flaky", "/flaky", "/flaky"]  # 503, 503, then the page
 
@@ -154,7 +153,7 @@ def test_rest_records_are_validated_like_a_file(api, wh):
     api.records.append(
         {"chi_tieu": "RETAIL", "dia_ban": "VN", "ky": "2025-13", "gia_tri": 1.0, "cong_bo": "2025-04-06"}
     )
-    report = load(RestConnector(endpoint(api)), wh, "cron", registry=s.registry())
+    report = load(RestConnector(endpoint(api)), wh, "cron", registry=s.registry(), scope=Scope.system())
     assert report.outcome == "rejected"
     [p] = report.problems
     assert (p.row, p.column, p.rule) == (4, "ky", "period_form")  # the record and the API's own field name
@@ -185,7 +184,7 @@ def test_sql_source_on_postgresql(pg_url, wh, tmp_path):
             }
         )
     )
-    report = load(connector_from_config(cfg, wh), wh, "cron", registry=s.registry())
+    report = load(connector_from_config(cfg, wh), wh, "cron", registry=s.registry(), scope=Scope.system())
     assert report.outcome == "loaded", [p.text() for p in report.problems]
     obs = wh.execute(table("observation").order_by(["period_start", "area_code"]))
     assert [(r.area_code, str(r.period_start)[:7], r.value) for r in obs.itertuples()] == [
@@ -198,5 +197,5 @@ def test_sql_source_on_postgresql(pg_url, wh, tmp_path):
     assert _redact("postgres://mof:s3cret@db.mof.gov.vn:5432/ns") == "postgres://mof@db.mof.gov.vn:5432/ns"
     with psycopg.connect(pg_url, autocommit=True) as con:
         con.execute("INSERT INTO thu_ngan_sach VALUES ('01', '2025-03', 91000, '2025-04-10')")
-    report = load(connector_from_config(cfg, wh), wh, "cron", registry=s.registry())
+    report = load(connector_from_config(cfg, wh), wh, "cron", registry=s.registry(), scope=Scope.system())
     assert (report.rows_in, report.result.rows_written) == (1, 1)  # incremental: only the row after 2025-03-10

@@ -58,20 +58,38 @@ def wh(tmp_path_factory):
     warehouse, reg = s.build(f"duckdb://{tmp_path_factory.mktemp('q') / 'w.duckdb'}")
     assert (
         load(
-            connector_for(retail_csv().encode(), "retail.csv", "GSO"), warehouse, "gso", registry=reg, today=TODAY
+            connector_for(retail_csv().encode(), "retail.csv", "GSO"),
+            warehouse,
+            "gso",
+            registry=reg,
+            today=TODAY,
+            scope=Scope.system(),
         ).outcome
         == "loaded"
     )
     feb = float(retail_csv().splitlines()[-2].split(",")[3])
     revised = f"indicator_code,area_code,period,value,published_at\nRETAIL,VN,2025-02,{feb * 1.002:.2f},2025-04-06\n"
-    load(connector_for(revised.encode(), "rev.csv", "GSO"), warehouse, "gso", registry=reg, today=TODAY)
+    load(
+        connector_for(revised.encode(), "rev.csv", "GSO"),
+        warehouse,
+        "gso",
+        registry=reg,
+        today=TODAY,
+        scope=Scope.system(),
+    )
     bad = (
         "indicator_code,area_code,period,value,published_at\nPUBINV_DISB,33,2025-01,1389.658,2025-02-06\n"
         "PUBINV_DISB,33,2025-02,1531.407,2025-03-06\nPUBINV_DISB,33,2025-03,-5,2025-04-06\n"
         "PUBINV_DISB,34,2025-01,672.031,2025-02-06\n"
     )
     report = load(
-        connector_for(bad.encode(), "hy.csv", "33"), warehouse, "hy", registry=reg, today=TODAY, accept_valid=True
+        connector_for(bad.encode(), "hy.csv", "33"),
+        warehouse,
+        "hy",
+        registry=reg,
+        today=TODAY,
+        accept_valid=True,
+        scope=Scope.system(),
     )
     assert report.outcome == "partial"
     yield warehouse
@@ -101,7 +119,7 @@ def test_expected_periods_follow_frequency_and_release_calendar(model):
 
 
 def test_retail_completeness_timeliness_revisions_outliers(wh, model):
-    detail = report(wh, model, Scope.all())
+    detail = report(wh, model, Scope.system())
     retail = detail[(detail.indicator_code == "RETAIL") & (detail.area_code == "VN")]
     assert list(retail["period"]) == [f"{d:%Y-%m}" for d in pd.date_range("2024-04-01", "2025-03-01", freq="MS")]
     assert list(retail.loc[~retail.received, "period"]) == ["2024-11"]
@@ -114,7 +132,7 @@ def test_retail_completeness_timeliness_revisions_outliers(wh, model):
 
 
 def test_rejected_rows_count_against_their_period(wh, model):
-    detail = report(wh, model, Scope.all())
+    detail = report(wh, model, Scope.system())
     hy = detail[(detail.indicator_code == "PUBINV_DISB") & (detail.area_code == "33")]
     assert list(zip(hy.period, hy.received, hy.rejected, strict=True)) == [
         ("2025-01", True, 0),
@@ -131,7 +149,7 @@ def test_a_province_sees_the_quality_of_its_own_areas_only(wh, model):
 
 
 def test_coverage_of_national_statistical_indicators(wh, model):
-    cov = coverage(lambda spec: execute(spec, model, Scope.all(), wh), model.registry, TODAY)
+    cov = coverage(lambda spec: execute(spec, model, Scope.system(), wh), model.registry, TODAY)
     # statistical: CPI, GRDP_GROWTH, POP, PUBINV_DISB, RETAIL, ROADS_KM; real data for PUBINV_DISB and RETAIL
     assert list(cov["coverage_pct"]) == [33.3, 33.3]
     assert list(zip(cov.goal_year, cov.goal_pct, cov.met, cov.due, strict=True)) == [

@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from connectors import gso, worldbank
-from connectors.gso_names import fold, province_code, tidy
+from connectors.readers import gso, worldbank
+from connectors.readers.gso_names import fold, province_code, tidy
 from semantic.registry import load_registry
 from warehouse.schema import OBSERVATION_KEY
 

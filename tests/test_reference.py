@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from connectors import demo, population, reference, targets
-from connectors.names import english_name
+from connectors.seed import population, reference, targets
+from connectors.seed.names import english_name
+from demo import series as demo
 from semantic.model import load_model
 from semantic.query import compile
 from semantic.registry import INDICATORS_DIR, Indicator, Registry, load_registry
@@ -205,7 +206,7 @@ def test_demo_revenue_on_2025_boundaries(tmp_path):
     write_observations(wh, frame, BatchInfo(source="demo"))
     model = load_model(tmp_path / "no-models", folder)
     spec = {"indicators": ("BUDGET_REV",), "time_from": "2024-12", "time_to": "2024-12"}
-    merged = wh.execute(compile(QuerySpec(areas=("33",), **spec), model, Scope.all())).value.iloc[0]
-    as_was = wh.execute(compile(QuerySpec(areas=("33", "34"), boundaries="as-was", **spec), model, Scope.all()))
+    merged = wh.execute(compile(QuerySpec(areas=("33",), **spec), model, Scope.system())).value.iloc[0]
+    as_was = wh.execute(compile(QuerySpec(areas=("33", "34"), boundaries="as-was", **spec), model, Scope.system()))
     assert merged == pytest.approx(as_was.value.sum()) and len(as_was) == 2
     wh.close()

@@ -47,8 +47,8 @@ def rows(frame: pd.DataFrame) -> list[tuple]:
 def same_as_raw(wh, model) -> dict[str, list[tuple]]:  # noqa: ANN001
     got = {}
     for spec in SPECS:
-        rolled = run(spec, model, Scope.all(), wh)
-        assert rows(rolled) == rows(run(spec, model, Scope.all(), wh, use_rollups=False)), spec
+        rolled = run(spec, model, Scope.system(), wh)
+        assert rows(rolled) == rows(run(spec, model, Scope.system(), wh, use_rollups=False)), spec
         got[spec.to_json()] = rows(rolled)
     return got
 
@@ -93,7 +93,7 @@ def test_a_loaded_weight_rebuilds_the_rate_that_reads_it(wh):
         "yearly_current",
     }
     same_as_raw(wh, model)
-    rate = run(SPECS[0], model, Scope.all(), wh)
+    rate = run(SPECS[0], model, Scope.system(), wh)
     assert one(rate, "RATE", "2024-01-01") == 15.0
     assert one(rate, "POP", "2024-01-01") == 200.0
 
@@ -104,7 +104,7 @@ def test_a_load_rebuilds_only_the_indicators_it_changed_and_their_comparisons(wh
     # new Hưng Yên, February 2025 revised: 25 + 3 = 28 becomes 30 + 3 = 33; its year to date 14 + 28 = 42 becomes 47
     write_observations(wh, obs("FLOW", "33", "2025-02-01", "M", 30.0), BatchInfo(source="test"))
     after = same_as_raw(wh, model)
-    level, yoy, ytd = (run(s, model, Scope.all(), wh) for s in SPECS[1:])
+    level, yoy, ytd = (run(s, model, Scope.system(), wh) for s in SPECS[1:])
     assert one(level[level["area_code"] == "33"], "FLOW", "2025-02-01") == 33.0
     assert one(ytd, "FLOW", "2025-02-01", "ytd") == 47.0
     # every other indicator's rows are what they were

@@ -6,7 +6,6 @@ activates from the page; closing freezes the board and offers the after-action r
 
 from __future__ import annotations
 
-import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -14,10 +13,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from connectors.scenario_reports import receive_report
-from connectors.scenarios import activate, close
+from connectors.tasks.scenario_reports import receive_report
+from connectors.tasks.scenarios import activate, close
 from semantic.playbook import default_playbooks, now_vn
-from tests.direction_support import direction_url, using
+from semantic.scope import Scope
+from tests.direction_support import direction_copy, using
 from warehouse.db import Warehouse
 from warehouse.schema import table
 
@@ -30,16 +30,22 @@ DAMAGE = {"deaths": 2, "missing": 1, "injured": 5, "houses_damaged": 120, "evacu
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
-    # a copy: the shared direction warehouse stays as the other tests count it
-    source = Path(direction_url().removeprefix("duckdb://"))
-    copy = tmp_path_factory.mktemp("board") / "warehouse.duckdb"
-    shutil.copy(source, copy)
-    u = f"duckdb://{copy}"
+    u = direction_copy(tmp_path_factory.mktemp("board"))
     wh = Warehouse(u)
-    activate(wh, BOOK, ("33", "01"), AT, 3, "Phó Thủ tướng")
+    activate(wh, BOOK, ("33", "01"), AT, 3, "Phó Thủ tướng", scope=Scope.system())
     # an inspection of Hà Nội's key projects the day before (its weekly reports not yet due)
-    activate(wh, default_playbooks()["key_project_inspection"], ("01",), AT - timedelta(days=1), 1, "Phó Thủ tướng")
-    receive_report(wh, BOOK, RUN, "damage_6h", "33", AT + timedelta(hours=6, minutes=20), DAMAGE, "Hưng Yên")
+    activate(
+        wh,
+        default_playbooks()["key_project_inspection"],
+        ("01",),
+        AT - timedelta(days=1),
+        1,
+        "Phó Thủ tướng",
+        scope=Scope.system(),
+    )
+    receive_report(
+        wh, BOOK, RUN, "damage_6h", "33", AT + timedelta(hours=6, minutes=20), DAMAGE, "Hưng Yên", scope=Scope.system()
+    )
     wh.close()
     with using(u):
         yield u
@@ -154,11 +160,13 @@ def test_the_warnings_page_lists_the_missing_report(url):
 def test_a_new_report_shows_on_the_next_run_and_closing_freezes_the_board(url):
     at = board("leader")
     wh = Warehouse(url)
-    receive_report(wh, BOOK, RUN, "damage_6h", "01", now_vn() - timedelta(minutes=5), DAMAGE, "Hà Nội")
+    receive_report(
+        wh, BOOK, RUN, "damage_6h", "01", now_vn() - timedelta(minutes=5), DAMAGE, "Hà Nội", scope=Scope.system()
+    )
     time.sleep(6)  # the app looks at the data version at most every 5 s (pages/ui._version)
     at.run()  # what the fragment's timer does every REFRESH_SECONDS
     assert metric(at, "Muộn") == ["1"] and metric(at, "Chưa gửi") == ["0", "0"]
-    close(wh, RUN, now_vn(), "Phó Thủ tướng")
+    close(wh, RUN, now_vn(), "Phó Thủ tướng", scope=Scope.system())
     wh.close()
     time.sleep(6)
     at = board("leader")

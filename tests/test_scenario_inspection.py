@@ -11,7 +11,7 @@ import pytest
 
 from analytics.inspection import inspection
 from analytics.situation import situation
-from connectors.scenarios import activate
+from connectors.tasks.scenarios import activate
 from semantic.model import default_model
 from semantic.playbook import default_playbooks
 from semantic.query import execute
@@ -33,7 +33,7 @@ def wh(tmp_path):
 
 
 def test_an_inspection_dispatches_its_notice_and_the_next_one_follows_it_up(wh):
-    first = activate(wh, BOOK, ("33",), datetime(2025, 6, 10, 9, 0), 1, "Phó Thủ tướng")
+    first = activate(wh, BOOK, ("33",), datetime(2025, 6, 10, 9, 0), 1, "Phó Thủ tướng", scope=Scope.system())
     # level 1: clearance for Hưng Yên (720 h -> 10/07), catch_up for MOC (336 h -> 24/06); a notice after 45/TB-VPCP
     assert (first.document_number, first.tasks) == ("46/TB-VPCP", 2)
     tasks = wh.execute(table("task").filter(lambda t: t.event_id == first.run_id))
@@ -43,9 +43,9 @@ def test_an_inspection_dispatches_its_notice_and_the_next_one_follows_it_up(wh):
         ("MOC", "thong_bao", date(2025, 6, 24)),
         ("UBND33", "thong_bao", date(2025, 7, 10)),
     ]
-    second = activate(wh, BOOK, ("33",), datetime(2025, 7, 15, 9, 0), 1, "Phó Thủ tướng")
+    second = activate(wh, BOOK, ("33",), datetime(2025, 7, 15, 9, 0), 1, "Phó Thủ tướng", scope=Scope.system())
     assert second.document_number == "47/TB-VPCP"
-    scope = Scope.all("test")
+    scope = Scope.system("test")
 
     def run(spec):
         return execute(spec, default_model(), scope, wh)

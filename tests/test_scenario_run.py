@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 
 from analytics.scenario_status import alerts, counts, expected
-from connectors.scenario_reports import receive_report
-from connectors.scenarios import activate, change_level, close, load_run, on_reading
+from connectors.tasks.scenario_reports import receive_report
+from connectors.tasks.scenarios import activate, change_level, close, load_run, on_reading
 from semantic.access import persona_scope
 from semantic.errors import AccessDenied, LoadRejected
 from semantic.playbook import load_playbook
+from semantic.scope import Scope
 from tests.support import create_pg_database, drop_pg_database, pg_server_url
 from tests.tiny import direction
 from warehouse.schema import table
@@ -60,7 +61,7 @@ def tasks_of(wh, event_id: str) -> list[tuple]:
 
 
 def test_activation_creates_the_event_and_exactly_the_declared_tasks(wh):
-    done = activate(wh, BOOK, ("33", "01"), AT, 3, "Lãnh đạo")
+    done = activate(wh, BOOK, ("33", "01"), AT, 3, "Lãnh đạo", scope=Scope.system())
     assert (done.run_id, done.document_number, done.tasks) == (RUN, "151/CĐ-TTg", 3)
     # level 3: evacuate for each province (30 h -> 21/09 12:00), forecast for MAE (6 h -> 20/09 12:00)
     assert tasks_of(wh, RUN) == [
@@ -84,28 +85,28 @@ def test_activation_creates_the_event_and_exactly_the_declared_tasks(wh):
     run = load_run(wh, RUN)
     assert (run.areas, run.level, run.activated_at, run.closed_at) == (("01", "33"), 3, AT, None)
     with pytest.raises(LoadRejected, match="already activated"):
-        activate(wh, BOOK, ("33",), AT, 3, "Lãnh đạo")
+        activate(wh, BOOK, ("33",), AT, 3, "Lãnh đạo", scope=Scope.system())
 
 
 def test_a_level_change_is_logged_and_dispatches_the_next_levels_tasks(wh):
-    activate(wh, BOOK, ("33",), AT, 3, "Lãnh đạo")
-    up = change_level(wh, BOOK, RUN, 5, datetime(2025, 9, 21, 18, 0), "Lãnh đạo")
+    activate(wh, BOOK, ("33",), AT, 3, "Lãnh đạo", scope=Scope.system())
+    up = change_level(wh, BOOK, RUN, 5, datetime(2025, 9, 21, 18, 0), "Lãnh đạo", scope=Scope.system())
     # levels 4 and 5: roads (MOC, 48 h -> 23/09) and curfew (33, 6 h -> 22/09 00:00)
     assert (up.document_number, up.tasks) == ("152/CĐ-TTg", 2)
     assert [t for t in tasks_of(wh, RUN) if t[1] == "152/CĐ-TTg"] == [
         (f"{RUN}.curfew.33", "152/CĐ-TTg", "UBND33", "33", date(2025, 9, 22)),
         (f"{RUN}.roads.MOC", "152/CĐ-TTg", "MOC", None, date(2025, 9, 23)),
     ]
-    down = change_level(wh, BOOK, RUN, 4, datetime(2025, 9, 22, 6, 0), "Lãnh đạo")
+    down = change_level(wh, BOOK, RUN, 4, datetime(2025, 9, 22, 6, 0), "Lãnh đạo", scope=Scope.system())
     assert (down.document_number, down.tasks) == (None, 0)
     log = wh.execute(table("scenario_log").filter(lambda r: r.run_id == RUN)).sort_values("at")
     assert list(zip(log["kind"], log["level"], strict=True)) == [("activated", 3), ("level", 5), ("level", 4)]
     assert load_run(wh, RUN).level == 4
     with pytest.raises(LoadRejected, match="no level 7"):
-        change_level(wh, BOOK, RUN, 7, datetime(2025, 9, 22, 7, 0), "Lãnh đạo")
-    close(wh, RUN, datetime(2025, 9, 23, 6, 0), "Lãnh đạo")
+        change_level(wh, BOOK, RUN, 7, datetime(2025, 9, 22, 7, 0), "Lãnh đạo", scope=Scope.system())
+    close(wh, RUN, datetime(2025, 9, 23, 6, 0), "Lãnh đạo", scope=Scope.system())
     with pytest.raises(LoadRejected, match="was closed"):
-        change_level(wh, BOOK, RUN, 5, datetime(2025, 9, 23, 7, 0), "Lãnh đạo")
+        change_level(wh, BOOK, RUN, 5, datetime(2025, 9, 23, 7, 0), "Lãnh đạo", scope=Scope.system())
 
 
 def test_a_trigger_activates_at_its_threshold_and_not_below(wh):
@@ -123,22 +124,25 @@ def test_a_trigger_activates_at_its_threshold_and_not_below(wh):
         on_reading(wh, BOOK, "rain", 500, ("33",), AT, "trigger")
 
 
+def damage(wh, reporter: str, at: datetime, figures: dict, who: str):
+    """A damage_6h report of RUN, received from the system (the scope rules are tested on their own)."""
+    return receive_report(wh, BOOK, RUN, "damage_6h", reporter, at, figures, who, scope=Scope.system())
+
+
 def status_at(wh, now, provinces=("01", "33"), agencies=None):
     reports = wh.execute(table("scenario_report").filter(lambda r: r.run_id == RUN))
     return expected(BOOK, AT, [(AT, 3)], provinces, agencies, reports, now)
 
 
 def test_reports_on_time_late_and_missing_and_their_warnings(wh):
-    activate(wh, BOOK, ("33", "01"), AT, 3, "Lãnh đạo")
+    activate(wh, BOOK, ("33", "01"), AT, 3, "Lãnh đạo", scope=Scope.system())
     hy = persona_scope("hungyen")
     # slot 1 of damage_6h is due 12:00 (grace 1 h): Hưng Yên at 12:30 on time, Hà Nội at 14:00 late
     r = receive_report(
         wh, BOOK, RUN, "damage_6h", "33", datetime(2025, 9, 20, 12, 30), {"deaths": 1, "missing": 2}, "hy", scope=hy
     )
     assert (r.slot, r.due_at, r.late) == (1, datetime(2025, 9, 20, 12, 0), False)
-    r = receive_report(
-        wh, BOOK, RUN, "damage_6h", "01", datetime(2025, 9, 20, 14, 0), {"deaths": 0, "missing": 0}, "hn"
-    )
+    r = damage(wh, "01", datetime(2025, 9, 20, 14, 0), {"deaths": 0, "missing": 0}, "hn")
     assert (r.slot, r.late) == (1, True)
     status = status_at(wh, datetime(2025, 9, 20, 19, 30))
     # by 19:30: damage_6h slots 1 (12:00) and 2 (18:00, grace to 19:00) for 01 and 33; ministry_daily none yet due
@@ -167,7 +171,7 @@ def test_reports_on_time_late_and_missing_and_their_warnings(wh):
             wh, BOOK, RUN, "damage_6h", "01", datetime(2025, 9, 20, 19, 0), {"deaths": 0, "missing": 0}, "hy", scope=hy
         )
     with pytest.raises(LoadRejected, match="missing: missing; not of this duty: cows"):
-        receive_report(wh, BOOK, RUN, "damage_6h", "33", datetime(2025, 9, 20, 19, 0), {"deaths": 0, "cows": 1}, "hy")
+        damage(wh, "33", datetime(2025, 9, 20, 19, 0), {"deaths": 0, "cows": 1}, "hy")
 
 
 def test_only_a_leader_directs(wh):
@@ -176,9 +180,9 @@ def test_only_a_leader_directs(wh):
     done = activate(wh, BOOK, ("33",), AT, 3, "x", scope=persona_scope("leader"))
     assert done.tasks == 2
     with pytest.raises(LoadRejected, match="not a province code of 2025"):
-        activate(wh, BOOK, ("99",), datetime(2025, 9, 21), 3, "x")
+        activate(wh, BOOK, ("99",), datetime(2025, 9, 21), 3, "x", scope=Scope.system())
     with pytest.raises(LoadRejected, match="has no level 2"):
-        activate(wh, BOOK, ("33",), datetime(2025, 9, 21), 2, "x")
+        activate(wh, BOOK, ("33",), datetime(2025, 9, 21), 2, "x", scope=Scope.system())
 
 
 def test_closing_freezes_the_situation_and_the_after_action_report_counts_by_hand(wh):
@@ -186,17 +190,14 @@ def test_closing_freezes_the_situation_and_the_after_action_report_counts_by_han
     from analytics.situation import situation
     from semantic.model import default_model
     from semantic.query import execute
-    from semantic.scope import Scope
 
-    activate(wh, BOOK, ("33", "01"), AT, 3, "Lãnh đạo")
-    receive_report(wh, BOOK, RUN, "damage_6h", "33", datetime(2025, 9, 20, 13, 30), {"deaths": 1, "missing": 2}, "hy")
+    activate(wh, BOOK, ("33", "01"), AT, 3, "Lãnh đạo", scope=Scope.system())
+    damage(wh, "33", datetime(2025, 9, 20, 13, 30), {"deaths": 1, "missing": 2}, "hy")
     on_reading(wh, BOOK, "wind_beaufort", 12, ("33",), datetime(2025, 9, 20, 15, 0), "trigger")
-    close(wh, RUN, datetime(2025, 9, 22, 16, 0), "Lãnh đạo")
+    close(wh, RUN, datetime(2025, 9, 22, 16, 0), "Lãnh đạo", scope=Scope.system())
     with pytest.raises(LoadRejected, match="outside the run"):
-        receive_report(
-            wh, BOOK, RUN, "damage_6h", "01", datetime(2025, 9, 22, 17, 0), {"deaths": 0, "missing": 0}, "hn"
-        )
-    scope = Scope.all("test")
+        damage(wh, "01", datetime(2025, 9, 22, 17, 0), {"deaths": 0, "missing": 0}, "hn")
+    scope = Scope.system("test")
     sit = situation(lambda spec: execute(spec, default_model(), scope, wh), BOOK, RUN, scope, datetime(2025, 10, 1))
     assert (sit.closed, sit.now, sit.level) == (True, datetime(2025, 9, 22, 16, 0), 4)
     tables = sheets(sit, BOOK, "vi")

@@ -7,7 +7,6 @@ headers, XLSX, and its problems."""
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,10 +14,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from connectors.scenario_reports import ReportIn, read_report_file
-from connectors.scenarios import activate
+from connectors.tasks.scenario_reports import ReportIn, read_report_file
+from connectors.tasks.scenarios import activate
 from semantic.playbook import default_playbooks, now_vn
-from tests.direction_support import direction_url, using
+from semantic.scope import Scope
+from tests.direction_support import direction_copy, using
 from warehouse.db import Warehouse
 from warehouse.schema import table
 
@@ -37,12 +37,9 @@ def report_csv(reporter: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory):
-    source = Path(direction_url().removeprefix("duckdb://"))
-    copy = tmp_path_factory.mktemp("sit_upload") / "warehouse.duckdb"
-    shutil.copy(source, copy)
-    u = f"duckdb://{copy}"
+    u = direction_copy(tmp_path_factory.mktemp("sit_upload"))
     wh = Warehouse(u)
-    activate(wh, BOOK, ("33", "01"), AT, 3, "Phó Thủ tướng")
+    activate(wh, BOOK, ("33", "01"), AT, 3, "Phó Thủ tướng", scope=Scope.system())
     wh.close()
     with using(u):
         yield u

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -19,7 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from connectors.__main__ import main
-from tests.direction_support import direction_url, using
+from tests.direction_support import direction_copy, using
 from tests.tiny import direction
 from warehouse.db import Warehouse
 from warehouse.schema import table
@@ -273,11 +272,7 @@ def test_usage_errors_exit_2(url, tmp_path, capsys):
 @pytest.fixture
 def app_url(tmp_path):
     """A copy of the direction pages' warehouse (real reference tables, the seed's direction demo): loads go to it."""
-    source = Path(direction_url().removeprefix("duckdb://"))
-    shutil.copy(source, tmp_path / "app.duckdb")
-    if source.with_name(source.name + ".wal").exists():  # what another module wrote and no one checkpointed yet
-        shutil.copy(source.with_name(source.name + ".wal"), tmp_path / "app.duckdb.wal")
-    url = f"duckdb://{tmp_path / 'app.duckdb'}"
+    url = direction_copy(tmp_path, "app.duckdb")
     with using(url):
         yield url
 

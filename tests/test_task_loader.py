@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from connectors.tasks import load_tasks, record_dispatch
+from connectors.tasks.task_files import load_tasks, record_dispatch
 from semantic.access import persona_scope
 from semantic.errors import LoadRejected
 from semantic.model import load_model
@@ -67,7 +67,7 @@ def status_of(wh, task_id: str, scope=None) -> tuple:
         filters=(Filter("task_id", "in", (task_id,)),),
         as_of=TODAY,
     )
-    frame = wh.execute(compile(spec, load_model(), scope or Scope.all()))
+    frame = wh.execute(compile(spec, load_model(), scope or Scope.system()))
     return tuple(
         (r.task_id, pd.Timestamp(r.deadline).date() if pd.notna(r.deadline) else None, r.status)
         for r in frame.itertuples(index=False)
@@ -77,7 +77,7 @@ def status_of(wh, task_id: str, scope=None) -> tuple:
 def test_a_file_with_bad_rows_is_rejected_row_by_row_and_writes_nothing(wh):
     before = {name: count(wh, name) for name in ("task", "task_event", "load_batch")}
     with pytest.raises(LoadRejected) as err:
-        load_tasks(wh, csv(GOOD + [line for line, _, _ in BAD]), "nhiem_vu.csv", today=TODAY)
+        load_tasks(wh, csv(GOOD + [line for line, _, _ in BAD]), "nhiem_vu.csv", today=TODAY, scope=Scope.system())
     found = {(p["row"], p["column"], p["rule"]) for p in err.value.problems}
     expected = {(len(GOOD) + 2 + i, column, rule) for i, (_, column, rule) in enumerate(BAD)}
     assert found == expected
@@ -91,7 +91,14 @@ def test_a_file_with_bad_rows_is_rejected_row_by_row_and_writes_nothing(wh):
 
 
 def test_accept_valid_loads_the_good_rows_and_keeps_the_reasons(wh):
-    result = load_tasks(wh, csv(GOOD + [line for line, _, _ in BAD]), "nhiem_vu.csv", today=TODAY, accept_valid=True)
+    result = load_tasks(
+        wh,
+        csv(GOOD + [line for line, _, _ in BAD]),
+        "nhiem_vu.csv",
+        today=TODAY,
+        accept_valid=True,
+        scope=Scope.system(),
+    )
     assert (result.outcome, result.rows_rejected) == ("partial", len(BAD))
     rejected = wh.execute(table("rejected_row").filter(table("rejected_row").batch_id == result.batch_id))
     assert sorted(rejected["rule"]) == sorted(rule for _, _, rule in BAD)
@@ -100,23 +107,27 @@ def test_accept_valid_loads_the_good_rows_and_keeps_the_reasons(wh):
     assert status_of(wh, "A2", persona_scope("hungyen")) == (("A2", date(2025, 6, 30), "done_on_time"),)
     assert status_of(wh, "A3", persona_scope("moc")) == (("A3", None, "not_started"),)
     assert status_of(wh, "A1") == (("A1", date(2025, 4, 30), "overdue"),)
-    again = load_tasks(wh, csv(GOOD), "nhiem_vu.csv", today=TODAY)
+    again = load_tasks(wh, csv(GOOD), "nhiem_vu.csv", today=TODAY, scope=Scope.system())
     assert (again.outcome, again.rows_written) == ("unchanged", 0)
 
 
 def test_a_progress_report_adds_to_the_history(wh):
-    load_tasks(wh, csv(GOOD), "nhiem_vu.csv", today=TODAY)
+    load_tasks(wh, csv(GOOD), "nhiem_vu.csv", today=TODAY, scope=Scope.system())
     report = csv(["A1,12/CT-TTg,,2025-03-01,MOF,,Rà soát thủ tục đầu tư,2025-04-30,2025-05-06,hoàn thành quá hạn,"])
-    result = load_tasks(wh, report, "bao_cao.csv", today=TODAY)
+    result = load_tasks(wh, report, "bao_cao.csv", today=TODAY, scope=Scope.system())
     assert result.rows_written == 1  # the completion; the task row itself is known
     assert status_of(wh, "A1") == (("A1", date(2025, 4, 30), "done_late"),)
 
 
 def test_a_changed_deadline_is_a_conflict_not_an_overwrite(wh):
-    load_tasks(wh, csv(GOOD), "nhiem_vu.csv", today=TODAY)
+    load_tasks(wh, csv(GOOD), "nhiem_vu.csv", today=TODAY, scope=Scope.system())
     with pytest.raises(LoadRejected) as err:
         load_tasks(
-            wh, csv(["A1,12/CT-TTg,,2025-03-01,MOF,,Rà soát thủ tục đầu tư,2025-05-30,,,"]), "sua.csv", today=TODAY
+            wh,
+            csv(["A1,12/CT-TTg,,2025-03-01,MOF,,Rà soát thủ tục đầu tư,2025-05-30,,,"]),
+            "sua.csv",
+            today=TODAY,
+            scope=Scope.system(),
         )
     assert [(p["row"], p["rule"]) for p in err.value.problems] == [(2, "task_conflict")]
 
@@ -133,7 +144,7 @@ def test_xlsx_with_vietnamese_headers(wh):
     )
     buf = io.BytesIO()
     frame.to_excel(buf, index=False)
-    result = load_tasks(wh, buf.getvalue(), "thong_bao.xlsx", today=TODAY)
+    result = load_tasks(wh, buf.getvalue(), "thong_bao.xlsx", today=TODAY, scope=Scope.system())
     assert result.rows_written == 2  # the task and its "assigned" event
     spec = QuerySpec(
         view="tasks",
@@ -142,7 +153,7 @@ def test_xlsx_with_vietnamese_headers(wh):
         filters=(Filter("document_number", "in", ("45/TB-VPCP",)),),
         as_of=TODAY,
     )
-    assert wh.execute(compile(spec, load_model(), Scope.all())).values.tolist() == [["thong_bao", "VPCP", 1]]
+    assert wh.execute(compile(spec, load_model(), Scope.system())).values.tolist() == [["thong_bao", "VPCP", 1]]
 
 
 def test_staff_load_only_their_own_tasks(wh):
@@ -153,7 +164,14 @@ def test_staff_load_only_their_own_tasks(wh):
 
 def test_a_missing_column_rejects_the_file(wh):
     with pytest.raises(LoadRejected) as err:
-        load_tasks(wh, b"document_number,content\n01/NQ-CP,x\n", "thieu.csv", today=TODAY, accept_valid=True)
+        load_tasks(
+            wh,
+            b"document_number,content\n01/NQ-CP,x\n",
+            "thieu.csv",
+            today=TODAY,
+            accept_valid=True,
+            scope=Scope.system(),
+        )
     assert {(p["row"], p["column"], p["rule"]) for p in err.value.problems} >= {
         (0, "document_date", "missing_column"),
         (0, "deadline", "missing_column"),
@@ -189,7 +207,7 @@ def test_a_dispatch_on_an_event_creates_tasks_on_the_tasks_view(backend_url):
             filters=(Filter("event_id", "in", ("E2",)),),
             as_of=TODAY,
         )
-        frame = wh.execute(compile(spec, model, Scope.all()))
+        frame = wh.execute(compile(spec, model, Scope.system()))
         got = [
             (r.document_number, r.assignee_agency, pd.Timestamp(r.deadline).date(), r.status)
             for r in frame.itertuples(index=False)
@@ -202,7 +220,7 @@ def test_a_dispatch_on_an_event_creates_tasks_on_the_tasks_view(backend_url):
             compile(
                 QuerySpec(view="dispatches", measures=("dispatches",), dimensions=("event_id",), as_of=TODAY),
                 model,
-                Scope.all(),
+                Scope.system(),
             )
         )
         assert disp.values.tolist() == [["E1", 1], ["E2", 1]]
@@ -216,7 +234,7 @@ def test_a_dispatch_on_an_event_creates_tasks_on_the_tasks_view(backend_url):
                     filters=(Filter("event_id", "in", ("E2",)),),
                 ),
                 model,
-                Scope.all(),
+                Scope.system(),
             )
         )
         assert parties.values.tolist() == [["affected", 1], ["assigned", 2], ["lead", 1]]

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.decimals import infer
 from connectors.intake import connector_for, load
+from connectors.readers.decimals import infer
+from semantic.scope import Scope
 from tests import intake_support as s
 
 HEAD = "indicator_code;area_code;period;value;base\n"
 
 
 @pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
+def wh(intake_wh):
+    return intake_wh
 
 
 @pytest.mark.parametrize(
@@ -40,7 +39,9 @@ def test_the_decimal_mark_is_read_from_the_file(values, sep, mark):
 
 def test_3_650_with_semicolons_is_three_thousand_six_hundred_fifty(wh):
     data = (HEAD + "PUBINV_DISB;33;2025-02;3.650;level\nPUBINV_DISB;VN;2025-02;37.928,207;level\n").encode()
-    report = load(connector_for(data, "vn.csv", "GSO"), wh, "test", dry_run=True, registry=s.registry())
+    report = load(
+        connector_for(data, "vn.csv", "GSO"), wh, "test", dry_run=True, registry=s.registry(), scope=Scope.system()
+    )
     assert not report.problems, [p.message_en for p in report.problems]
     assert sorted(report.valid["value"]) == [3650.0, 37928.207]
     assert "decimal ','" in " ".join(report.notes)
@@ -48,17 +49,28 @@ def test_3_650_with_semicolons_is_three_thousand_six_hundred_fifty(wh):
 
 def test_a_value_1000_times_off_the_series_is_rejected_naming_the_level(wh):
     series = "".join(f"PUBINV_DISB;VN;2024-{m:02d};{29500 + 500 * m};level\n" for m in range(1, 13))
-    first = load(connector_for((HEAD + series).encode(), "a.csv", "GSO"), wh, "test", registry=s.registry())
+    first = load(
+        connector_for((HEAD + series).encode(), "a.csv", "GSO"), wh, "test", registry=s.registry(), scope=Scope.system()
+    )
     assert first.outcome != "rejected" and not first.problems
     # the point read as the decimal mark, as a staffer's "38.512" was read before: 38.512 instead of 38512
     slip = (HEAD + "PUBINV_DISB;VN;2025-01;38.512;level\nPUBINV_DISB;33;2025-01;1.531;level\n").encode()
-    report = load(connector_for(slip, "b.csv", "GSO", decimal="."), wh, "test", dry_run=True, registry=s.registry())
+    report = load(
+        connector_for(slip, "b.csv", "GSO", decimal="."),
+        wh,
+        "test",
+        dry_run=True,
+        registry=s.registry(),
+        scope=Scope.system(),
+    )
     assert [(p.row, p.rule) for p in report.problems] == [(2, "scale")]  # 33 has no history: nothing to compare
     message = report.problems[0].message_vi
     assert "38.512 gấp khoảng 1/1000 lần mức gần đây của chuỗi (32750)" in message
     assert "dấu thập phân" in message
     # read right (the file's own mark), the same figure passes
-    right = load(connector_for(slip, "b.csv", "GSO"), wh, "test", dry_run=True, registry=s.registry())
+    right = load(
+        connector_for(slip, "b.csv", "GSO"), wh, "test", dry_run=True, registry=s.registry(), scope=Scope.system()
+    )
     assert not right.problems and sorted(right.valid["value"]) == [1531.0, 38512.0]
 
 

@@ -24,13 +24,12 @@ HEAD = "indicator_code,area_code,period,value,base,published_at\n"
 
 
 @pytest.fixture
-def wh(tmp_path):
-    warehouse, _ = s.build(f"duckdb://{tmp_path / 'w.duckdb'}")
-    yield warehouse
-    warehouse.close()
+def wh(intake_wh):
+    return intake_wh
 
 
 def _load(wh, text: str, scope: Scope | None = None, name: str = "f.csv", today: date = TODAY):
+    scope = scope or Scope.system()  # the system (no claims) may load history
     return load(
         connector_for((HEAD + text).encode(), name, "GSO"), wh, "t", registry=s.registry(), today=today, scope=scope
     )
@@ -41,7 +40,7 @@ def _value(wh, area: str = "VN", as_of: date | None = None) -> float:
     spec = QuerySpec(
         indicators=("PUBINV_DISB",), areas=(area,), time_from="2025-02", time_to="2025-02", boundaries="as-was"
     )
-    frame = execute(spec.with_(as_of=as_of), model, Scope.all(), wh)
+    frame = execute(spec.with_(as_of=as_of), model, Scope.system(), wh)
     return float(frame["value"].iloc[0])
 
 
@@ -146,7 +145,7 @@ def test_a_sender_with_a_scope_cannot_backdate_beyond_the_tolerance(wh, monkeypa
 
 def test_the_tolerance_setting_is_checked(wh, monkeypatch):
     monkeypatch.setenv("DIEUHANH_BACKDATE_DAYS", "a week")
-    from connectors.limits import SettingError, backdate_days
+    from connectors.checks.limits import SettingError, backdate_days
 
     with pytest.raises(SettingError, match="DIEUHANH_BACKDATE_DAYS"):
         backdate_days()
@@ -154,6 +153,6 @@ def test_the_tolerance_setting_is_checked(wh, monkeypatch):
 
 def test_as_of_does_not_see_a_backdated_figure(wh):
     """The attack as reported: a January 2025 figure 'published' on 2000-01-01 shows in --as-of 2024-06-01."""
-    report = _load(wh, "PUBINV_DISB,VN,2025-01,999,level,2000-01-01\n", scope=None)
+    report = _load(wh, "PUBINV_DISB,VN,2025-01,999,level,2000-01-01\n", scope=Scope.system())
     assert report.outcome == "rejected"
     assert wh.execute(table("observation")).empty

@@ -1,5 +1,5 @@
 """Streaming a query result out of the warehouse: CSV through the backend's own COPY (DuckDB, PostgreSQL) and
-Arrow record batches for anything else — never the whole result in a pandas frame (DESIGN §8: 6x slower)."""
+Arrow record batches for anything else — never the whole result in a pandas frame (docs/performance.md: 6x slower)."""
 
 from __future__ import annotations
 

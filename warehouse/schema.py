@@ -101,6 +101,11 @@ OBSERVATION = ibis.schema(
     }
 )
 
+#: the key of a series in the observation table (with period_start and base, of one value in it)
+SERIES_KEY = ("indicator_code", "area_code", "agency_code", "category")
+#: the columns of a reader's frame, what a load of observations takes (in this order)
+READER_COLUMNS = (*SERIES_KEY, "period_start", "freq", "base", "value", "status", "source", "vintage")
+
 TARGET = ibis.schema(
     {
         "indicator_code": "string",

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.monitoring_support import PERSONAS, real_warehouse_url
+from tests.streamlit_support import streamlit_app
 from warehouse.db import Warehouse
 from warehouse.schema import table
 
@@ -71,47 +67,10 @@ FORBIDDEN = (
 NOT_SCANNED: tuple[str, ...] = ()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = real_warehouse_url()
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("streamlit")
-    # a secrets file that does not exist: demo mode, whatever the tree holds (an existing file without a usable
-    # [auth], even an empty one, stops the app: README, "Login: OIDC, or demo mode")
-    no_secrets = folder / "no-secrets.toml"
-    log = (folder / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--secrets.files", str(no_secrets), "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-        cwd=ROOT, env={**os.environ, "DIEUHANH_DB": url}, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"streamlit did not start:\n{(folder / 'streamlit.log').read_text()}")
-            time.sleep(0.5)
+    with streamlit_app(tmp_path_factory.mktemp("streamlit"), {"DIEUHANH_DB": real_warehouse_url()}) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

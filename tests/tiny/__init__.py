@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from connectors.seed.reference import AREA_COLUMNS, LINEAGE_COLUMNS, assemble, ministries
 from semantic.registry import Registry, load_registry
 from warehouse.db import Warehouse
-from warehouse.lineage import OPEN_END, build_area_map, close_agency_lineage
+from warehouse.lineage import OPEN_END
 from warehouse.load import BatchInfo, write_observations, write_reference
 
 HERE = Path(__file__).resolve().parent
@@ -31,56 +32,14 @@ def reference(reg: Registry) -> dict[str, pd.DataFrame]:
             ("33", "Hưng Yên", "Hung Yen", "province", "VN", MERGE, OPEN_END),
             ("12345", "Xã Mẫu", "Sample commune", "commune", "33", MERGE, OPEN_END),
         ],
-        columns=["code", "name_vi", "name_en", "level", "parent_code", "valid_from", "valid_to"],
+        columns=AREA_COLUMNS,
     )
     lineage = pd.DataFrame(
         [("01", "01", 1.0, "full", MERGE), ("33", "33", 1.0, "full", MERGE), ("34", "33", 1.0, "full", MERGE)],
-        columns=["old_code", "new_code", "weight", "merge_type", "effective"],
+        columns=LINEAGE_COLUMNS,
     )
-    agencies = ["MOF", "MOC", "MOT", "MOH", "GSO"]
-    agency = pd.DataFrame(
-        [(c, c, c, "ministry", date(1945, 9, 2), date(2025, 3, 1) if c == "MOT" else OPEN_END) for c in agencies],
-        columns=["code", "name_vi", "name_en", "kind", "valid_from", "valid_to"],
-    )
-    indicator = pd.DataFrame(
-        [
-            (
-                i.code,
-                i.name_vi,
-                i.name_en,
-                i.group,
-                i.unit,
-                i.frequency,
-                i.kind,
-                i.time_agg,
-                i.space_agg,
-                i.owner,
-                i.demo,
-            )
-            for i in reg
-        ],
-        columns=[
-            "code",
-            "name_vi",
-            "name_en",
-            "grp",
-            "unit",
-            "freq",
-            "kind",
-            "time_agg",
-            "space_agg",
-            "owner_agency",
-            "demo",
-        ],
-    )
-    return {
-        "area": area,
-        "area_lineage": lineage,
-        "area_map": build_area_map(area, lineage),
-        "agency": agency,
-        "agency_lineage": close_agency_lineage([("MOT", "MOC", date(2025, 3, 1))], agencies),
-        "indicator": indicator,
-    }
+    agency = ministries(["MOF", "MOC", "MOT", "MOH", "GSO"], date(1945, 9, 2), {"MOT": date(2025, 3, 1)})
+    return assemble(area, lineage, agency, [("MOT", "MOC", date(2025, 3, 1))], reg)
 
 
 def _obs(rows: list[tuple]) -> pd.DataFrame:

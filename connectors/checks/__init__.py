@@ -1,0 +1,1 @@
+"""Checks: every rule a batch of observations passes before anything is written (all or nothing)."""

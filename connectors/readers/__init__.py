@@ -1,0 +1,1 @@
+"""Readers: each turns a file, a workbook or a pull into batches of the canonical long format."""

@@ -1,0 +1,1 @@
+"""Direction data in: task files, dispatches, scenario runs and their situation reports."""

@@ -402,7 +402,11 @@ def screen(
     now = datetime.combine(today, datetime.max.time())
     rate = ", ".join(f"'{b}'" for b in RATE_BASES if b != "base_year")
     floor = pd.Timestamp(today) - pd.Timedelta(days=backdate_days())
-    backdated = f"AND NOT coalesce(vintage < TIMESTAMP '{floor.isoformat()}', false)" if scope is not None else ""
+    backdated = (
+        f"AND NOT coalesce(vintage < TIMESTAMP '{floor.isoformat()}', false)"
+        if scope is not None and not scope.may("backdate")
+        else ""
+    )
     blank = " AND ".join(f"coalesce(trim(r.{_q(c)}), '') = ''" for c in [*CANONICAL, *_extra(con)])
     odd_free = "NOT coalesce(regexp_matches({c}, '{p}'), false)"
     rows_sql = f"""SELECT r.rowid + 2 AS {ROW},

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pages import i18n_direction, i18n_exchange, i18n_forecast, i18n_intake, i18n_scenario
+from pages import i18n_direction, i18n_exchange, i18n_explore, i18n_forecast, i18n_intake, i18n_scenario
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app_title": ("Điều hành số", "Digital Direction"),
@@ -286,6 +286,7 @@ CATALOG: dict[str, tuple[str, str]] = register(
         "pages.i18n": STRINGS,
         "pages.i18n_direction": i18n_direction.DIRECTION_STRINGS,
         "pages.i18n_exchange": i18n_exchange.EXCHANGE_STRINGS,
+        "pages.i18n_explore": i18n_explore.EXPLORE_STRINGS,
         "pages.i18n_forecast": i18n_forecast.FORECAST_STRINGS,
         "pages.i18n_intake": i18n_intake.INTAKE_STRINGS,
         "pages.i18n_scenario": i18n_scenario.SCENARIO_STRINGS,

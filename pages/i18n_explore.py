@@ -1,8 +1,6 @@
-"""UI strings of Khám phá (the explore page), registered into the one catalog (pages/i18n.STRINGS) at import."""
+"""UI strings of Khám phá (the explore page), registered into the one catalog by pages/i18n.py."""
 
 from __future__ import annotations
-
-from pages.i18n import STRINGS
 
 EXPLORE_STRINGS: dict[str, tuple[str, str]] = {
     "filter_by": ("Lọc theo", "Filter by"),
@@ -34,6 +32,3 @@ EXPLORE_STRINGS: dict[str, tuple[str, str]] = {
     "chart_color": ("Tách màu theo", "Colour by"),
     "percent_change": ("% thay đổi", "% change"),
 }
-
-for _key, _pair in EXPLORE_STRINGS.items():
-    STRINGS.setdefault(_key, _pair)

@@ -10,11 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pages import (
-    i18n_explore,  # noqa: F401 - registers this page's strings
-    present,
-    ui,
-)
+from pages import present, ui
 from pages.i18n import COMPARE_NAMES, GRAIN_NAMES, STATUS_NAMES, pick
 from semantic import fmt, share
 from semantic.compile_indicators import OBS_DIMENSIONS

@@ -10,49 +10,15 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from connectors.seed.reference import AREA_COLUMNS, LINEAGE_COLUMNS, assemble, ministries
+from connectors.seed.reference import AREA_COLUMNS, LINEAGE_COLUMNS, assemble, ministries, provinces_2025
 from semantic.registry import Registry, load_registry
 from warehouse.db import Warehouse
 from warehouse.lineage import OPEN_END
 from warehouse.load import write_reference
 
-#: the 34 provinces on the 2025 boundaries (GSO codes); with VN they are the 35 areas of every monthly series
-PROVINCES = (
-    "01",
-    "04",
-    "08",
-    "11",
-    "12",
-    "14",
-    "15",
-    "19",
-    "20",
-    "22",
-    "24",
-    "25",
-    "31",
-    "33",
-    "37",
-    "38",
-    "40",
-    "42",
-    "44",
-    "46",
-    "48",
-    "51",
-    "52",
-    "56",
-    "66",
-    "68",
-    "75",
-    "79",
-    "80",
-    "82",
-    "86",
-    "91",
-    "92",
-    "96",
-)
+#: the 34 provinces on the 2025 boundaries (GSO codes, the reference's own list and order); with VN they are the
+#: 35 areas of every monthly series
+PROVINCES = tuple(code for code, _ in provinces_2025())
 AGENCIES = ("MOF", "MOC", "MOIT", "MOH", "MOET", "MAE", "SBV", "GSO")
 #: the agencies a breakdown indicator is split into (MOT merged into MOC in 2025: its rows count for MOC)
 BREAKDOWN = ("MOF", "MOC", "MOT", "MOIT", "MOH", "MAE")

@@ -111,7 +111,11 @@ def file_problem(file: str, rule: str, en: str, vi: str, column: str = "", value
     return Problem(file=file, row=0, column=column, value=value, rule=rule, message_en=en, message_vi=vi)
 
 
+def refused(source: str, file_name: str, digest: str, rule: str, en: str, vi: str) -> Batch:
+    """The batch of a file (or sheet) that cannot load at all: no rows, one problem named for the file."""
+    return Batch(source, file_name, digest, pd.DataFrame(), problems=[file_problem(file_name, rule, en, vi)])
+
+
 def unreadable_text(source: str, file_name: str, digest: str, exc: Exception) -> Batch:
     """The batch of a text file whose encoding cannot be read: no rows, the problem named for the file."""
-    problem = file_problem(file_name, "encoding", str(exc), f"không đọc được bảng mã của tệp: {exc}")
-    return Batch(source, file_name, digest, pd.DataFrame(), problems=[problem])
+    return refused(source, file_name, digest, "encoding", str(exc), f"không đọc được bảng mã của tệp: {exc}")

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import sample_colorscale
 
-from pages import i18n_direction as words
+from pages import i18n as words
 from pages import ui
 from pages.i18n import pick
 from semantic import fmt

@@ -8,7 +8,7 @@ import plotly.express as px
 import streamlit as st
 
 from pages import direction_ui as dui
-from pages import i18n_direction as words
+from pages import i18n as words
 from pages import ui
 from semantic.spec import Filter, QuerySpec
 

@@ -161,7 +161,7 @@ def tasks(sit: Situation) -> None:
 def projects(sit: Situation, book: Playbook) -> None:
     """A key-project inspection: progress against plan, milestones, and earlier inspections' open tasks."""
     from analytics.inspection import inspection
-    from pages import i18n_direction as words
+    from pages import i18n as words
 
     c = ui.ctx()
     st.subheader(c.t("situation_projects"))

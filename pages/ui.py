@@ -508,6 +508,14 @@ def scope_text() -> str:
     return c.scope.describe(c.lang, {**area_names(boundary_day()), **agency_names()})
 
 
+def upload_intro(c: Context, intro: str, scope_note: str) -> None:
+    """An upload panel's opening: what it takes (`intro`) and, for a person who sees part of the data, that only
+    rows of their own scope load (`scope_note`, followed by the scope in words)."""
+    st.caption(c.t(intro))
+    if not c.scope.unrestricted:
+        st.info(c.t(scope_note) + scope_text(), icon=":material/lock:")
+
+
 def boundary_day() -> date:
     """A day on the 2025 boundaries (the area lists of pages that pick 2025 units)."""
     return max(date.today(), date(2025, 7, 1))

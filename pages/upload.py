@@ -39,9 +39,7 @@ if kind == "tasks":
 if kind == "situation":
     upload_reports.show(c)
     st.stop()
-st.caption(c.t("upload_intro"))
-if not c.scope.unrestricted:
-    st.info(c.t("upload_scope_note") + ui.scope_text(), icon=":material/lock:")
+ui.upload_intro(c, "upload_intro", "upload_scope_note")
 
 own = [*(c.scope.agency_codes_now() or ()), *(c.scope.own_areas() or ())]
 col1, col2, col3, col4 = st.columns([2, 1, 1, 1])

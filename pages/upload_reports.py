@@ -13,9 +13,7 @@ from semantic.playbook import now_vn
 
 
 def show(c: ui.Context) -> None:
-    st.caption(c.t("upload_sit_intro"))
-    if not c.scope.unrestricted:
-        st.info(c.t("upload_scope_note") + ui.scope_text(), icon=":material/lock:")
+    ui.upload_intro(c, "upload_sit_intro", "upload_scope_note")
     upload = st.file_uploader(c.t("upload_sit_file"), type=["csv", "txt", "xlsx"], key="upload_sit_file")
     if upload is None:
         return

@@ -66,9 +66,7 @@ def show_check(c: ui.Context, report: LoadReport | TaskReport, preview: pd.DataF
 
 
 def show(c: ui.Context) -> None:
-    st.caption(c.t("upload_tasks_intro"))
-    if not c.scope.unrestricted:
-        st.info(c.t("upload_tasks_scope_note") + ui.scope_text(), icon=":material/lock:")
+    ui.upload_intro(c, "upload_tasks_intro", "upload_tasks_scope_note")
     upload = st.file_uploader(c.t("upload_tasks_file"), type=["csv", "txt", "xlsx"], key="upload_task_file")
     if upload is None:
         return

@@ -78,6 +78,14 @@ def _claims(tmp_path: Path, claims: dict) -> str:
 
 
 def test_claims_decide_what_the_cli_returns(tmp_path):
+    def by_agency(claims: dict) -> list[dict]:
+        """2024's public investment disbursement by agency, as `claims` see it."""
+        return rows(
+            *"--indicator PUBINV_DISB --dimensions agency --from 2024-01 --to 2024-12".split(),
+            "--claims",
+            _claims(tmp_path, claims),
+        )
+
     province = rows(
         "--indicator",
         "PUBINV_DISB",
@@ -91,31 +99,9 @@ def test_claims_decide_what_the_cli_returns(tmp_path):
         _claims(tmp_path, {"roles": ["province_staff"], "province": "33"}),
     )
     assert province and {r["area_code"] for r in province} == {"33"}
-    moc = rows(
-        "--indicator",
-        "PUBINV_DISB",
-        "--dimensions",
-        "agency",
-        "--from",
-        "2024-01",
-        "--to",
-        "2024-12",
-        "--claims",
-        _claims(tmp_path, {"roles": ["ministry_staff"], "agency": "MOC"}),
-    )
+    moc = by_agency({"roles": ["ministry_staff"], "agency": "MOC"})
     assert {r["agency_code"] for r in moc} == {"MOC", "MOT"}
-    leader = rows(
-        "--indicator",
-        "PUBINV_DISB",
-        "--dimensions",
-        "agency",
-        "--from",
-        "2024-01",
-        "--to",
-        "2024-12",
-        "--claims",
-        _claims(tmp_path, {"roles": ["leader"]}),
-    )
+    leader = by_agency({"roles": ["leader"]})
     assert {"MOC", "MOT", "MOH", "MOET"} <= {r["agency_code"] for r in leader}
     for claims in ({}, {"roles": ["nobody"]}, {"roles": ["province_staff"], "province": "99"}):
         done = run_cli("query", "--indicator", "PUBINV_DISB", "--claims", _claims(tmp_path, claims))

@@ -23,6 +23,7 @@ from connectors.base import (
     Problem,
     empty_records,
     file_problem,
+    refused,
     unreadable_text,
 )
 from connectors.readers import decimals
@@ -115,13 +116,7 @@ class CsvConnector(Connector):
         sep = sniff_separator(text, self.sep)
         rows = read_rows(text, sep)
         if not rows:
-            yield Batch(
-                self.source,
-                self.file_name,
-                digest,
-                pd.DataFrame(),
-                problems=[file_problem(self.file_name, "empty", "the file has no rows", "tệp không có dòng nào")],
-            )
+            yield refused(self.source, self.file_name, digest, "empty", "the file has no rows", "tệp không có dòng nào")
             return
         names = [_header(n) for n in rows[0][1]]
         problems = header_problems(self.file_name, names, rows[0][0])
@@ -178,13 +173,7 @@ class XlsxConnector(Connector):
         ]
         label = f"{self.file_name} [{ws.title}]"
         if not rows:
-            yield Batch(
-                self.source,
-                label,
-                digest,
-                pd.DataFrame(),
-                problems=[file_problem(label, "empty", "the sheet has no rows", "trang tính không có dòng nào")],
-            )
+            yield refused(self.source, label, digest, "empty", "the sheet has no rows", "trang tính không có dòng nào")
             return
         names = [_header(n) for n in rows[0][1]]
         problems = header_problems(label, names, rows[0][0])
@@ -231,31 +220,19 @@ class JsonConnector(Connector):
         try:
             doc = json.loads(decode(self.data)[0])
         except (json.JSONDecodeError, DecodeError) as exc:
-            yield Batch(
-                self.source,
-                self.file_name,
-                digest,
-                pd.DataFrame(),
-                problems=[
-                    file_problem(self.file_name, "json", f"not valid JSON: {exc}", f"không phải JSON hợp lệ: {exc}")
-                ],
+            yield refused(
+                self.source, self.file_name, digest, "json", f"not valid JSON: {exc}", f"không phải JSON hợp lệ: {exc}"
             )
             return
         items = doc.get("data") if isinstance(doc, dict) else doc
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            yield Batch(
+            yield refused(
                 self.source,
                 self.file_name,
                 digest,
-                pd.DataFrame(),
-                problems=[
-                    file_problem(
-                        self.file_name,
-                        "json",
-                        "expected a list of records (objects)",
-                        "cần một danh sách bản ghi (đối tượng JSON)",
-                    )
-                ],
+                "json",
+                "expected a list of records (objects)",
+                "cần một danh sách bản ghi (đối tượng JSON)",
             )
             return
         names = sorted({_header(k) for item in items for k in item})

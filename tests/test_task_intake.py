@@ -299,7 +299,7 @@ def check(at: AppTest, name: str, lines: list[str]) -> None:
 
 def test_ministry_staff_check_and_load_a_task_file_on_the_upload_page(app_url):
     at = open_upload("moc")
-    assert any("MOC" in i.value for i in at.info)  # the scope the load is held to
+    assert any("Bộ Xây dựng" in i.value for i in at.info)  # the scope the load is held to, by name
     before = state(app_url)
 
     check(at, "sai.csv", [MOF_TASK, GOOD[0]])

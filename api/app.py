@@ -17,7 +17,7 @@ from api import changes, data, scenarios, tasks
 from api.auth import READ, WRITE
 from api.context import Context, Settings
 from api.problems import Problem
-from semantic.areas import provinces_on, visible
+from semantic.areas import units_on, visible
 from semantic.catalog import agencies_on, catalog_frame
 from semantic.groups import load_groups
 from warehouse.db import Warehouse
@@ -82,10 +82,11 @@ def create_app(settings: Settings, wh: Warehouse | None = None) -> FastAPI:
 
     @app.get("/api/v1/areas")
     def areas(authorization: Auth = None, on: str | None = None) -> list[dict]:
-        """The provinces (and the country) valid on `on` (today) that the caller may ask for."""
+        """The units valid on `on` (today) that the caller may ask for, scoped like the pages: the country and the
+        provinces; in a province's deployment the country, the province and its communes (with `parent_code`)."""
         caller = ctx.caller(authorization)
         scope = ctx.scope(caller, READ)
-        frame = visible(provinces_on(ctx.wh, _date(on)), scope)
+        frame = visible(units_on(ctx.wh, _date(on)), scope)
         data.audit_call(ctx, caller.who, "GET /api/v1/areas", scope, len(frame))
         return frame.to_dict(orient="records")
 

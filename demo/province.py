@@ -124,7 +124,9 @@ def commune_rows(ind: Indicator, communes: list[str]) -> list[tuple[str, date, f
 
 def communes_of(wh: Warehouse, province: str) -> list[str]:
     area = table("area")
-    expr = area.filter(area.level == "commune", area.parent_code == province).select("code")
+    # the communes of 1 July 2025 only: the pre-2025 communes of the lineage (some codes reused) get no demo rows
+    expr = area.filter(area.level == "commune", area.parent_code == province, area.valid_from >= MERGER_2025)
+    expr = expr.select("code")
     return sorted(wh.execute(expr.distinct())["code"])
 
 

@@ -9,12 +9,26 @@ import streamlit as st
 from analytics import watch
 from analytics.warnings import Alert, pressing
 from pages import ui
+from semantic.profile import Profile
+from semantic.profile import active as active_profile
+from semantic.scope import Scope
 
 
 def areas() -> tuple[str, ...]:
     """The areas the caller watches: the chosen one, or the provinces of a province-scoped caller."""
-    own = ui.ctx().scope.area_codes()
-    return (ui.ctx().area,) if own is None else own
+    return watched_areas(ui.ctx().scope, ui.ctx().area, active_profile())
+
+
+def watched_areas(scope: Scope, chosen: str, profile: Profile) -> tuple[str, ...]:
+    """National deployment: the chosen area, or a province-scoped caller's provinces and the country (national
+    figures are theirs to see). A province's deployment warns about the province and its communes, never the
+    country's figures: a leader's (or a commune's staff's) own areas without VN, an unrestricted caller's chosen
+    area, the province when the country is chosen."""
+    own = scope.area_codes() if not profile.province else scope.own_areas()
+    where = (chosen,) if own is None else own
+    if profile.province:
+        where = tuple(a for a in where if a != "VN") or (profile.home_area,)
+    return where
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=64)

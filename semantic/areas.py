@@ -31,19 +31,25 @@ def provinces_on(wh: Warehouse, on: date) -> pd.DataFrame:
 
 def units_on(wh: Warehouse, on: date) -> pd.DataFrame:
     """The units a reader may pick in this deployment: the country and its provinces (national profile), or the
-    country, the home province and the province's communes and wards of `on` (a province's profile), home first."""
+    country, the home province and the province's communes and wards of `on` (a province's profile), home first;
+    a province's profile adds `parent_code` (the home province for its communes, None for the others)."""
     profile = active_profile()
     frame = provinces_on(wh, on)
     if not profile.province:
         return frame
-    area = table("area")
+    area, amap = table("area"), table("area_map")
+    # the communes of `on` that count in the home province of 2025: after the merger its communes; before it the
+    # pre-2025 communes of the lineage (of old Hưng Yên and of Thái Bình alike), whatever their province then was
+    counted = amap.filter(amap.province_2025 == profile.home_area, amap.valid_from <= on, amap.valid_to > on)
     communes = area.filter(
-        area.valid_from <= on, area.valid_to > on, area.level == "commune", area.parent_code == profile.home_area
+        area.valid_from <= on, area.valid_to > on, area.level == "commune", area.code.isin(counted.src_code)
     )
-    communes = wh.execute(communes.select(*COLUMNS, "parent_code")).sort_values("code")
+    communes = wh.execute(communes.select(*COLUMNS)).sort_values("code")
+    communes["parent_code"] = profile.home_area  # the province (of 2025) they count in, which the scope reads
     home = frame[frame["code"] == profile.home_area]
     country = frame[frame["level"] == "national"]
-    return pd.concat([home, country, communes], ignore_index=True)
+    out = pd.concat([home, country, communes], ignore_index=True)
+    return out.astype({"parent_code": object}).where(out.notna(), None)
 
 
 def boundary_date(boundaries: str, period_start: date | None) -> date:

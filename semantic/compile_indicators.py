@@ -12,6 +12,7 @@ import ibis.expr.types as ir
 from semantic.compile_cube import operator_condition
 from semantic.errors import QueryError, UnknownFieldError
 from semantic.periods import GRAINS, ORDER, parse_period, period_end, truncate
+from semantic.profile import active as active_profile
 from semantic.registry import Indicator, Registry
 from semantic.rollup import Rollup, answering_rollup, compared_rollup, from_rollup
 from semantic.scope import Scope
@@ -260,8 +261,17 @@ def _areas(obs: ir.Table, spec: QuerySpec, scope: Scope, ind: Indicator) -> ir.T
     cond = _area_condition(amap, spec, scope)
     if cond is not None:
         j = j.filter(cond)
-    j = j.mutate(out_area=amap.dst_code, w=amap.weight, sole=amap.sole)
-    return j.select(*[c for c in obs.columns], "out_area", "w", "sole")
+    j = j.mutate(out_area=amap.dst_code, w=amap.weight, sole=amap.sole, map_from=amap.valid_from)
+    rows = j.select(*[c for c in obs.columns], "out_area", "w", "sole", "map_from")
+    if not active_profile().commune_lineage:
+        return rows.drop("map_from")
+    # a province's deployment with commune lineage: how many units make up each commune in each window, so that
+    # a pre-merger total missing a predecessor's figure is withheld rather than shown short (see _space)
+    cm = table("area_map")
+    cm = cm.filter(cm.dst_code != cm.province_2025)  # rows of a unit below its province: communes
+    parts = cm.group_by(p_dst=cm.dst_code, p_from=cm.valid_from).aggregate(n_pred=cm.src_code.nunique())
+    rows = rows.left_join(parts, [rows.out_area == parts.p_dst, rows.map_from == parts.p_from])
+    return rows.select(*[c for c in obs.columns], "out_area", "w", "sole", "n_pred")
 
 
 def _area_condition(amap: ir.Table, spec: QuerySpec, scope: Scope) -> ir.BooleanValue | None:
@@ -297,10 +307,16 @@ def _space(rows: ir.Table, ind: Indicator, spec: QuerySpec) -> ir.Table:
     else:
         mean = None
     single = ibis.cases((rows.count() == 1, rows.value.max()), else_=ibis.null("float64"))
+    # a source unit whose share of the output unit is unknown (a piece of a split commune: NaN weight, see
+    # warehouse.lineage.build_area_map) withholds the output unit's value: a sum without it, or with it whole,
+    # would be a wrong total
+    unknown = (rows.w.isnull() | rows.w.isnan().fill_null(False)).any()
+    if "n_pred" in rows.columns:  # a commune whose predecessors have not all reported: its total is not known
+        unknown = unknown | (rows.area_code.nunique() < rows.n_pred.max().fill_null(0))
     if mean is not None:
-        value = ibis.cases((rows.count() == 1, rows.value.max()), else_=mean)
+        value = ibis.cases((unknown, ibis.null("float64")), (rows.count() == 1, rows.value.max()), else_=mean)
     else:
-        value = ibis.cases((additive_level.any(), weighted.sum()), else_=single)
+        value = ibis.cases((unknown, ibis.null("float64")), (additive_level.any(), weighted.sum()), else_=single)
     out = rows.group_by(keys).aggregate(
         value=value,
         status=rows.status.argmax(rows.vintage),

@@ -45,6 +45,9 @@ class Profile(Strict):
     departments: tuple[Department, ...] = ()
     headline: tuple[str, ...] = ()
     commune_ranking: tuple[str, ...] = ()
+    #: a file of data/admin/: the province's pre-2025 communes -> its communes of 1 July 2025 (old communes become
+    #: areas valid until the merger, counted in their 2025 commune through the lineage; split ones withheld)
+    commune_lineage: str | None = None
     #: demo personas replacing semantic/access.yml's (parsed there, as the policy's own)
     personas: dict[str, Any] = {}
 

@@ -169,6 +169,53 @@ def test_claims_of_another_province_exit_3_and_say_which_claim(hy_url, tmp_path,
     assert "không" in done.stderr and done.stdout == ""
 
 
+def test_the_pre_2025_communes_count_in_their_commune_of_2025_and_split_ones_are_withheld(hy_url):
+    import math
+
+    import pandas as pd
+
+    from warehouse.db import Warehouse
+    from warehouse.schema import table
+
+    wh = Warehouse(hy_url)
+    try:
+        amap = wh.execute(table("area_map"))
+    finally:
+        wh.close()
+    old = amap[pd.to_datetime(amap["valid_to"]) == pd.Timestamp("2025-07-01")]
+    communes = old[old["province_2025"] == "33"]
+    assert communes["src_code"].nunique() == 381 + 2  # the old communes, and old Hưng Yên and Thái Bình
+    an_tao = communes[communes["src_code"] == "11956"]  # Phường An Tảo, whole into Phường Phố Hiến
+    assert list(zip(an_tao["dst_code"], an_tao["weight"], strict=True)) == [(PHO_HIEN, 1.0)]
+    lac_dao = communes[communes["src_code"] == "11989"]  # Xã Lạc Đạo, split between Lạc Đạo and Đại Đồng
+    assert sorted(lac_dao["dst_code"]) == ["11992", "11995"] and all(math.isnan(w) for w in lac_dao["weight"])
+
+
+def test_the_areas_listed_to_a_caller_are_the_province_s_communes_scoped_like_the_pages(hy_url):
+    from datetime import date
+
+    from semantic.areas import units_on, visible
+    from semantic.scope import Scope
+    from warehouse.db import Warehouse
+
+    leader = Scope(frozenset({"province_leader"}), None, frozenset({"33"}), True, False)
+    staff = Scope(frozenset({"commune_staff"}), None, frozenset({PHO_HIEN}), False, True)
+    wh = Warehouse(hy_url)
+    try:
+        with profile("province:33"):  # what GET /api/v1/areas returns: visible(units_on(...), scope)
+            units = visible(units_on(wh, date(2025, 12, 1)), leader)
+            mine = visible(units_on(wh, date(2025, 12, 1)), staff)
+            before = visible(units_on(wh, date(2024, 12, 1)), leader)
+    finally:
+        wh.close()
+    communes = units[units["level"] == "commune"]
+    assert len(communes) == 104 and set(communes["parent_code"]) == {"33"}
+    assert list(units["code"][:2]) == ["33", "VN"] and units["parent_code"][0] is None
+    assert list(mine["code"]) == [PHO_HIEN]
+    # before the merger: the 381 communes of old Hưng Yên and Thái Bình that count in the province today
+    assert (before["level"] == "commune").sum() == 381
+
+
 # -- the app on the seeded province warehouse -----------------------------------------------------------------------
 
 

@@ -163,3 +163,22 @@ def test_late_data_after_the_due_day():
 def test_no_target_no_threshold_warning():
     over = _obs([("CPI", "VN", "2024-02-01", "ytd_yoy", 9.9)])  # 2024 has no CPI target in this table
     assert [a for a in evaluate([CPI], over, TARGETS, None, date(2024, 3, 1)) if a.kind == "threshold"] == []
+
+
+def test_a_province_deployment_warns_about_the_province_not_the_country():
+    from pages.warning_badges import watched_areas
+    from semantic.profile import load_profile
+    from semantic.scope import Scope
+
+    national, province = load_profile("national"), load_profile("province:33")
+    leader = Scope(frozenset({"province_leader"}), None, frozenset({"33"}), True, False)
+    commune = Scope(frozenset({"commune_staff"}), None, frozenset({"11953"}), True, True)
+    admin = Scope(frozenset({"admin"}), None, None, True, True)
+    # the national system: a province's staff watch their province and the country's published figures
+    assert watched_areas(leader, "VN", national) == ("33", "VN")
+    assert watched_areas(admin, "VN", national) == ("VN",)
+    # Hưng Yên's system: the province's leaders watch the province, a commune's staff their commune, never VN
+    assert watched_areas(leader, "VN", province) == ("33",)
+    assert watched_areas(commune, "33", province) == ("11953",)
+    assert watched_areas(admin, "VN", province) == ("33",)
+    assert watched_areas(admin, "11953", province) == ("11953",)

@@ -26,11 +26,14 @@ def build_area_map(area: pd.DataFrame, lineage: pd.DataFrame) -> pd.DataFrame:
 
     Units valid on the 2025 boundaries map to themselves. A pre-2025 unit maps to each successor with the lineage
     weight; `sole` marks a successor that is exactly one predecessor's whole territory (so a rate or index may be
-    carried over as it is; anything else is not faked).
+    carried over as it is; anything else is not faked). A lineage weight that is unknown (NaN: a piece of a split
+    commune, whose share the source does not give) makes the weight of every predecessor of that successor NaN:
+    the successor's pre-merger total would miss or guess the piece, so the query withholds it.
     """
     rows: list[dict[str, object]] = []
     current = area[area["valid_to"] >= OPEN_END]
     predecessors = lineage.groupby("new_code")["old_code"].nunique().to_dict()
+    unknown = set(lineage.loc[lineage["weight"].isna(), "new_code"])
     parents = dict(zip(current["code"], current["parent_code"], strict=False))
     levels = dict(zip(current["code"], current["level"], strict=False))
 
@@ -60,14 +63,15 @@ def build_area_map(area: pd.DataFrame, lineage: pd.DataFrame) -> pd.DataFrame:
         if rec.code not in by_old.groups:
             continue
         for lin in by_old.get_group(rec.code).itertuples(index=False):
-            sole = predecessors.get(lin.new_code, 0) == 1 and float(lin.weight) == 1.0
+            withheld = lin.new_code in unknown
+            sole = predecessors.get(lin.new_code, 0) == 1 and float(lin.weight) == 1.0 and not withheld
             rows.append(
                 {
                     "src_code": rec.code,
                     "valid_from": rec.valid_from,
                     "valid_to": rec.valid_to,
                     "dst_code": lin.new_code,
-                    "weight": float(lin.weight),
+                    "weight": float("nan") if withheld else float(lin.weight),
                     "sole": bool(sole),
                     "province_2025": province_of(lin.new_code),
                 }

@@ -51,8 +51,9 @@ class KnownCodes:
         return sorted(set(rows["dst_code"]) - {code})
 
     def area_provinces(self) -> pd.DataFrame:
-        """(src_code, valid_from, valid_to, province_2025): which 2025 province an area code counts in, when."""
-        return self.area_map[["src_code", "valid_from", "valid_to", "province_2025"]]
+        """(src_code, valid_from, valid_to, dst_code, province_2025): which 2025 unit and province an area code
+        counts in, when (a split commune: one row per commune that received a piece)."""
+        return self.area_map[["src_code", "valid_from", "valid_to", "dst_code", "province_2025"]]
 
     def agencies_within(self, codes: frozenset[str]) -> set[str]:
         """Agency codes that live on in `codes` (their pre-2025 predecessors included)."""

@@ -3,6 +3,7 @@ plausible values, duplicates within the batch, and the loader's scope."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -68,6 +69,19 @@ def rule_known_area(c: Check) -> None:
     c.flag(pd.Index(bad), "area_code", "area_validity", en, vi)
 
 
+#: the rule for a commune's own committee as agency: communes' files carry no agency (README, A province's deployment)
+COMMUNE_AGENCY = (
+    "a commune's people's committee (UBND-<commune code>) is no agency of the warehouse: a commune's file names no "
+    "agency, leave agency_code empty (the area code says whose the row is)",
+    "UBND xã/phường (UBND-<mã xã>) không phải cơ quan trong kho: tệp của xã/phường không ghi cơ quan, để trống "
+    "agency_code (mã địa bàn đã cho biết dòng là của đơn vị nào)",
+)
+
+
+def _commune_committee(code: object) -> bool:
+    return isinstance(code, str) and re.fullmatch(r"UBND-\d{5}", code.strip()) is not None
+
+
 def rule_known_agency(c: Check) -> None:
     """An agency code, when given, exists and existed at the period's end; only for agency breakdowns."""
     ag = c.codes.agencies
@@ -77,8 +91,14 @@ def rule_known_agency(c: Check) -> None:
         unknown,
         "agency_code",
         "known_agency",
-        lambda r: "unknown agency code (MOF, MOC, GSO ...)",
-        lambda r: "mã cơ quan không tồn tại (MOF, MOC, GSO ...)",
+        lambda r: (
+            COMMUNE_AGENCY[0] if _commune_committee(r["agency_code"]) else "unknown agency code (MOF, MOC, GSO ...)"
+        ),
+        lambda r: (
+            COMMUNE_AGENCY[1]
+            if _commune_committee(r["agency_code"])
+            else "mã cơ quan không tồn tại (MOF, MOC, GSO ...)"
+        ),
     )
     check = live & ~unknown & c.f["_start"].notna() & c.f["_freq"].notna()
     spans = _spans(ag)
@@ -180,7 +200,10 @@ def writes_as(scope: Scope, codes: KnownCodes) -> tuple[set[str], set[str]] | No
     if scope.agency_limited:
         own = set(scope.agency_codes_now() or ())
     elif scope.area_limited:
-        own = {committee_code(a) for a in scope.own_areas() or ()}
+        # a province's people's committee is an agency (UBND-33); a commune's is not (no UBND-<commune> agency
+        # exists): a commune's staff name no agency, their rows are their commune's by the area code
+        provinces = set(codes.areas.loc[codes.areas["level"] == "province", "code"])
+        own = {committee_code(a) for a in scope.own_areas() or () if a in provinces}
     else:
         return None
     return codes.agencies_within(frozenset(own)), own
@@ -200,7 +223,10 @@ def rule_scope(c: Check) -> None:
         def in_area(code: str, start: Any, freq: str) -> bool:
             end = period_end(start, freq)
             rows = prov[(prov["src_code"] == code) & (prov["valid_from"] <= end) & (prov["valid_to"] > end)]
-            return any(s.covers(p, code) for p in rows["province_2025"])
+            # every 2025 unit the row counts in is the sender's: a commune's staff load their commune's
+            # predecessors, not a commune split with a neighbour (nor an old code that a new commune reuses)
+            units = list(zip(rows["province_2025"], rows["dst_code"], strict=True))
+            return bool(units) and all(s.covers(p, unit) for p, unit in units)
 
         inside = by_key(c.f, live, ["area_code", "_start", "_freq"], in_area)
         bad += [(i, "area_code") for i in inside.index[~inside.astype(bool)]]
@@ -225,6 +251,11 @@ def rule_scope(c: Check) -> None:
         "agency_code": (
             f"outside your scope ({who}): a row you load names your own agency ({own}) or none",
             f"ngoài phạm vi của bạn ({who_vi}): dòng bạn tải chỉ được ghi cơ quan của mình ({own}) hoặc để trống",
+        )
+        if own_now
+        else (
+            f"outside your scope ({who}): {COMMUNE_AGENCY[0]}",
+            f"ngoài phạm vi của bạn ({who_vi}): {COMMUNE_AGENCY[1]}",
         ),
     }
     plain = (

@@ -94,6 +94,34 @@ def area_lineage() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["old_code", "new_code", "weight", "merge_type", "effective"])
 
 
+def old_communes(path: Path, home: str, new_communes: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A province's pre-2025 communes (areas valid until 1 July 2025) and their lineage into its 2025 communes.
+
+    A 'full' row moves the whole old commune into one new commune (weight 1.0). A 'partial' row is a piece of an
+    old commune that was split between new communes: the file gives no share, so its weight is unknown (NaN) and
+    build_area_map withholds the pre-2025 totals of every new commune that received such a piece (never a guess).
+    The old communes are taken as they stood just before the merger, from 2004 like the old provinces: their own
+    earlier boundary changes are not in the data (data/SOURCES.md).
+    """
+    areas: dict[str, tuple[object, ...]] = {}
+    lineage = []
+    for i, r in enumerate(read_csv(path), start=2):
+        where = f"{path.name} row {i}"
+        _require(r["province_code"] == home, where, f"province {r['province_code']!r} is not {home}", "khác tỉnh")
+        new, old, kind = r["new_ward_code"], r["old_ward_code"], r["merge_type"]
+        _require(new in new_communes, where, f"{new} is no 2025 commune of {home}", f"{new} không phải xã của tỉnh")
+        _require(kind in ("full", "partial"), where, f"merge_type {kind!r}", f"merge_type {kind!r}?")
+        name = " ".join(r["old_ward_name"].split())  # the source writes a few names with a double space
+        areas[old] = (old, name, english_name(name), "commune", r["old_province_code"], OLD_FROM, MERGER_2025)
+        lineage.append((old, new, 1.0 if kind == "full" else float("nan"), kind, MERGER_2025))
+    frame = pd.DataFrame(lineage, columns=LINEAGE_COLUMNS)
+    # an old commune is either moved whole into one new commune or split (every piece 'partial'): nothing between
+    by_old = frame.groupby("old_code")["merge_type"].agg(lambda k: (len(k), set(k)))
+    odd = [code for code, (n, kinds) in by_old.items() if (n > 1) != (kinds == {"partial"})]
+    _require(not odd, path.name, f"old communes neither whole nor split: {odd[:5]}", f"xã cũ không rõ: {odd[:5]}")
+    return pd.DataFrame(list(areas.values()), columns=AREA_COLUMNS), frame
+
+
 def indicators(registry: Registry) -> pd.DataFrame:
     """The registry as a table, so queries can join owners and groups (the YAML stays the source of truth)."""
     rows = [
@@ -136,4 +164,10 @@ def tables(registry: Registry) -> dict[str, pd.DataFrame]:
     if profile.departments:  # a province's deployment: its sở, ban, ngành are agencies too
         agency = pd.concat([agency, agencies.departments(profile)], ignore_index=True)
     moves = agencies.lineage_pairs(read_csv(PROVINCE_MAPPING))
-    return {**assemble(areas(), area_lineage(), agency, moves, registry), "target": targets.targets(registry)}
+    area, lineage = areas(), area_lineage()
+    if profile.commune_lineage:  # a province's deployment: its communes before 1 July 2025, and where they went
+        home = area[(area["level"] == "commune") & (area["parent_code"] == profile.home_area)]
+        old, more = old_communes(ADMIN / profile.commune_lineage, profile.home_area, set(home["code"]))
+        area = pd.concat([area, old], ignore_index=True)
+        lineage = pd.concat([lineage, more], ignore_index=True)
+    return {**assemble(area, lineage, agency, moves, registry), "target": targets.targets(registry)}

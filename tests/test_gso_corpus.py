@@ -141,6 +141,135 @@ FIXED_CELLS = [
     ("gso_bieu_kt-xh_2024-10.xlsx", "19. KQT", 7, 4, 14125149.0, "INTL_ARRIVALS", "2024-10", "ytd", "VN"),
     ("gso_bieu_kt-xh_2024-10.xlsx", "12. FDI", 6, 4, 8348.623736794638, "FDI_ADJ", "2024-10", "ytd", "VN"),
     ("gso_bieu_kt-xh_2024-10.xlsx", "12. FDI", 9, 4, -9.557457, "FDI_ADJ", "2024-10", "ytd", "77"),
+    # transport: passengers and freight carried and rotated, what each figure measures said around it. Until 2018
+    # one table, 'Vận chuyển' / 'Luân chuyển' over the columns, 'A. HÀNH KHÁCH' / 'B. HÀNG HÓA' section rows and
+    # the year to date only (.xls 2012, .xlsx 2017); from September 2018 'I. Vận chuyển (Nghìn HK)' headings over
+    # 'Tổng số' (.xls December 2018: the year as the 12-month year to date); from 2019 a table each, the total
+    # row labelled by its measure (.xlsx 2024)
+    ("gso_bieu_kt-xh_2012-05.xls", "VT(HH-HK)T4", 7, 2, 1375377.5, "TRANSPORT_PASSENGERS", "2012-05", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2012-05.xls", "VT(HH-HK)T4", 7, 3, 56892.6, "TRANSPORT_PASSENGER_KM", "2012-05", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2012-05.xls", "VT(HH-HK)T4", 23, 2, 361160.1, "TRANSPORT_FREIGHT", "2012-05", "ytd", "VN"),
+    (
+        "gso_bieu_kt-xh_2012-05.xls",
+        "VT(HH-HK)T4",
+        23,
+        6,
+        93.3636221374389,
+        "TRANSPORT_FREIGHT_TKM",
+        "2012-05",
+        "ytd_yoy",
+        "VN",
+    ),
+    (
+        "gso_bieu_kt-xh_2017-10.xlsx",
+        "Van Tai",
+        7,
+        2,
+        3363134.6018870207,
+        "TRANSPORT_PASSENGERS",
+        "2017-10",
+        "ytd",
+        "VN",
+    ),
+    (
+        "gso_bieu_kt-xh_2017-10.xlsx",
+        "Van Tai",
+        19,
+        3,
+        221308.49157941475,
+        "TRANSPORT_FREIGHT_TKM",
+        "2017-10",
+        "ytd",
+        "VN",
+    ),
+    (
+        "gso_bieu_kt-xh_2018-12.xls",
+        "40.Vantaithang",
+        9,
+        1,
+        402893.4796322606,
+        "TRANSPORT_PASSENGERS",
+        "2018-12",
+        "level",
+        "VN",
+    ),
+    (
+        "gso_bieu_kt-xh_2018-12.xls",
+        "40.Vantaithang",
+        20,
+        2,
+        207117.60115972202,
+        "TRANSPORT_PASSENGER_KM",
+        "2018-12",
+        "ytd",
+        "VN",
+    ),
+    (
+        "gso_bieu_kt-xh_2024-10.xlsx",
+        "17. VT HK",
+        8,
+        1,
+        457932.18035679945,
+        "TRANSPORT_PASSENGERS",
+        "2024-10",
+        "level",
+        "VN",
+    ),
+    (
+        "gso_bieu_kt-xh_2024-10.xlsx",
+        "17. VT HK",
+        8,
+        2,
+        4136635.762748836,
+        "TRANSPORT_PASSENGERS",
+        "2024-10",
+        "ytd",
+        "VN",
+    ),
+    (
+        "gso_bieu_kt-xh_2024-10.xlsx",
+        "17. VT HK",
+        8,
+        4,
+        108.839440611193,
+        "TRANSPORT_PASSENGERS",
+        "2024-10",
+        "yoy",
+        "VN",
+    ),
+    (
+        "gso_bieu_kt-xh_2024-10.xlsx",
+        "18. VT HH",
+        19,
+        1,
+        47748.24495539858,
+        "TRANSPORT_FREIGHT_TKM",
+        "2024-10",
+        "level",
+        "VN",
+    ),
+    (
+        "gso_bieu_kt-xh_2024-10.xlsx",
+        "18. VT HH",
+        19,
+        5,
+        111.04620034787116,
+        "TRANSPORT_FREIGHT_TKM",
+        "2024-10",
+        "ytd_yoy",
+        "VN",
+    ),
+    # enterprises entering and leaving the market: one table from November 2019 (.xlsx only), each row its measure
+    # and unit ('Vốn đăng ký (Tỷ đồng)'); the previous month's column is its revision
+    ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN", 9, 1, 11216.0, "ENT_NEW", "2024-09", "level", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN", 9, 2, 14187.0, "ENT_NEW", "2024-10", "level", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN", 9, 3, 136085.0, "ENT_NEW", "2024-10", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN", 10, 2, 153537.0, "ENT_NEW_CAPITAL", "2024-10", "level", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN", 11, 3, 815574.0, "ENT_NEW_LABOUR", "2024-10", "ytd", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN", 13, 2, 8651.0, "ENT_RETURNED", "2024-10", "level", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN", 14, 2, 5454.0, "ENT_SUSPENDED", "2024-10", "level", "VN"),
+    ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN", 16, 2, 1987.0, "ENT_DISSOLVED", "2024-10", "level", "VN"),
+    ("gso_bieu_kt-xh_2020-01.xlsx", "6", 14, 3, 5555.0, "ENT_AWAITING_DISSOLUTION", "2020-01", "level", "VN"),
     # September 2020 exists only as GSO's English edition ('Estimate September 2020', '9 months of 2020 versus same
     # period last year', 'from January 01 to September 20, 2020')
     ("gso_bieu_kt-xh_2020-09.xlsx", "30", 10, 4, 102.980911119801, "CPI", "2020-09", "yoy", "VN"),
@@ -164,6 +293,14 @@ FIXED_CELLS = [
         ("gso_bieu_kt-xh_2024-10.xlsx", "3.SPCNthang!D10", "Nghìn tấn"),  # crude oil: '"' under coal's unit
         ("gso_bieu_kt-xh_2012-06.xls", "03SPCN!D9", "Nghìn tấn"),
         ("gso_bieu_kt-xh_2024-10.xlsx", "3.SPCNthang!D11", "Triệu m3"),
+        ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN!C11", "tỷ đồng"),  # 'Vốn đăng ký (Tỷ đồng)' among DN rows
+        ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN!C12", "người"),
+        ("gso_bieu_kt-xh_2024-10.xlsx", "6. Chi tieu DN!C10", "doanh nghiệp"),
+        ("gso_bieu_kt-xh_2012-05.xls", "VT(HH-HK)T4!D8", "triệu lượt khách.km"),
+        ("gso_bieu_kt-xh_2024-10.xlsx", "18. VT HH!B9", "nghìn tấn"),
+        # May 2010: in one column passengers' total printed as an index (113.4), freight's as a % change (11.8)
+        ("gso_bieu_kt-xh_2010-05.xls", "VT!F9", "index"),
+        ("gso_bieu_kt-xh_2010-05.xls", "VT!F24", "%"),
     ],
 )
 def test_a_level_carries_the_unit_its_table_prints(corpus, name, cell, unit):
@@ -365,7 +502,13 @@ def test_backfill_inserts_a_release_behind_a_later_vintage_stored_by_another_sou
     )
     write_observations(wh, later, BatchInfo(source="tidy", file_name="tidy.csv", file_hash="x" * 64))
     path = folder / "gso_bieu_kt-xh_2023-11.xlsx"
-    plain = load(GsoWorkbookConnector(path.read_bytes(), path.name, "GSO"), wh, "t", published_at=date(2023, 11, 29))
+    plain = load(
+        GsoWorkbookConnector(path.read_bytes(), path.name, "GSO"),
+        wh,
+        "t",
+        published_at=date(2023, 11, 29),
+        scope=Scope.system(),
+    )
     assert plain.outcome == "rejected" and {p.rule for p in plain.problems} == {"vintage_before_existing"}
     wh.close()
     monkeypatch.setenv("DIEUHANH_DB", url)
@@ -374,7 +517,7 @@ def test_backfill_inserts_a_release_behind_a_later_vintage_stored_by_another_sou
 
     def retail(as_of: date | None) -> float:
         spec = QuerySpec(indicators=("RETAIL",), areas=("VN",), time_from="2023-11", time_to="2023-11", as_of=as_of)
-        return float(execute(spec, default_model(), Scope.all(), Warehouse(url))["value"].iloc[0])
+        return float(execute(spec, default_model(), Scope.system(), Warehouse(url))["value"].iloc[0])
 
     assert retail(date(2023, 11, 30)) == pytest.approx(552702.578496076)  # November's release, inserted behind
     assert retail(date(2023, 12, 20)) == pytest.approx(550000.0)  # the later vintage stored before
@@ -463,17 +606,17 @@ def test_the_digitisation_figure_counts_the_indicators_the_workbooks_made_real(t
     write_reference(wh, reference.tables(registry))
     for info, frame in gso_history.batches(registry):
         write_observations(wh, frame, info)
-    cov = coverage(lambda spec: execute(spec, default_model(), Scope.all(), wh), registry, date(2025, 4, 30))
+    cov = coverage(lambda spec: execute(spec, default_model(), Scope.system(), wh), registry, date(2025, 4, 30))
     statistical = sum(1 for i in registry if i.statistical)
     assert list(cov["statistical"]) == [statistical, statistical]
     # CPI, its 16 groups, core inflation, gold, USD (20); IIP and 4 sectors (5); retail and 4 parts (5); exports and
     # imports with their two sectors (6); state-budget investment and 5 levels (6); FDI projects, new, adjusted (3);
-    # 9 industrial products; international arrivals: 55 of the registry's 83
-    assert (statistical, list(cov["delivered"])) == (83, [55, 55])
-    assert list(cov["coverage_pct"]) == [66.3, 66.3]
+    # 9 industrial products; international arrivals; 4 transport totals and 7 enterprise measures: 66 of 94
+    assert (statistical, list(cov["delivered"])) == (94, [66, 66])
+    assert list(cov["coverage_pct"]) == [70.2, 70.2]
     missing = set(cov["missing"].iloc[0].split(", "))
     made_real = {"CPI", "IIP", "RETAIL", "EXPORTS", "IMPORTS", "PUBINV_DISB", "FDI_NEW", "FDI_ADJ", "INTL_ARRIVALS"}
-    made_real |= {"PROD_COAL", "PROD_CARS", "PROD_MOBILE_PHONES"}
+    made_real |= {"PROD_COAL", "PROD_CARS", "PROD_MOBILE_PHONES", "TRANSPORT_FREIGHT", "ENT_NEW", "ENT_DISSOLVED"}
     assert not made_real & missing
     assert {"BUDGET_REV", "BUDGET_EXP"} <= missing
 

@@ -71,10 +71,11 @@ def test_february_2025_workbook_agrees_with_the_tidy_csvs(url, monkeypatch, caps
     # every figure the CSVs also hold is the same (same key, vintage and value: unchanged), the FDI table's too; the
     # 54 new rows are traded products and FDI partners the CSVs dropped as conflicting duplicates or spell differently;
     # the tables mapped since add 91 rows: 45 industrial products (9 products x 5 columns, all equal to the tidy
-    # gso_spcn.csv: unchanged), 41 adjusted FDI capital and 5 arrivals (in no CSV: new)
-    assert "loaded; 786 rows read, 786 valid, 0 rejected; 100 new, 686 unchanged" in out
-    # 10 unmapped: the products and arrivals sheets are mapped now (12 before)
-    assert len(unmapped(err)) == 10 and "12. FDI" not in unmapped(err) and "16. CPI" not in unmapped(err)
+    # gso_spcn.csv: unchanged), 41 adjusted FDI capital and 5 arrivals (in no CSV: new); and 62 of transport (4
+    # totals x 5 columns) and enterprises (7 rows x 6 columns: January revised, February, 2 months, 3 comparisons)
+    assert "loaded; 848 rows read, 848 valid, 0 rejected; 162 new, 686 unchanged" in out
+    # 7 unmapped: the products and arrivals sheets are mapped now (12 before), then enterprises and transport (10)
+    assert len(unmapped(err)) == 7 and "12. FDI" not in unmapped(err) and "16. CPI" not in unmapped(err)
     assert round(value(url, "CPI", "2025-02", "yoy"), 2) == 2.91  # GSO: CPI February 2025 +2.91 % y/y
     assert value(url, "PUBINV_DISB", "2025-02") == 37928.207  # disbursement, February 2025 estimate
     assert value(url, "PUBINV_DISB", "2025-01") == 35247.927  # January, as the February release revised it
@@ -86,10 +87,12 @@ def test_march_2023_workbook_loads_its_mapped_tables_and_lists_the_rest(url, mon
     rc, out, err = cli_load(url, monkeypatch, capsys, MAR_2023, "2023-03-29")
     assert rc == 0, err
     # 80 more rows than before the FDI table was mapped (by province and partner), and 80 more since the products
-    # (45, equal to the tidy CSV: unchanged), the adjusted FDI capital (30) and the arrivals (5) are mapped
-    assert "loaded; 721 rows read, 721 valid, 0 rejected; 77 new, 644 unchanged" in out
+    # (45, equal to the tidy CSV: unchanged), the adjusted FDI capital (30) and the arrivals (5) are mapped, and 62
+    # since transport (20) and enterprises (42) are
+    assert "loaded; 783 rows read, 783 valid, 0 rejected; 139 new, 644 unchanged" in out
     listed = unmapped(err)
-    assert len(listed) == 25 and {"1.GDP", "2.GRDP", "36.XHMT"} <= set(listed)  # 27 before products and arrivals
+    # 27 before products and arrivals, 25 before enterprises and transport
+    assert len(listed) == 22 and {"1.GDP", "2.GRDP", "36.XHMT"} <= set(listed)
     assert not {"24.CPI", "18.VonDT", "7.IIP", "20. Tongmuc", "21.XK", "22. NK", "19.FDI"} & set(listed)
     # what the March release said (the workbook), and what the April release revised it to (the CSVs): both kept
     assert value(url, "PUBINV_DISB", "2023-03", as_of=date(2023, 3, 31)) == 34559.329

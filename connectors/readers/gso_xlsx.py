@@ -35,7 +35,7 @@ _PREFIXES = ("thanh pho ", "tp ", "tinh ")
 class RowRule(Strict):
     """A row by its label, or every row of a section read as areas, agencies or categories."""
 
-    indicator: str
+    indicator: str = ""  # empty in a `keyed` table: the words around each figure name its indicator
     label: str | tuple[str, ...] | None = None  # the row whose label is this, or one of these (spellings vary)
     section: str | None = None  # the rows after the row labelled this ...
     until: str | None = None  # ... up to the row labelled this (else the sheet's end)
@@ -44,6 +44,7 @@ class RowRule(Strict):
     agency: str | None = None
     category: str | None = None
     form: Literal["index100", "percent"] | None = None
+    unit: str | None = None  # this row's unit where it is not the table's ('Vốn đăng ký (Tỷ đồng)' among 'DN' rows)
 
 
 class SheetMap(Strict):
@@ -66,6 +67,13 @@ class SheetMap(Strict):
     # the units a table may print above its figures or in a level column's header (tourist arrivals: 'Nghìn lượt
     # người' in some years, 'Lượt người' in others): the one printed is the levels' unit; none printed, none loaded
     printed_units: tuple[str, ...] = ()
+    # a table whose figures say what they measure only by the words around them (transport: 'A. HÀNH KHÁCH' /
+    # 'B. HÀNG HÓA' section rows or the sheet's title, 'Vận chuyển' / 'Luân chuyển' columns or row labels): each
+    # facet is a set of alternative words; the nearest text saying exactly one of them decides it (the row's label,
+    # its column's header, the labels above it nearest first, the title); `keyed` names the indicator of each
+    # combination (words in facet order). A figure with a facet left undecided is not loaded.
+    facets: tuple[tuple[str, ...], ...] = ()
+    keyed: dict[str, tuple[str, ...]] = {}
     rows: tuple[RowRule, ...]
 
 
@@ -164,7 +172,10 @@ def _header_like(row: list[Any], j: int) -> bool:
     """A header row that has a number: years typed as numbers ('Tháng 12 năm' | 2023) or small scratch numbers,
     next to period words."""
     nums = [v for v in row if _is_number(v)]
-    words = " ".join(t for _, t in _texts(row))
+    texts = _texts(row)
+    if sum(1 for _, t in texts if _PERIOD_WORDS.search(fold(t))) >= 2:
+        return True  # period words over several columns: a header, whatever scratch figures stand beside it
+    words = " ".join(t for _, t in texts)
     yearish = all(float(v).is_integer() and (1990 <= v <= 2035 or 0 <= v <= 12) for v in nums)
     return yearish and bool(_PERIOD_WORDS.search(fold(words)))
 
@@ -511,18 +522,22 @@ class GsoWorkbookConnector(Connector):
         col_units = {c.index: _printed_unit(sheet, rule, c.header) for c in wanted} if rule.printed_units else {}
         row_unit: str | None = None
         no_unit: list[str] = []
+        above = [_label(r, first)[0] for r in sheet.grid[sheet.header_start : sheet.data_start]]  # keyed tables
         for i in range(sheet.data_start, len(sheet.grid)):
             row = sheet.grid[i]
             if unit_col is not None:
                 printed = row[unit_col].strip() if isinstance(row[unit_col], str) else ""
                 row_unit = row_unit if printed in DITTO else (printed or None)
             heads = [c for c in reading.columns if isinstance(row[c.index], str) and c.index != unit_col]
+            if heads and rule.keyed and all(_unit_like(row[c.index]) for c in heads):
+                heads = []  # a section row printing its units over the figures ('B. HÀNG HÓA' | 'Nghìn tấn')
             if heads:  # text where figures stand: the header of another table below this one ends this table
                 lines.append(f"  row {i + 1}: a new header ('{row[heads[0].index][:40]}'): the table ends here")
                 break
             label, label_col, sub = _label(row, first)
             if not label:
                 continue
+            above.append(label)
             key = fold(label)
             section = next((r for r in rule.rows if r.section and fold(r.section) == key), None)
             if section is not None:
@@ -543,9 +558,19 @@ class GsoWorkbookConnector(Connector):
                 lines.append(f"  row {i + 1} '{label[:50]}': not in the mapping (not loaded)")
                 continue
             what = target.indicator + (f" by {target.each}" if fixed is None and target.each else "")
+            if rule.keyed:
+                what = "the indicator its words name"
             lines.append(f"  row {i + 1} '{label[:50]}': {what} ({len(values)} figure(s))")
             for c in values:
                 assert c.column is not None
+                near = [label, english(c.header), *reversed(above[:-1]), sheet.title]  # nearest first
+                code = _keyed(rule, near) if rule.keyed else None
+                if rule.keyed and code is None:
+                    lines.append(
+                        f"  {sheet.name.strip()}!{get_column_letter(c.index + 1)}{i + 1}: its words name "
+                        "no single indicator of the mapping: not loaded"
+                    )
+                    continue
                 rec = self._record(
                     sheet,
                     rule,
@@ -560,9 +585,13 @@ class GsoWorkbookConnector(Connector):
                     c.header,
                     row[c.index],
                 )
-                if c.indicator:  # a `measures` column names its own indicator (and maybe its unit)
-                    rec["indicator_code"] = c.indicator
-                    rec["unit"] = rule.units.get(c.indicator, rec["unit"])
+                if c.indicator or code:  # a `measures` column or a `keyed` figure names its own indicator
+                    rec["indicator_code"] = c.indicator or code
+                    if rec["base"] in ("level", "ytd"):
+                        rec["unit"] = rule.units.get(rec["indicator_code"], rec["unit"])
+                    if code:  # each total of a keyed table is checked for its printed form on its own
+                        rec["_form"] = f"{rec['_col_value']} {code}"
+                        lines.append(f"  {rec['note']}: {code} {rec['base']}")
                 if rec["base"] in ("level", "ytd") and (unit_col is not None or rule.printed_units):
                     rec["unit"] = row_unit if unit_col is not None else col_units.get(c.index)
                     if rec["unit"] is None:
@@ -606,7 +635,7 @@ class GsoWorkbookConnector(Connector):
             category = tidy(label)
         form = target.form or rule.form
         if base == "level" or base == "ytd":
-            unit = rule.unit
+            unit = target.unit or rule.unit
         else:
             unit = "index" if form == "index100" else "%"
         letter = get_column_letter(j + 1)
@@ -646,6 +675,23 @@ class GsoWorkbookConnector(Connector):
             self._names[end] = by_name
         hits = self._names[end].get(key, [])
         return hits[0] if len(hits) == 1 else province_code(label) or label
+
+
+def _keyed(rule: SheetMap, texts: list[str]) -> str | None:
+    """The indicator a `keyed` table's figure measures: each facet decided by the first of `texts` (nearest
+    first) that says exactly one of its words; None when a facet is undecided or the words name no indicator."""
+    picks: list[str] = []
+    for facet in rule.facets:
+        pick = None
+        for text in texts:
+            said = [w for w in facet if re.search(rf"\b{re.escape(fold(w))}\b", fold(text))]
+            if len(said) == 1:  # 'hành khách và hàng hóa' decides nothing: a text further out may
+                pick = fold(said[0])
+                break
+        if pick is None:
+            return None
+        picks.append(pick)
+    return next((code for code, words in rule.keyed.items() if [fold(w) for w in words] == picks), None)
 
 
 #: a unit cell that repeats the unit above it
@@ -739,11 +785,13 @@ def _printed_form(sheet: str, records: list[dict[str, Any]]) -> tuple[list[dict[
     the table's total: above 50 it is an index; from 3 to 50, or below 0, GSO printed the change in % that month
     (retail, March 2018 and October 2024: 9.86, 7.12) and the column is read as %; between 0 and 3 it cannot be
     told from a ratio (1.232 for +23.2 %, exports of September 2010) and the column is not loaded. An index of 0
-    (an empty cell typed 0) is no figure."""
+    (an empty cell typed 0) is no figure. In a `keyed` table each indicator's total in the column is checked on its
+    own (transport, May 2010: passengers' 5 months printed as an index, 113.4, and freight's as a % change, 11.8)."""
     first: dict[str, float] = {}
     for rec in records:
+        rec["_form"] = rec.get("_form") or rec["_col_value"]
         if rec["unit"] == "index":
-            first.setdefault(rec["_col_value"], rec["value"])
+            first.setdefault(rec["_form"], rec["value"])
     kept: list[dict[str, Any]] = []
     notes: list[str] = []
     for col, total in first.items():
@@ -752,7 +800,7 @@ def _printed_form(sheet: str, records: list[dict[str, Any]]) -> tuple[list[dict[
         elif total < 50:
             notes.append(f"{sheet}: column {col} read as % change (its total is {total:g}, not an index)")
     for rec in records:
-        col = rec["_col_value"]
+        col = rec.pop("_form")
         if rec["unit"] == "index" and col in first:
             total = first[col]
             if 0 <= total < 3:

@@ -179,7 +179,7 @@ def test_the_extract_streams_on_every_backend_and_respects_the_scope(backend_url
 def test_the_unit_line_names_the_comparison_s_unit_not_the_level_s(tmp_duckdb_url, model):
     """A percent change is in %: a yoy extract of FLOW (tỷ đồng) said 'FLOW: tỷ đồng' over a column of percents."""
     wh, _ = tiny.build(tmp_duckdb_url)
-    scope = Scope.all("tester")
+    scope = Scope.system("tester")
     units = {
         compare: dict(extract.prepare(SPEC.with_(compare=compare), model, scope, wh, lang="vi").lines)["Đơn vị"]
         for compare in (None, "yoy", "pop", "ytd", "ytd_yoy")

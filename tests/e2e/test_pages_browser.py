@@ -53,9 +53,6 @@ PAGES = {
 #: a laptop, a tablet with the sidebar open, a phone: every page for every persona at each, on one render per page
 #: (the viewport is resized, widest first, rather than the page opened three times: the walk shares 2 cores)
 WIDTHS = (1440, 1024, 390)
-#: how long Streamlit's layout (wrapping cards, the sidebar closing below a tablet's width, Plotly's relayout) is
-#: given after a resize before the page is measured
-SETTLE_MS = 700
 #: what must never reach a Vietnamese page: raw column names, Python's missing values, Streamlit's own English
 FORBIDDEN = (
     r"\bNone\b", r"\bnan\b", r"\bNaN\b", r"\bNaT\b", "period_start", "indicator_code", "area_code", "agency_code",
@@ -92,12 +89,44 @@ def warm(app_url: str, browser) -> None:  # noqa: ANN001 - a Playwright browser
     context.close()
 
 
+#: resolves when the page is drawn and still: every Plotly chart has its SVG, every table its canvas, no skeleton
+#: or spinner shows, and the layout's signature (height, the sidebar's place, KPI, chart and table sizes) is the same
+#: over three checks 100 ms apart (at most ~10 s: then the page is measured as it is, and its checks say what is wrong)
+DRAWN_AND_STILL = """async () => {
+  const signature = () => {
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const tables = [...document.querySelectorAll('[data-testid="stDataFrame"]')];
+    const busy = document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]');
+    const ready = !busy && charts.every(c => c.querySelector('.main-svg'))
+      && tables.every(t => t.querySelector('canvas, table'));
+    const sizes = [...charts, ...tables, ...document.querySelectorAll('[data-testid="stMetricValue"]')]
+      .map(e => `${e.clientWidth}x${e.clientHeight}`).join(',');
+    const main = document.querySelector('[data-testid="stMain"]') || document.body;
+    const side = document.querySelector('[data-testid="stSidebar"]');
+    const r = side ? side.getBoundingClientRect() : {x: 0, width: 0};
+    return ready ? `${main.scrollHeight}|${r.x},${r.width}|${sizes}` : null;
+  };
+  const tick = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)));
+  let last = null, same = 0;
+  for (let i = 0; i < 100 && same < 2; i++) {
+    await tick();
+    const now = signature();
+    same = now !== null && now === last ? same + 1 : 0;
+    last = now;
+  }
+}"""
+
+
+def _still(page) -> None:  # noqa: ANN001 - a Playwright page
+    """The script run has ended and the page has finished drawing (charts and tables draw after the run ends)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+    page.evaluate(DRAWN_AND_STILL)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+
+
 def _open(page, url: str) -> None:  # noqa: ANN001 - a Playwright page
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
-    # charts and tables finish drawing after the script run ends
-    page.wait_for_timeout(1_500)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+    _still(page)
 
 
 def _no_exception(page, where: str) -> None:  # noqa: ANN001
@@ -124,10 +153,8 @@ def _forbidden(page) -> list[str]:  # noqa: ANN001 - a Playwright page
 
 
 def _settled(page) -> None:  # noqa: ANN001 - a Playwright page
-    """After a resize: the layout has reflowed (two frames, then Streamlit's and Plotly's resize handlers' time)."""
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    page.wait_for_timeout(SETTLE_MS)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+    """After a resize: the layout has reflowed (Streamlit's and Plotly's resize handlers have run and nothing moves)."""
+    _still(page)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

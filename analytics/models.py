@@ -208,7 +208,7 @@ def sarimax_select(y: np.ndarray, m: int, kind: str) -> dict[str, Any]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 res = SARIMAX(z, order=(p, d, q), seasonal_order=seasonal_order, trend=trend).fit(
-                    disp=False, maxiter=100
+                    disp=False, maxiter=100, cov_type="none"
                 )
         except Exception:  # noqa: BLE001 - an order that cannot be fitted is skipped
             return
@@ -242,7 +242,7 @@ def sarimax(y: np.ndarray, m: int, h: int, config: dict[str, Any]) -> Forecast:
         if coef is not None and config.get("_coef_log") == log:  # earlier origin's parameters: filter only
             res = model.filter(np.asarray(coef, dtype=float))
         else:
-            res = model.fit(disp=False, maxiter=100)
+            res = model.fit(disp=False, maxiter=100, cov_type="none")
     fc = res.get_forecast(h)
     mean = np.asarray(fc.predicted_mean, dtype=float)
     out = [mean]

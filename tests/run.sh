@@ -8,6 +8,7 @@
 # from package-lock.json).
 # DIEUHANH_TEST_PG set in the environment: that server is used and none is started.
 # DIEUHANH_SKIP_INSTALL=1: skip every install step (for quick local reruns).
+# DIEUHANH_TEST_WORKERS=N: pytest workers (default 2, the machine's cores; 0 or 1: no worker processes).
 # Exit code: pytest's, except that "no tests collected" (5) is a failure too.
 set -Eeuo pipefail
 
@@ -150,9 +151,14 @@ else
 fi
 
 # -- pytest -------------------------------------------------------------------------------------------------------------
-step "pytest $*"
+# Two pytest workers (pytest-xdist), a test file per worker at a time (its module fixtures built once): much of the
+# suite waits on servers and a browser, so the second worker fills that time. DIEUHANH_TEST_WORKERS=0: one process.
+WORKERS="${DIEUHANH_TEST_WORKERS:-2}"
+PARALLEL=()
+if [ "$WORKERS" != 0 ] && [ "$WORKERS" != 1 ]; then PARALLEL=(-n "$WORKERS" --dist loadfile); fi
+step "pytest ${PARALLEL[*]} $*"
 set +e
-"$PYTHON" -m pytest "$@"
+"$PYTHON" -m pytest "${PARALLEL[@]}" "$@"
 rc=$?
 set -e
 done_step "pytest"

@@ -623,24 +623,33 @@ def check_file(
     published_at: Any = None,
 ) -> Staged:
     """Stage and check `path` in `con` (raises Ineligible for a file the row reader must read)."""
-    scan = prescan(path, encoding, sep)
+    from warehouse.load import timed
+
+    with timed("prescan"):
+        scan = prescan(path, encoding, sep)
     problems = header_problems(name, scan.names, 1)
     if problems:
         raise Ineligible("the header has problems: the row reader names them")
-    cols = stage_raw(con, path, scan)
-    if decimal == decimals.AUTO:
-        decimal = infer_decimal(con, scan.sep)
+    with timed("stage"):
+        cols = stage_raw(con, path, scan)
+    with timed("decimal"):
+        if decimal == decimals.AUTO:
+            decimal = infer_decimal(con, scan.sep)
     notes = [f"encoding utf-8, separator {scan.sep!r}, decimal {decimal!r}"]
-    _maps(con, registry, codes, scope, name)
-    rows_in = screen(con, codes, wh, today, scope, decimal, published_at, source)
+    with timed("distinct_values"):
+        _maps(con, registry, codes, scope, name)
+    with timed("screen"):
+        rows_in = screen(con, codes, wh, today, scope, decimal, published_at, source)
     if rows_in == 0:
         raise Ineligible("no data rows: the row reader names the problem")
     check_rows(rows_in, name, staged=True)
-    batch = suspicious_batch(con, cols, name, source, scan.sha256, decimal, published_at)
-    checked = validate(batch, registry, codes, today, scope, wh=wh) if len(batch.records) else None
-    stage_valid(con, checked if checked is not None and not checked.stopped else None)
-    rows_valid = con.execute("SELECT count(*) FROM valid").fetchone()[0]
-    con.execute("DROP TABLE raw")  # checked: the write reads `valid` (over `cand`), and the memory goes back
+    with timed("suspicious_rows"):
+        batch = suspicious_batch(con, cols, name, source, scan.sha256, decimal, published_at)
+        checked = validate(batch, registry, codes, today, scope, wh=wh) if len(batch.records) else None
+    with timed("valid"):
+        stage_valid(con, checked if checked is not None and not checked.stopped else None)
+        rows_valid = con.execute("SELECT count(*) FROM valid").fetchone()[0]
+        con.execute("DROP TABLE raw")  # checked: the write reads `valid` (over `cand`), and the memory goes back
     problems = checked.problems if checked is not None else []
     stopped = bool(checked and checked.stopped)
     return Staged(rows_in, rows_valid, problems, checked, stopped, decimal, scan.sha256, notes, batch)

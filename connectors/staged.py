@@ -17,7 +17,8 @@ numbers are then line numbers: checked by counting both) and without blank lines
 (default 1 MB) large; anything else is read by connectors/readers/files.py as before.
 Memory: the stage is an in-memory DuckDB with `memory_limit` (DIEUHANH_LOAD_MEMORY, default 500MB) and
 `temp_directory` in a temporary folder, so the engine spills rather than grows; the raw rows are dropped once checked,
-before the write. (The warehouse's insert is not bounded so: its unique index holds the new keys until the commit.)
+before the write. The write (`warehouse.load.write_staged`) runs under the same memory limit on a DuckDB warehouse,
+whose observation table keeps no index to maintain row by row (one value per key and vintage is checked set-based).
 """
 
 from __future__ import annotations

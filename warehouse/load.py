@@ -296,19 +296,19 @@ _SAME_KEY = (
 def _stage_new(wh: Warehouse, stage: Any) -> None:
     """`new_rows` in the stage: the rows of `valid` that are not already known (the rules of split_unchanged, in
     SQL); refuses a second value for a stored key and vintage (SecondValue)."""
-    probe = stage.execute(
-        "SELECT DISTINCT indicator_code, min(period_start) OVER () AS lo, max(period_start) OVER () AS hi FROM valid"
-    ).df()
+    # one aggregate (a window over every row, then DISTINCT, took 80 s at 10 M rows)
+    inds, lo, hi = stage.execute(
+        "SELECT list(DISTINCT indicator_code), min(period_start), max(period_start) FROM valid"
+    ).fetchone()
     stage.execute("DROP VIEW IF EXISTS new_rows")
     stage.execute("DROP TABLE IF EXISTS new_rows")
-    if probe.empty:
+    if not inds:
         stage.execute("CREATE VIEW new_rows AS SELECT * FROM valid")
         return
     frame = pd.DataFrame(
         {
-            "indicator_code": list(probe["indicator_code"]) * 2,
-            "period_start": [pd.Timestamp(probe["lo"].iloc[0]).date()] * len(probe)
-            + [pd.Timestamp(probe["hi"].iloc[0]).date()] * len(probe),
+            "indicator_code": list(inds) * 2,
+            "period_start": [pd.Timestamp(lo).date()] * len(inds) + [pd.Timestamp(hi).date()] * len(inds),
         }
     )
     existing = existing_rows(wh, frame)

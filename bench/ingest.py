@@ -73,7 +73,15 @@ def bare_read(path: Path, folder: Path) -> float:
     return seconds
 
 
-def _peak_mb(path: Path, warehouse: Path, regdir: Path | None, rows: int, *extra: str, rowwise: bool = False) -> dict:
+def _peak_mb(
+    path: Path,
+    warehouse: Path,
+    regdir: Path | None,
+    rows: int,
+    *extra: str,
+    rowwise: bool = False,
+    timings: bool = False,
+) -> dict:
     """`load` with the child's own peak RSS, read by a small wrapper that waits for it (os.wait4)."""
     code = (
         "import os, subprocess, sys, time, json\n"
@@ -99,6 +107,8 @@ def _peak_mb(path: Path, warehouse: Path, regdir: Path | None, rows: int, *extra
         "DIEUHANH_MAX_ROWS": str(rows + 10),  # the row-by-row check's limit (--rowwise)
         "DIEUHANH_MAX_STAGED_ROWS": str(max(rows + 10, 20_000_000)),
     }
+    if timings:  # each phase's seconds on stderr (warehouse.load.timed)
+        env["DIEUHANH_TIMINGS"] = "1"
     if rowwise:  # the row-by-row check, as before the staged path (the file read into memory)
         env["DIEUHANH_STAGED_BYTES"] = str(10**15)
         env["DIEUHANH_MAX_UPLOAD_BYTES"] = str(10**15)
@@ -145,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="rows of the file (default 10 M)")
     parser.add_argument("--dir", type=Path, default=None, help="working folder (default: a temporary one, removed)")
     parser.add_argument("--rowwise", action="store_true", help="measure the row-by-row check (before the staged path)")
+    parser.add_argument("--timings", action="store_true", help="print the seconds of each phase of the loads")
     parser.add_argument(
         "--file",
         type=Path,
@@ -192,13 +203,13 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
     read_s = bare_read(path, folder)
     target = folder / "target.duckdb"
     shutil.copy(pristine, target)
-    loaded = _peak_mb(path, target, regdir, rows, rowwise=args.rowwise)
+    loaded = _peak_mb(path, target, regdir, rows, rowwise=args.rowwise, timings=args.timings)
     if loaded["rc"] != 0:
         print(loaded["err"][-3000:], file=sys.stderr)
         raise SystemExit(f"the load failed (exit {loaded['rc']})")
     stored = count(target) - count(pristine)
     shutil.copy(pristine, target)
-    dry = _peak_mb(path, target, regdir, rows, "--dry-run", rowwise=args.rowwise)
+    dry = _peak_mb(path, target, regdir, rows, "--dry-run", rowwise=args.rowwise, timings=args.timings)
     # one bad row appended: refused whole, the warehouse file unchanged
     bad = folder / "ingest_bad.csv"
     with path.open(encoding="utf-8") as fh:  # the first row again, with a period that is no month
@@ -213,6 +224,10 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
     refused = _peak_mb(bad, target, regdir, rows + 1, rowwise=args.rowwise)
     unchanged = fingerprint(target) == before
     load_avg = os.getloadavg()[0]
+    for name, run in (("load", loaded), ("dry_run", dry)):
+        for line in run["err"].splitlines():
+            if line.startswith("timing "):
+                print(f"{name}_{line.removeprefix('timing ')}")
     print(f"ingest_rows={rows}")
     print(f"stored_rows={stored}")  # new observations in the warehouse after the load
     print(f"read_csv_s={read_s:.2f}")

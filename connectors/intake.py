@@ -22,7 +22,7 @@ from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
 from warehouse import audit
 from warehouse.db import Warehouse
-from warehouse.load import BatchInfo, LoadResult, SecondValue, write_observations, write_staged
+from warehouse.load import BatchInfo, LoadResult, SecondValue, timed, write_observations, write_staged
 from warehouse.schema import OBSERVATION_KEY, table
 
 FORMATS = ("auto", "csv", "xlsx", "gso-xlsx", "sdmx-csv", "json")
@@ -256,7 +256,8 @@ def _load_staged(
     if size < staged.staged_bytes():
         return None
     name = connector.file_name
-    codes = KnownCodes.load(wh)
+    with timed("codes"):
+        codes = KnownCodes.load(wh)
     with staged.stage_connection() as (con, folder):
         if path is None:
             path = folder / "upload.csv"

@@ -15,7 +15,7 @@ import ibis
 import pyarrow as pa
 
 from warehouse.gate import FileGate, gate_for
-from warehouse.schema import INDEXES, TABLES
+from warehouse.schema import DUCKDB_DROPPED, INDEXES, ONE_VALUE_KEY, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"duckdb://{ROOT / 'data' / 'warehouse.duckdb'}"
@@ -38,6 +38,10 @@ def duckdb_path(url: str) -> Path | None:
     if path in ("", ":memory:"):
         return None
     return Path(path)
+
+
+class DuplicateKey(ValueError):
+    """A write gave a second value for an observation key and vintage (DuckDB's set-based unique check)."""
 
 
 class Warehouse:
@@ -163,6 +167,10 @@ class Warehouse:
                 if name not in existing:
                     con.create_table(name, schema=schema)
             # also on a warehouse made before a constraint existed (IF NOT EXISTS: idempotent)
+            if self.backend == "duckdb":  # checked set-based instead (refuse_second_values)
+                for sql in DUCKDB_DROPPED:
+                    con.raw_sql(sql)
+                return
             for statements in INDEXES.values():
                 for sql in statements:
                     con.raw_sql(sql)
@@ -182,9 +190,47 @@ class Warehouse:
                     raw.execute(f'INSERT INTO "{name}" SELECT * FROM "{view}"')
                 finally:
                     raw.unregister(view)
+                if name == "observation":
+                    self.refuse_second_values(raw, sorted(set(data.column("batch_id").to_pylist())))
             else:
                 # through Arrow, not pandas: an all-NULL column keeps its type (pandas would make it untyped)
                 con.insert(name, ibis.memtable(data))
+
+    def refuse_second_values(self, raw: Any, batch_ids: list[str]) -> None:
+        """DuckDB, inside the writing transaction, after rows of `batch_ids` were inserted into `observation`: raise
+        (DuplicateKey) if any of them shares its key and vintage with another row, of the batch or stored — the
+        unique index's rule (warehouse/schema.py INDEXES), checked set-based: a group-by over the batch's rows and a
+        hash join against the stored rows of its indicators and periods. The caller's transaction then rolls back.
+        """
+        ids = ", ".join("'" + b.replace("'", "''") + "'" for b in batch_ids)
+        if not ids:
+            return
+        key_n = ONE_VALUE_KEY.format(t="n")
+        codes, lo, hi = raw.execute(
+            f"SELECT list(DISTINCT indicator_code), min(period_start), max(period_start) FROM observation "
+            f"WHERE batch_id IN ({ids})"
+        ).fetchone()
+        if not codes:
+            return
+        inlist = ", ".join("'" + c.replace("'", "''") + "'" for c in codes)
+        clash = raw.execute(
+            f"""SELECT {key_n} FROM observation n WHERE n.batch_id IN ({ids}) GROUP BY ALL HAVING count(*) > 1
+                UNION ALL
+                (SELECT {key_n} FROM observation n JOIN observation o
+                   ON n.indicator_code = o.indicator_code AND n.area_code = o.area_code
+                   AND coalesce(n.agency_code, '') = coalesce(o.agency_code, '')
+                   AND coalesce(n.category, '') = coalesce(o.category, '') AND n.period_start = o.period_start
+                   AND n.freq = o.freq AND n.base = o.base AND n.vintage = o.vintage
+                 WHERE n.batch_id IN ({ids}) AND o.batch_id NOT IN ({ids}) AND o.indicator_code IN ({inlist})
+                   AND o.period_start BETWEEN ? AND ?)
+                LIMIT 1""",
+            [lo, hi],
+        ).fetchone()
+        if clash:
+            raise DuplicateKey(
+                "Constraint Error: duplicate key in observation_one_value_per_vintage (one value per key and "
+                f"vintage): {clash}"
+            )
 
     def replace(self, name: str, data: pa.Table) -> None:
         """Replace a reference table's rows (call inside `transaction`): for registry-derived tables only."""

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sys
+import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,12 +19,26 @@ import pyarrow as pa
 from warehouse import rollups
 from warehouse.db import Warehouse
 from warehouse.lineage import period_end
-from warehouse.schema import OBSERVATION, OBSERVATION_KEY, REJECTED_ROW, table
+from warehouse.schema import DUCKDB_DROPPED, OBSERVATION, OBSERVATION_KEY, ONE_VALUE_KEY, REJECTED_ROW, table
 
 _KEY = list(OBSERVATION_KEY)
 #: a batch with at least this many new rows is written with a snapshot for readers (its insert holds the file for
 #: about a second per 200 000 rows on 2 cores; copying the file costs the writer, not the readers)
 SNAPSHOT_ROWS = int(os.environ.get("DIEUHANH_SNAPSHOT_ROWS", "50000"))
+
+
+@contextlib.contextmanager
+def timed(phase: str) -> Iterator[None]:
+    """With DIEUHANH_TIMINGS set, a phase of a load prints `timing <phase>=<seconds>` to stderr when it ends (the
+    bench's `--timings`, docs/performance.md): where a large load's time goes."""
+    if not os.environ.get("DIEUHANH_TIMINGS"):
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        print(f"timing {phase}={time.perf_counter() - start:.2f}", file=sys.stderr, flush=True)
 
 
 class SecondValue(ValueError):
@@ -278,24 +296,25 @@ _SAME_KEY = (
 def _stage_new(wh: Warehouse, stage: Any) -> None:
     """`new_rows` in the stage: the rows of `valid` that are not already known (the rules of split_unchanged, in
     SQL); refuses a second value for a stored key and vintage (SecondValue)."""
-    probe = stage.execute(
-        "SELECT DISTINCT indicator_code, min(period_start) OVER () AS lo, max(period_start) OVER () AS hi FROM valid"
-    ).df()
+    # one aggregate (a window over every row, then DISTINCT, took 80 s at 10 M rows)
+    inds, lo, hi = stage.execute(
+        "SELECT list(DISTINCT indicator_code), min(period_start), max(period_start) FROM valid"
+    ).fetchone()
     stage.execute("DROP VIEW IF EXISTS new_rows")
     stage.execute("DROP TABLE IF EXISTS new_rows")
-    if probe.empty:
+    if not inds:
         stage.execute("CREATE VIEW new_rows AS SELECT * FROM valid")
         return
     frame = pd.DataFrame(
         {
-            "indicator_code": list(probe["indicator_code"]) * 2,
-            "period_start": [pd.Timestamp(probe["lo"].iloc[0]).date()] * len(probe)
-            + [pd.Timestamp(probe["hi"].iloc[0]).date()] * len(probe),
+            "indicator_code": list(inds) * 2,
+            "period_start": [pd.Timestamp(lo).date()] * len(inds) + [pd.Timestamp(hi).date()] * len(inds),
         }
     )
     existing = existing_rows(wh, frame)
     if existing.empty:
         stage.execute("CREATE VIEW new_rows AS SELECT * FROM valid")
+        _refuse_twice(stage)
         return
     ex = pa.table(
         {
@@ -340,6 +359,28 @@ def _stage_new(wh: Warehouse, stage: Any) -> None:
             f"{n} dòng ghi giá trị thứ hai cho cùng chỉ tiêu, địa bàn, kỳ và thời điểm công bố đã lưu (đầu tiên: "
             f"{code} {area} {start} lúc {when}); giá trị khác cần published_at muộn hơn",
         )
+    _refuse_twice(stage)
+
+
+def _refuse_twice(stage: Any) -> None:
+    """The unique index's rule within the batch (warehouse/schema.py INDEXES; DuckDB keeps no index and checks it
+    set-based): no two new rows with one key and vintage (rows without a vintage all take the batch's time). A
+    group-by on one hash per row, then the exact key for the few hashes given twice. The check refuses such rows
+    earlier, as duplicates with their row numbers: this is the write's own guard."""
+    key = ONE_VALUE_KEY.format(t="n")
+    twice = stage.execute(
+        f"""WITH h AS (SELECT hash({key}) AS h FROM new_rows n),
+                 d AS (SELECT h FROM h GROUP BY h HAVING count(*) > 1)
+            SELECT {key}, count(*) FROM new_rows n WHERE hash({key}) IN (SELECT h FROM d)
+            GROUP BY ALL HAVING count(*) > 1 LIMIT 1"""
+    ).fetchone()
+    if twice:
+        code, area, _, _, start, _, _, when, n = twice
+        raise SecondValue(
+            f"the batch gives {n} values for one key and vintage ({code} {area} {start} at {when or 'load time'})",
+            f"lô dữ liệu ghi {n} giá trị cho cùng chỉ tiêu, địa bàn, kỳ và thời điểm công bố ({code} {area} {start} "
+            f"lúc {when or 'thời điểm tải'})",
+        )
 
 
 def _copy_new(wh: Warehouse, con: Any, stage: Any, folder: Any, batch_id: str, loaded_at: datetime) -> None:
@@ -353,14 +394,15 @@ def _copy_new(wh: Warehouse, con: Any, stage: Any, folder: Any, batch_id: str, l
         reader = stage.execute(select).to_arrow_reader(122_880)
         view = f"_staged_{batch_id}"
         raw = con.con
-        # no memory_limit here: the table's unique index (ART) holds the batch's new keys in memory until the commit
-        # and cannot spill; at 500MB a 10 M-row insert fails with out-of-memory (measured), so the insert is the
-        # part of a staged load whose memory grows with the batch (docs/performance.md, *Loads*)
+        for sql in DUCKDB_DROPPED:  # a warehouse made before the set-based check: its index goes with this batch
+            raw.execute(sql)
         raw.register(view, reader)
         try:
             raw.execute(f"INSERT INTO observation SELECT {_STAGED}, vintage, batch_id FROM {view}")
         finally:
             raw.unregister(view)
+        # the unique index's rule is checked set-based in the stage (_stage_new: against the stored rows of the
+        # batch's indicators and periods, redone inside this transaction if another load committed; _refuse_twice)
         return
     path = f"{folder}/new_rows.csv"
     stage.execute(f"COPY ({select}) TO '{path}' (FORMAT csv, HEADER false)")
@@ -378,6 +420,18 @@ def _load_memory() -> str:
     return os.environ.get("DIEUHANH_LOAD_MEMORY", "").strip() or "500MB"
 
 
+@contextlib.contextmanager
+def _bounded(wh: Warehouse, con: Any) -> Iterator[None]:
+    """A DuckDB warehouse's writing connection under the loads' memory limit for a staged write (the insert, the
+    unique check and the rollups spill to `<file>.tmp` rather than grow), then back to the default."""
+    if wh.backend != "duckdb":
+        yield
+        return
+    con.con.execute(f"SET memory_limit = '{_load_memory()}'")
+    yield  # not reset after a failure: the aborted transaction refuses it, and its connection is closed after it
+    con.con.execute("RESET memory_limit")
+
+
 def write_staged(
     wh: Warehouse, stage: Any, folder: Any, info: BatchInfo, rejected: pd.DataFrame | None, rows_in: int
 ) -> LoadResult:
@@ -387,10 +441,11 @@ def write_staged(
     rejected = rejected if rejected is not None else pd.DataFrame()
     n_valid = stage.execute("SELECT count(*) FROM valid").fetchone()[0]
     version = wh.data_version() if n_valid else ""
-    if n_valid:
-        _stage_new(wh, stage)
-    n_new = stage.execute("SELECT count(*) FROM new_rows").fetchone()[0] if n_valid else 0
-    with wh.transaction(snapshot=n_new >= SNAPSHOT_ROWS) as con:
+    with timed("unchanged"):
+        if n_valid:
+            _stage_new(wh, stage)
+        n_new = stage.execute("SELECT count(*) FROM new_rows").fetchone()[0] if n_valid else 0
+    with timed("transaction"), wh.transaction(snapshot=n_new >= SNAPSHOT_ROWS) as con, _bounded(wh, con):
         loaded_at = wh.batch_instant(con)
         if n_valid and wh.data_version() != version:
             _stage_new(wh, stage)
@@ -398,10 +453,12 @@ def write_staged(
         result = _result(batch_id, rows_in, n_valid, n_new, rejected)
         wh.insert("load_batch", _batch_row(batch_id, info, loaded_at, result))
         if n_new:
-            _copy_new(wh, con, stage, folder, batch_id, loaded_at)
+            with timed("insert"):
+                _copy_new(wh, con, stage, folder, batch_id, loaded_at)
         insert_rejected(wh, rejected, batch_id)
         if n_new:
             wh.bump_version()
             codes = {r[0] for r in stage.execute("SELECT DISTINCT indicator_code FROM new_rows").fetchall()}
-            rollups.rebuild(wh, con, codes)
+            with timed("rollups"):
+                rollups.rebuild(wh, con, codes)
     return result

@@ -195,7 +195,10 @@ OBSERVATION_KEY = ("indicator_code", "area_code", "agency_code", "category", "pe
 
 #: Constraints the database keeps, whatever writes: one value per observation key and vintage (two values with the
 #: same vintage would make "current" a coin toss). NULL agency/category are one value here, hence the COALESCE (a
-#: plain UNIQUE treats every NULL as distinct). The same statement on DuckDB and PostgreSQL.
+#: plain UNIQUE treats every NULL as distinct). A unique index on PostgreSQL; on DuckDB the same rule is checked
+#: set-based by `Warehouse.insert` inside the writing transaction (`Warehouse.refuse_second_values`), and the index
+#: is dropped (DUCKDB_DROPPED): DuckDB maintains an ART row by row, in memory that cannot spill, at ~5x the cost of
+#: the insert itself (docs/performance.md, issue 13), while its writers are serialised by the file's lock anyway.
 INDEXES: dict[str, tuple[str, ...]] = {
     "observation": (
         'CREATE UNIQUE INDEX IF NOT EXISTS "observation_one_value_per_vintage" ON "observation" ('
@@ -203,6 +206,13 @@ INDEXES: dict[str, tuple[str, ...]] = {
         '"freq", "base", "vintage")',
     ),
 }
+#: what ensure_schema drops on DuckDB (a warehouse made before the set-based check)
+DUCKDB_DROPPED: tuple[str, ...] = ('DROP INDEX IF EXISTS "observation_one_value_per_vintage"',)
+#: the key of `observation_one_value_per_vintage`, as SQL over a table alias `{t}` (both backends)
+ONE_VALUE_KEY = (
+    "{t}.indicator_code, {t}.area_code, coalesce({t}.agency_code, ''), coalesce({t}.category, ''), "
+    "{t}.period_start, {t}.freq, {t}.base, {t}.vintage"
+)
 
 
 def table(name: str) -> ibis.Table:

@@ -72,20 +72,8 @@ st.caption(
 )
 
 
-def plan_statuses(year: int, on: date) -> pd.DataFrame:
-    """The year's targets in force on `on`, assessed as the Kế hoạch năm page does (same specs, same rule)."""
-    targets = ui.query(plan.targets_spec((year,)))
-    if targets is None or targets.empty:
-        return pd.DataFrame()
-    current = plan.in_force(targets, on)
-    if current.empty:
-        return pd.DataFrame()
-    frames = [ui.query(s) for s in plan.actual_specs(current, registry, year, on, c.boundaries)]
-    actuals = pd.concat([f for f in frames if f is not None and not f.empty] or [pd.DataFrame()], ignore_index=True)
-    return plan.assess(current, actuals, registry, year)
-
-
-assessed = plan_statuses(month.year, min(date.today(), date(month.year, 12, 31)))
+# the year's targets as the Kế hoạch năm page assesses them (same specs, same rule, the same cached computation)
+assessed = ui.plan_view(month.year, min(date.today(), date(month.year, 12, 31))).assessed
 rows: list[briefing.Card] = []
 agencies = ui.agency_names()
 missing: list[str] = []

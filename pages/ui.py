@@ -60,6 +60,22 @@ def warehouse() -> Warehouse:
     return shared()
 
 
+#: the warehouses (by URL) seen with their tables in this process: tables once there stay (nothing drops them), so
+#: each script run does not open a connection to list them again
+_ready: set[str] = set()
+
+
+def warehouse_ready() -> bool:
+    """The warehouse's tables are there (asked once per process and warehouse while they are not)."""
+    wh = warehouse()
+    if wh.url in _ready and (wh.path is None or wh.path.exists()):
+        return True
+    if wh.exists():
+        _ready.add(wh.url)
+        return True
+    return False
+
+
 def audit_login(scope: Scope, demo: bool) -> None:
     """A session's login to the trail, once per identity (a demo persona switch is a new one); a login whose claims
     give no scope is written as a refusal naming the claim."""
@@ -128,6 +144,47 @@ def served(reads: Reads | tuple[tuple[QuerySpec, int], ...]) -> None:
     c = ctx()
     for spec, rows in reads:
         record(spec, c.scope, warehouse(), rows, "query", "page")
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The year's targets assessed against the actuals as one scope sees them on a day (Kế hoạch năm, Tổng quan)."""
+
+    targets: pd.DataFrame | None  # every version of the year's targets; None: the query failed (error shown)
+    assessed: pd.DataFrame  # the targets in force, with actual and status; empty: none in force
+    actual_specs: tuple[QuerySpec, ...]  # what the actuals were read with (the downloads' audit)
+    failed: bool  # an actual's query failed (its error was shown)
+
+
+def plan_view(year: int, on: date) -> PlanView:
+    """The year's targets in force on `on` (at most the year's last day) against what was known of the actuals on
+    `on`, for the current reader: computed once per (scope, data version, year, day, boundaries) and shared by the
+    sessions of that scope (two leaders share it), every serving audited with the queries it read."""
+    c = ctx()
+    view, reads = _plan_view(c.scope.key(), data_version(), year, on, c.boundaries)
+    served(reads)
+    return view
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=128)
+def _plan_view(scope_key: str, version: str, year: int, on: date, boundaries: str) -> tuple[PlanView, tuple]:
+    from semantic import plan
+
+    reads: Reads = []
+    read = reading(reads)
+    targets = read(plan.targets_spec((year,)))
+    if targets is None:
+        return PlanView(None, pd.DataFrame(), (), True), tuple(reads)
+    current = plan.in_force(targets, min(on, date(year, 12, 31)))
+    if current.empty:
+        return PlanView(targets, current, (), False), tuple(reads)
+    registry = model().registry
+    specs = tuple(plan.actual_specs(current, registry, year, on, boundaries))
+    frames = [read(s) for s in specs]
+    if any(f is None for f in frames):
+        return PlanView(targets, pd.DataFrame(), specs, True), tuple(reads)
+    actuals = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame()], ignore_index=True)
+    return PlanView(targets, plan.assess(current, actuals, registry, year), specs, False), tuple(reads)
 
 
 @st.cache_data(show_spinner=False, ttl=5)

@@ -77,11 +77,14 @@ assessed = ui.plan_view(month.year, min(date.today(), date(month.year, 12, 31)))
 rows: list[briefing.Card] = []
 agencies = ui.agency_names()
 missing: list[str] = []
+# each indicator's rows, split once (a filter per card over the whole frame was most of a warm run's pandas work)
+by_level = {k: g for k, g in levels.sort_values("period_start", kind="stable").groupby("indicator_code", sort=False)}
+by_yoy = {k: g for k, g in yoys.sort_values("period_start", kind="stable").groupby("indicator_code", sort=False)}
 with ui.card_grid("overview"):
     for code, kind in cards:
         ind = ui.indicator(code)
-        lv = levels[levels["indicator_code"] == code].sort_values("period_start")
-        yy = yoys[yoys["indicator_code"] == code].sort_values("period_start")
+        lv = by_level.get(code, levels.iloc[:0])
+        yy = by_yoy.get(code, yoys.iloc[:0])
         series = yy if kind == "yoy" or lv.empty else lv
         if series.empty:  # nothing in the reader's scope: no empty card, one line below instead
             missing.append(ui.name(ind))

@@ -76,6 +76,22 @@ def warehouse_ready() -> bool:
     return False
 
 
+#: (warehouse URL, table) seen to exist in this process: a table once created stays
+_tables: set[tuple[str, str]] = set()
+
+
+def has_table(name: str) -> bool:
+    """The warehouse holds table `name` (a table created later, e.g. by the first scenario run, is seen at once;
+    one seen is not asked for again)."""
+    wh = warehouse()
+    if (wh.url, name) in _tables and (wh.path is None or wh.path.exists()):
+        return True
+    if name in wh.tables():
+        _tables.add((wh.url, name))
+        return True
+    return False
+
+
 def audit_login(scope: Scope, demo: bool) -> None:
     """A session's login to the trail, once per identity (a demo persona switch is a new one); a login whose claims
     give no scope is written as a refusal naming the claim."""

@@ -152,6 +152,7 @@ def main() -> None:
         st.stop()
     if demo:
         st.warning(text("demo_banner", lang), icon=":material/warning:")
+    ui.warm_up()  # once per process: the pages' heavy imports in the background
     ensure_warehouse(lang)
     claims = identity(lang, demo)
     agencies, areas = _codes(ui.data_version())

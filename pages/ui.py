@@ -3,7 +3,10 @@ cards. Pages compose these; none of them holds SQL, Ibis or YAML."""
 
 from __future__ import annotations
 
+import importlib
+import logging
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -54,6 +57,34 @@ def model() -> SemanticModel:
 def _model(profile: str) -> SemanticModel:
     del profile  # the cache key: one model per deployment profile
     return default_model()
+
+
+#: what the pages import that costs seconds the first time (plotly.express writes its docstrings on import): a server
+#: imports them in the background at its start instead of in its first user's page
+HEAVY_IMPORTS = (
+    "plotly.express",
+    "analytics.quality",
+    "analytics.outliers",
+    "analytics.situation",
+    "analytics.scenario_status",
+    "semantic.playbook",
+)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per server process (its first script run): the heavy imports, in a background thread."""
+
+    def run() -> None:
+        for module in HEAVY_IMPORTS:
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001 - a warm-up only: the page that needs the module will say what failed
+                logging.getLogger(__name__).exception("warm-up import of %s failed", module)
+
+    thread = threading.Thread(target=run, name="dieuhanh-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def warehouse() -> Warehouse:

@@ -559,3 +559,30 @@ def test_the_shared_plan_assessment_never_serves_one_scope_another_s_targets():
         pd.testing.assert_frame_equal(shown.reset_index(drop=True), alone.reset_index(drop=True))
         differs += not shown.equals(leader)
     assert differs > 0  # at least one scope sees other targets than the leader: the test can tell them apart
+
+
+def test_a_server_start_compiles_the_hot_set_and_only_for_each_scope(tmp_path, monkeypatch):
+    """The hot set: the (spec, scope grant) pairs the pages compiled, written without rows or names, compiled again
+    by the next server at its start (ui.warm_up's thread): a new user's first visit then pays no compile, and an
+    entry compiles for its own grant only (the compile cache is keyed by scope)."""
+    from pages import ui
+    from semantic import compiled
+
+    monkeypatch.setenv("DIEUHANH_AUDIT_DIR", str(tmp_path))
+    monkeypatch.setattr(ui, "_hot_seen", set())
+    st.cache_data.clear()
+    compiled.clear()
+    open_page("monthly", "hungyen")
+    text = ui.hot_path(shared().url).read_text(encoding="utf-8")
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert lines and all(entry["scope"]["areas"] == ["33"] for entry in lines)  # Hưng Yên's grant, nobody else's
+    assert "demo-hungyen" not in text and "Hưng Yên (demo)" not in text  # no name: the grant only
+    compiled.clear()  # a fresh server ...
+    assert ui._precompile_hot() == len(lines)  # ... compiles the hot set at its start
+    st.cache_data.clear()
+    before = compiled.stats.misses
+    open_page("monthly", "hungyen")
+    assert compiled.stats.misses == before  # every query of the visit was compiled already
+    st.cache_data.clear()
+    open_page("monthly", "mof")  # another grant: compiled for itself, never served Hưng Yên's SQL
+    assert compiled.stats.misses > before

@@ -68,7 +68,7 @@ def ensure_warehouse(lang: str) -> None:
     from connectors.seed import ensure_seeded
 
     wh = warehouse()
-    if wh.exists():
+    if ui.warehouse_ready():
         return
     bar = st.progress(0.0, text=text("building", lang))
     ensure_seeded(wh, lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=f"{text('building', lang)} {m}"))
@@ -152,13 +152,14 @@ def main() -> None:
         st.stop()
     if demo:
         st.warning(text("demo_banner", lang), icon=":material/warning:")
+    ui.warm_up()  # once per process: the pages' heavy imports in the background
     ensure_warehouse(lang)
     claims = identity(lang, demo)
-    agencies, areas = _codes(warehouse().data_version())
+    agencies, areas = _codes(ui.data_version())
     scope = scope_from_claims(claims, known_agencies=agencies, known_areas=areas)
     st.sidebar.caption(f"{text('user', lang)}:")
     st.sidebar.text(scope.who)  # a claim, not trusted text: shown as it is, never read as markdown or HTML
-    names = _names(warehouse().data_version(), lang)
+    names = _names(ui.data_version(), lang)
     st.sidebar.caption(f"{text('scope', lang)}: {scope.describe(lang, names)}")
     if not demo and st.sidebar.button(text("logout", lang)):
         st.logout()

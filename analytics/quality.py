@@ -222,8 +222,12 @@ def _with_outliers(detail: pd.DataFrame, run: Run, reg: Registry, lo: date, hi: 
         series = series[~series.index.duplicated(keep="last")]
         full = series.asfreq("MS" if reg[code].frequency == "M" else "QS")
         flags = seasonal_outliers(full, PERIODS[reg[code].frequency])
-        for ts, row in flags.dropna(subset=["score"]).iterrows():
-            scores[(code, area, ts.date())] = (float(row["score"]), bool(row["outlier"]))
+        scored = flags["score"].notna().to_numpy()
+        # plain arrays, not a row object per period (iterrows was most of the page's cold run at every area)
+        for ts, score, flag in zip(
+            flags.index[scored], flags["score"].to_numpy()[scored], flags["outlier"].to_numpy()[scored], strict=True
+        ):
+            scores[(code, area, ts.date())] = (float(score), bool(flag))
     keys = [
         (c, a, p) if g is None else None
         for c, a, g, p in zip(

@@ -42,12 +42,21 @@ if any(f is None for f in frames.values()):
     st.stop()
 
 
-def value(code: str, base: str) -> float | None:
+def firsts(base: str) -> dict[str, float]:
+    """Indicator -> its first total row's value in `base` (no agency, no category): one pass over the frame, not
+    one filter per indicator (that was most of a warm run)."""
     f = frames.get(base)
-    if f is None:
-        return None
-    hit = f[(f["indicator_code"] == code) & (f["base"] == base) & f["agency_code"].isna() & f["category"].isna()]
-    return None if hit.empty else float(hit["value"].iloc[0])
+    if f is None or f.empty:
+        return {}
+    hit = f[(f["base"] == base) & f["agency_code"].isna() & f["category"].isna()].drop_duplicates("indicator_code")
+    return dict(zip(hit["indicator_code"], hit["value"].astype(float), strict=True))
+
+
+values = {b: firsts(b) for b in BASES}
+
+
+def value(code: str, base: str) -> float | None:
+    return values[base].get(code)
 
 
 rows = []

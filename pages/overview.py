@@ -72,28 +72,19 @@ st.caption(
 )
 
 
-def plan_statuses(year: int, on: date) -> pd.DataFrame:
-    """The year's targets in force on `on`, assessed as the Kế hoạch năm page does (same specs, same rule)."""
-    targets = ui.query(plan.targets_spec((year,)))
-    if targets is None or targets.empty:
-        return pd.DataFrame()
-    current = plan.in_force(targets, on)
-    if current.empty:
-        return pd.DataFrame()
-    frames = [ui.query(s) for s in plan.actual_specs(current, registry, year, on, c.boundaries)]
-    actuals = pd.concat([f for f in frames if f is not None and not f.empty] or [pd.DataFrame()], ignore_index=True)
-    return plan.assess(current, actuals, registry, year)
-
-
-assessed = plan_statuses(month.year, min(date.today(), date(month.year, 12, 31)))
+# the year's targets as the Kế hoạch năm page assesses them (same specs, same rule, the same cached computation)
+assessed = ui.plan_view(month.year, min(date.today(), date(month.year, 12, 31))).assessed
 rows: list[briefing.Card] = []
 agencies = ui.agency_names()
 missing: list[str] = []
+# each indicator's rows, split once (a filter per card over the whole frame was most of a warm run's pandas work)
+by_level = {k: g for k, g in levels.sort_values("period_start", kind="stable").groupby("indicator_code", sort=False)}
+by_yoy = {k: g for k, g in yoys.sort_values("period_start", kind="stable").groupby("indicator_code", sort=False)}
 with ui.card_grid("overview"):
     for code, kind in cards:
         ind = ui.indicator(code)
-        lv = levels[levels["indicator_code"] == code].sort_values("period_start")
-        yy = yoys[yoys["indicator_code"] == code].sort_values("period_start")
+        lv = by_level.get(code, levels.iloc[:0])
+        yy = by_yoy.get(code, yoys.iloc[:0])
         series = yy if kind == "yoy" or lv.empty else lv
         if series.empty:  # nothing in the reader's scope: no empty card, one line below instead
             missing.append(ui.name(ind))

@@ -30,21 +30,14 @@ on = right.date_input(
     format="DD/MM/YYYY",
 )
 targets_spec = plan.targets_spec((year,))
-targets = ui.query(targets_spec)
-if targets is None:
+view = ui.plan_view(year, on)  # computed once per scope, day and data version; shared with Tổng quan
+targets, assessed, actual_specs = view.targets, view.assessed, list(view.actual_specs)
+if targets is None or view.failed:
     st.stop()
-current = plan.in_force(targets, min(on, date(year, 12, 31)))
-if current.empty:
+if assessed.empty:
     ui.empty()
     st.stop()
 registry = ui.model().registry
-actual_specs = plan.actual_specs(current, registry, year, on, c.boundaries)
-actual_frames = [ui.query(s) for s in actual_specs]
-if any(f is None for f in actual_frames):
-    st.stop()
-actuals = pd.concat([f for f in actual_frames if not f.empty] or [pd.DataFrame()], ignore_index=True)
-assessed = plan.assess(current, actuals, registry, year)
-
 
 name_col = "target_vi" if c.lang == "vi" else "target_en"
 areas = ui.area_names(ui.boundary_day())  # names instead of codes ("Việt Nam", not "VN")

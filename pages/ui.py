@@ -3,10 +3,18 @@ cards. Pages compose these; none of them holds SQL, Ibis or YAML."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import json
+import logging
+import os
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -56,8 +64,156 @@ def _model(profile: str) -> SemanticModel:
     return default_model()
 
 
+#: what the pages import that costs seconds the first time (plotly.express writes its docstrings on import): a server
+#: imports them in the background at its start instead of in its first user's page
+HEAVY_IMPORTS = (
+    "plotly.express",
+    "analytics.quality",
+    "analytics.outliers",
+    "analytics.situation",
+    "analytics.scenario_status",
+    "semantic.playbook",
+)
+
+
+#: how many (spec, scope) pairs the hot set keeps: what a server compiles at its start
+HOT_MAX = 2000
+
+
+def hot_path(url: str) -> Path:
+    """The hot set of a warehouse: the (spec, scope) pairs this deployment's pages compiled, one JSON line each — no
+    rows, no names (a scope is its grant: roles, agencies, areas and capabilities). A server starting compiles them
+    in the background (warm_up), so its first users do not pay Ibis and the optimiser (the cold half of a page)."""
+    folder = Path(os.environ.get("DIEUHANH_AUDIT_DIR") or tempfile.gettempdir())
+    return folder / f"dieuhanh-hot-{hashlib.sha1(url.encode()).hexdigest()[:12]}.jsonl"
+
+
+_hot_seen: set[tuple[str, str]] = set()
+_hot_lock = threading.Lock()
+
+
+def _scope_grant(scope: Scope) -> dict[str, Any]:
+    return {
+        "roles": sorted(scope.roles),
+        "agencies": None if scope.agencies is None else sorted(scope.agencies),
+        "areas": None if scope.areas is None else sorted(scope.areas),
+        "national": scope.national,
+        "can_upload": scope.can_upload,
+        "can_audit": scope.can_audit,
+        "can_see_sql": scope.can_see_sql,
+    }
+
+
+def _note_hot(spec: QuerySpec, scope: Scope) -> None:
+    """Remember a (spec, scope) a page asked for (once per process), for the next server's start."""
+    if scope.is_system or scope.denied:
+        return
+    line = json.dumps({"spec": spec.to_dict(), "scope": _scope_grant(scope)}, ensure_ascii=False, default=list)
+    key = (warehouse().url, line)
+    with _hot_lock:
+        if key in _hot_seen or len(_hot_seen) >= HOT_MAX:
+            return
+        _hot_seen.add(key)
+    try:
+        path = hot_path(warehouse().url)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, (line + "\n").encode())
+        finally:
+            os.close(fd)
+    except OSError:
+        pass  # a warm-up aid only
+
+
+def _precompile_hot() -> int:
+    """Compile the hot set's (spec, scope) pairs into the compile cache (the last HOT_MAX distinct ones)."""
+    from semantic.query import precompile
+
+    path = hot_path(warehouse().url)
+    if not path.exists():
+        return 0
+    lines = list(dict.fromkeys(path.read_text(encoding="utf-8").splitlines()))[-HOT_MAX:]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")  # compacted: each pair once
+    done = 0
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            grant = entry["scope"]
+            scope = Scope(
+                frozenset(grant["roles"]),
+                None if grant["agencies"] is None else frozenset(grant["agencies"]),
+                None if grant["areas"] is None else frozenset(grant["areas"]),
+                bool(grant["national"]),
+                bool(grant["can_upload"]),
+                bool(grant["can_audit"]),
+                bool(grant["can_see_sql"]),
+                who="warm-up",
+            )
+            precompile(QuerySpec.from_dict(entry["spec"]), model(), scope, warehouse())
+            done += 1
+        except Exception:  # noqa: BLE001, S112 - a stale or refused entry: its page compiles it when asked
+            continue
+    return done
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per server process (its first script run), in a background thread: the heavy imports, then the hot
+    set's queries compiled (none run: the compile cache is keyed by scope, the results cache is not touched)."""
+
+    def run() -> None:
+        for module in HEAVY_IMPORTS:
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001 - a warm-up only: the page that needs the module will say what failed
+                logging.getLogger(__name__).exception("warm-up import of %s failed", module)
+        start = time.perf_counter()
+        try:
+            n = _precompile_hot()
+        except Exception:  # noqa: BLE001 - a warm-up only
+            logging.getLogger(__name__).exception("warm-up compile failed")
+        else:
+            logging.getLogger(__name__).info("warm-up: %d queries compiled in %.1f s", n, time.perf_counter() - start)
+
+    thread = threading.Thread(target=run, name="dieuhanh-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def warehouse() -> Warehouse:
     return shared()
+
+
+#: the warehouses (by URL) seen with their tables in this process: tables once there stay (nothing drops them), so
+#: each script run does not open a connection to list them again
+_ready: set[str] = set()
+
+
+def warehouse_ready() -> bool:
+    """The warehouse's tables are there (asked once per process and warehouse while they are not)."""
+    wh = warehouse()
+    if wh.url in _ready and (wh.path is None or wh.path.exists()):
+        return True
+    if wh.exists():
+        _ready.add(wh.url)
+        return True
+    return False
+
+
+#: (warehouse URL, table) seen to exist in this process: a table once created stays
+_tables: set[tuple[str, str]] = set()
+
+
+def has_table(name: str) -> bool:
+    """The warehouse holds table `name` (a table created later, e.g. by the first scenario run, is seen at once;
+    one seen is not asked for again)."""
+    wh = warehouse()
+    if (wh.url, name) in _tables and (wh.path is None or wh.path.exists()):
+        return True
+    if name in wh.tables():
+        _tables.add((wh.url, name))
+        return True
+    return False
 
 
 def audit_login(scope: Scope, demo: bool) -> None:
@@ -81,6 +237,7 @@ def ctx() -> Context:
 def _cached(spec_json: str, scope_key: str, version: str, _spec: QuerySpec, _scope: Scope) -> pd.DataFrame:
     # spec_json, scope_key and version are the cache key; the values themselves ride along unhashed. The scope
     # key holds no name, so two leaders share entries: the audit row is written by query(), hit or miss.
+    _note_hot(_spec, _scope)
     return run(_spec, model(), _scope, warehouse())
 
 
@@ -128,6 +285,47 @@ def served(reads: Reads | tuple[tuple[QuerySpec, int], ...]) -> None:
     c = ctx()
     for spec, rows in reads:
         record(spec, c.scope, warehouse(), rows, "query", "page")
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The year's targets assessed against the actuals as one scope sees them on a day (Kế hoạch năm, Tổng quan)."""
+
+    targets: pd.DataFrame | None  # every version of the year's targets; None: the query failed (error shown)
+    assessed: pd.DataFrame  # the targets in force, with actual and status; empty: none in force
+    actual_specs: tuple[QuerySpec, ...]  # what the actuals were read with (the downloads' audit)
+    failed: bool  # an actual's query failed (its error was shown)
+
+
+def plan_view(year: int, on: date) -> PlanView:
+    """The year's targets in force on `on` (at most the year's last day) against what was known of the actuals on
+    `on`, for the current reader: computed once per (scope, data version, year, day, boundaries) and shared by the
+    sessions of that scope (two leaders share it), every serving audited with the queries it read."""
+    c = ctx()
+    view, reads = _plan_view(c.scope.key(), data_version(), year, on, c.boundaries)
+    served(reads)
+    return view
+
+
+@st.cache_data(show_spinner=False, ttl=3600, max_entries=128)
+def _plan_view(scope_key: str, version: str, year: int, on: date, boundaries: str) -> tuple[PlanView, tuple]:
+    from semantic import plan
+
+    reads: Reads = []
+    read = reading(reads)
+    targets = read(plan.targets_spec((year,)))
+    if targets is None:
+        return PlanView(None, pd.DataFrame(), (), True), tuple(reads)
+    current = plan.in_force(targets, min(on, date(year, 12, 31)))
+    if current.empty:
+        return PlanView(targets, current, (), False), tuple(reads)
+    registry = model().registry
+    specs = tuple(plan.actual_specs(current, registry, year, on, boundaries))
+    frames = [read(s) for s in specs]
+    if any(f is None for f in frames):
+        return PlanView(targets, pd.DataFrame(), specs, True), tuple(reads)
+    actuals = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame()], ignore_index=True)
+    return PlanView(targets, plan.assess(current, actuals, registry, year), specs, False), tuple(reads)
 
 
 @st.cache_data(show_spinner=False, ttl=5)

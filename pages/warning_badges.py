@@ -56,7 +56,7 @@ def scenario_alerts() -> list[Alert]:
     from analytics.situation import runs, situation
     from semantic.playbook import default_playbooks, now_vn
 
-    if "scenario_run" not in ui.warehouse().tables():  # a warehouse built before scenarios existed: none ran
+    if not ui.has_table("scenario_run"):  # a warehouse built before scenarios existed: none ran
         return []
     found, books, out = runs(ui.query), default_playbooks(), []
     for r in found.itertuples() if found is not None else ():

@@ -89,6 +89,11 @@ def _compiled(
     return compiled.get(spec, model, scope, wh.dialect, lambda: compile(spec, model, scope, fresh), fresh.key)
 
 
+def precompile(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse) -> None:
+    """Put `spec` as `scope` sees it into the compile cache without running it (a server's start-up warm-up)."""
+    _compiled(spec, model, scope, wh)
+
+
 def sql_for(spec: QuerySpec, model: SemanticModel, scope: Scope, wh: Warehouse, use_rollups: bool = True) -> str:
     """The SQL that runs for `spec` as `scope` sees it on `wh` — the very text `run` sends (rollups and the
     optimiser included), for a caller holding the 'sql' capability; AccessDenied otherwise."""

@@ -521,9 +521,10 @@ def _page_queries_audited() -> int:
     return int(wh.execute(t.filter(t.action == "query", t.what == "page").count()))
 
 
-@pytest.mark.parametrize("page", ["pages/quality.py", "pages/overview.py"])
+@pytest.mark.parametrize("page", ["pages/quality.py", "pages/overview.py", "pages/plan.py"])
 def test_every_serving_of_a_cached_page_is_audited_like_the_first(page):
-    """Chất lượng dữ liệu's report and the overview's warning badges are computed inside st.cache_data: a second
+    """Chất lượng dữ liệu's report, the overview's warning badges and the year's plan assessment (Kế hoạch năm,
+    Tổng quan) are computed inside st.cache_data: a second
     user with the same scope is served from the cache, and still leaves as many audit rows as the first did."""
     st.cache_data.clear()  # the first serving computes (a miss), the second is served from the cache (a hit)
     counts = [_page_queries_audited()]
@@ -536,3 +537,52 @@ def test_every_serving_of_a_cached_page_is_audited_like_the_first(page):
         counts.append(_page_queries_audited())
     first, second = counts[1] - counts[0], counts[2] - counts[1]
     assert first > 0 and second == first, counts
+
+
+def _plan_table(persona: str) -> pd.DataFrame:
+    at = open_page("plan", persona)
+    return at.dataframe[0].value if at.dataframe else pd.DataFrame()
+
+
+def test_the_shared_plan_assessment_never_serves_one_scope_another_s_targets():
+    """Kế hoạch năm and Tổng quan share one cached assessment per (scope, day, data version), across sessions: a
+    ministry's or a province's staff served right after the leader filled the cache see exactly what they see on a
+    server whose cache is empty, never the leader's targets."""
+    st.cache_data.clear()
+    leader = _plan_table("leader")
+    assert len(leader) > 0
+    after = {p: _plan_table(p) for p in ("hungyen", "mof", "moc")}
+    differs = 0
+    for persona, shown in after.items():
+        st.cache_data.clear()  # the persona alone, on an empty cache
+        alone = _plan_table(persona)
+        pd.testing.assert_frame_equal(shown.reset_index(drop=True), alone.reset_index(drop=True))
+        differs += not shown.equals(leader)
+    assert differs > 0  # at least one scope sees other targets than the leader: the test can tell them apart
+
+
+def test_a_server_start_compiles_the_hot_set_and_only_for_each_scope(tmp_path, monkeypatch):
+    """The hot set: the (spec, scope grant) pairs the pages compiled, written without rows or names, compiled again
+    by the next server at its start (ui.warm_up's thread): a new user's first visit then pays no compile, and an
+    entry compiles for its own grant only (the compile cache is keyed by scope)."""
+    from pages import ui
+    from semantic import compiled
+
+    monkeypatch.setenv("DIEUHANH_AUDIT_DIR", str(tmp_path))
+    monkeypatch.setattr(ui, "_hot_seen", set())
+    st.cache_data.clear()
+    compiled.clear()
+    open_page("monthly", "hungyen")
+    text = ui.hot_path(shared().url).read_text(encoding="utf-8")
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert lines and all(entry["scope"]["areas"] == ["33"] for entry in lines)  # Hưng Yên's grant, nobody else's
+    assert "demo-hungyen" not in text and "Hưng Yên (demo)" not in text  # no name: the grant only
+    compiled.clear()  # a fresh server ...
+    assert ui._precompile_hot() == len(lines)  # ... compiles the hot set at its start
+    st.cache_data.clear()
+    before = compiled.stats.misses
+    open_page("monthly", "hungyen")
+    assert compiled.stats.misses == before  # every query of the visit was compiled already
+    st.cache_data.clear()
+    open_page("monthly", "mof")  # another grant: compiled for itself, never served Hưng Yên's SQL
+    assert compiled.stats.misses > before

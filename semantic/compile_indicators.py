@@ -62,6 +62,10 @@ def compile_indicators(spec: QuerySpec, registry: Registry, scope: Scope, rollup
     for g in groups:
         same_freq.setdefault(g[0].frequency, []).extend(i.code for i in g)
     shared: dict[str, tuple[ir.Table, bool]] = {}
+    if len(groups) > 1 and _one_ready_read(spec, groups, scope, rollups):
+        # every group's rows are read as they stand from one rollup table: one read for all (each group's own
+        # read would scan the table's indicator range again, and its rows are the same)
+        groups = [[i for g in groups for i in g]]
     parts = [_compile_group(spec, g, scope, rollups, same_freq[g[0].frequency], shared) for g in groups]
     expr = parts[0] if len(parts) == 1 else ibis.union(*parts)
     order = [ibis.asc(c) for c in ("indicator_code", "area_code", "agency_code", "category", "period_start")]
@@ -69,6 +73,28 @@ def compile_indicators(spec: QuerySpec, registry: Registry, scope: Scope, rollup
     if spec.limit is not None:
         expr = expr.limit(spec.limit)
     return expr
+
+
+def _one_ready_read(spec: QuerySpec, groups: list[list[Indicator]], scope: Scope, rollups: tuple[Rollup, ...]) -> bool:
+    """Whether `_compile_group` would read every group from the same rollup table with nothing computed: each at
+    its own frequency, answered by a rollup, and for a comparison by the rollup that keeps it ready. Groups differ
+    only in how they aggregate, which such a read does not do."""
+    if not rollups:
+        return False
+    sources = set()
+    for g in groups:
+        freq = g[0].frequency
+        if (GRAINS[spec.grain] if spec.grain else freq) != freq:
+            return False
+        pre = answering_rollup(spec, g, scope, rollups)
+        if pre is None:
+            return False
+        if spec.compare:
+            pre = compared_rollup(pre, spec.compare, g, rollups)
+            if pre is None:
+                return False
+        sources.add(pre.name)
+    return len(sources) == 1
 
 
 def _window(spec: QuerySpec, grain: str) -> tuple[date | None, date | None, date | None]:
@@ -446,4 +472,6 @@ def _compare(rows: ir.Table, ind: Indicator, compare: str, grain: str, coarser: 
         group_by=[both.indicator_code, both.area_code, both.agency_code, both.category, both.period_start],
         order_by=both._prio,
     )
-    return both.mutate(_rn=rn).filter(lambda t: t._rn == 0).drop("_rn", "_prio")
+    # one column per drop: Ibis keeps a drop's names as a set, whose order (and so the SQL's EXCLUDE list, and the
+    # rollups' stored definitions compared by `preagg.ensure`) would change with the process's string hashing
+    return both.mutate(_rn=rn).filter(lambda t: t._rn == 0).drop("_rn").drop("_prio")

@@ -27,8 +27,12 @@ def test_the_bench_harness_runs_and_prints_its_summary(tmp_path):
         line = next(x for x in out.splitlines() if x.startswith(name))
         assert "equal_hand=yes" in line and "rollup_equal=yes" in line, line
     summary = dict(re.findall(r"^(\w+)=(\S+)$", out, re.M))
-    assert {"ratio_median", "rollup_speedup", "extract_peak_rss_mb", "extract_rows", "answers_equal"} <= set(summary)
+    wanted = {"ratio_median", "ratio_max", "ratio_max_query", "rollup_speedup", "extract_peak_rss_mb", "extract_rows"}
+    assert wanted | {"answers_equal"} <= set(summary)
     assert summary["answers_equal"] == "yes"
+    assert float(summary["ratio_max"]) >= float(summary["ratio_median"]) > 0
+    names = {"overview", "series_15y", "ranking_month", "explore_3d_2f", "persona_overview"}
+    assert summary["ratio_max_query"] in names
     # the extract is complete: every row the database counted is in the file (32 indicators, 15 areas, 60 months)
     assert int(summary["extract_rows"]) == 32 * 15 * 60
     assert "complete=yes" in out and "complete=NO" not in out

@@ -18,21 +18,9 @@ def supports(wh: Warehouse) -> bool:
 def run(wh: Warehouse, sql: str, schema: Schema) -> pd.DataFrame:
     """Rows of `sql` (a SELECT whose columns are `schema`) as Ibis would return them."""
     if wh.backend == "duckdb":
-        import pyarrow.types as pat
-        from ibis.backends.duckdb.converter import DuckDBPandasData
-
         with wh.lock:  # the gate's lock: the borrowed connection stays open until the result is read
             table = wh.con.con.execute(sql).to_arrow_table()
-        # as ibis' DuckDB backend converts: null-bearing and nested columns through Python objects
-        df = pd.DataFrame(
-            {
-                name: col.to_pylist()
-                if (pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count)
-                else col.to_pandas()
-                for name, col in zip(schema.names, table.columns, strict=True)
-            }
-        )
-        return DuckDBPandasData.convert_table(df, schema)
+        return _convert(table, schema)
     if wh.backend in ("postgres", "postgresql"):
         from ibis.backends.postgres.converter import PostgresPandasData
 
@@ -43,6 +31,38 @@ def run(wh: Warehouse, sql: str, schema: Schema) -> pd.DataFrame:
         df = pd.DataFrame.from_records(rows, columns=schema.names, coerce_float=True)
         return PostgresPandasData.convert_table(df, schema)
     raise ValueError(f"no direct SQL path for backend {wh.backend!r}; use Warehouse.execute")
+
+
+def _convert(table, schema: Schema) -> pd.DataFrame:  # noqa: ANN001 - a pyarrow Table
+    """`table` as Ibis' DuckDB backend returns it (null-bearing non-text and nested columns through Python objects,
+    then Ibis' own conversion per column), built column by column into one frame: the frame Ibis builds first and
+    converts into a second is skipped (a test compares the two on every suite query)."""
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    if any(pat.is_nested(c.type) or pat.is_dictionary(c.type) for c in table.columns):
+        return _convert_as_ibis(table, schema)
+    cols = {}
+    for (name, dtype), col in zip(schema.items(), table.columns, strict=True):
+        s = pd.Series(col.to_pylist()) if col.null_count and not pat.is_string(col.type) else col.to_pandas()
+        cols[name] = DuckDBPandasData.convert_column(s, dtype)
+    return pd.DataFrame(cols, copy=False)
+
+
+def _convert_as_ibis(table, schema: Schema) -> pd.DataFrame:  # noqa: ANN001 - a pyarrow Table
+    """What Ibis' DuckDB backend does with a fetched Arrow table."""
+    import pyarrow.types as pat
+    from ibis.backends.duckdb.converter import DuckDBPandasData
+
+    df = pd.DataFrame(
+        {
+            name: col.to_pylist()
+            if (pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count)
+            else col.to_pandas()
+            for name, col in zip(schema.names, table.columns, strict=True)
+        }
+    )
+    return DuckDBPandasData.convert_table(df, schema)
 
 
 def tuples(wh: Warehouse, sql: str) -> list[tuple]:

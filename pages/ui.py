@@ -92,23 +92,11 @@ _hot_seen: set[tuple[str, str]] = set()
 _hot_lock = threading.Lock()
 
 
-def _scope_grant(scope: Scope) -> dict[str, Any]:
-    return {
-        "roles": sorted(scope.roles),
-        "agencies": None if scope.agencies is None else sorted(scope.agencies),
-        "areas": None if scope.areas is None else sorted(scope.areas),
-        "national": scope.national,
-        "can_upload": scope.can_upload,
-        "can_audit": scope.can_audit,
-        "can_see_sql": scope.can_see_sql,
-    }
-
-
 def _note_hot(spec: QuerySpec, scope: Scope) -> None:
     """Remember a (spec, scope) a page asked for (once per process), for the next server's start."""
     if scope.is_system or scope.denied:
         return
-    line = json.dumps({"spec": spec.to_dict(), "scope": _scope_grant(scope)}, ensure_ascii=False, default=list)
+    line = json.dumps({"spec": spec.to_dict(), "scope": scope.grant()}, ensure_ascii=False, default=list)
     key = (warehouse().url, line)
     with _hot_lock:
         if key in _hot_seen or len(_hot_seen) >= HOT_MAX:
@@ -139,16 +127,7 @@ def _precompile_hot() -> int:
         try:
             entry = json.loads(line)
             grant = entry["scope"]
-            scope = Scope(
-                frozenset(grant["roles"]),
-                None if grant["agencies"] is None else frozenset(grant["agencies"]),
-                None if grant["areas"] is None else frozenset(grant["areas"]),
-                bool(grant["national"]),
-                bool(grant["can_upload"]),
-                bool(grant["can_audit"]),
-                bool(grant["can_see_sql"]),
-                who="warm-up",
-            )
+            scope = Scope.from_grant(grant, who="warm-up")
             precompile(QuerySpec.from_dict(entry["spec"]), model(), scope, warehouse())
             done += 1
         except Exception:  # noqa: BLE001, S112 - a stale or refused entry: its page compiles it when asked

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import ibis.expr.types as ir
 import pandas as pd
@@ -212,6 +213,33 @@ class Scope:
             },
             ensure_ascii=False,
             sort_keys=True,
+        )
+
+    def grant(self) -> dict[str, Any]:
+        """What this scope may see and do, without who holds it: the key's fields and the capabilities (the app's
+        hot set stores it; `from_grant` reads it back)."""
+        return {
+            "roles": sorted(self.roles),
+            "agencies": None if self.agencies is None else sorted(self.agencies),
+            "areas": None if self.areas is None else sorted(self.areas),
+            "national": self.national,
+            "can_upload": self.can_upload,
+            "can_audit": self.can_audit,
+            "can_see_sql": self.can_see_sql,
+        }
+
+    @classmethod
+    def from_grant(cls, grant: Mapping[str, Any], who: str) -> Scope:
+        """The scope `grant()` wrote (never a system scope: a grant holds no system flag)."""
+        return cls(
+            frozenset(grant["roles"]),
+            None if grant["agencies"] is None else frozenset(grant["agencies"]),
+            None if grant["areas"] is None else frozenset(grant["areas"]),
+            bool(grant["national"]),
+            bool(grant["can_upload"]),
+            bool(grant["can_audit"]),
+            bool(grant["can_see_sql"]),
+            who=who,
         )
 
     def describe(self, lang: str = "vi", names: Mapping[str, str] | None = None) -> str:

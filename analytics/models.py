@@ -11,6 +11,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from threadpoolctl import threadpool_limits
+
+# One BLAS thread in every process that fits models (numpy's and scipy's OpenBLAS are both loaded by now; a
+# process forked later inherits the setting). The parallelism is ours: the backtest's process pool, the app's
+# sessions. OpenBLAS's own threads spin while they wait, and with the cores already busy a backtest of six series
+# took 190 s with 2 BLAS threads against 16 s with 1 (docs/performance.md). Environment variables cannot do this
+# in a process that loaded numpy before us (Streamlit, pytest).
+threadpool_limits(limits=1, user_api="blas")
 
 #: Interval levels every model reports (percent).
 LEVELS = (80, 95)

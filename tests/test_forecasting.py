@@ -166,3 +166,20 @@ def test_regular_fills_short_gaps_and_cuts_long_ones():
     idx = pd.to_datetime(["2020-01-01", "2024-01-01", "2024-02-01"])
     cut, _ = regular(pd.Series([1.0, 2.0, 3.0], index=idx), "M")
     assert list(cut.index.strftime("%Y-%m")) == ["2024-01", "2024-02"]
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+def test_models_run_on_one_blas_thread_here_and_in_the_backtest_pool():
+    # numpy and scipy loaded OpenBLAS (two copies) before analytics.models in this process, as in Streamlit's: the
+    # environment variables came too late, and with busy cores OpenBLAS's spinning threads made a backtest 12x slower
+    from concurrent.futures import ProcessPoolExecutor
+
+    here = _blas_threads()
+    assert len(here) >= 2 and set(here) == {1}, here
+    with ProcessPoolExecutor(max_workers=1) as pool:  # the backtest pool's start method (analytics/jobs.py)
+        assert set(pool.submit(_blas_threads).result()) == {1}

@@ -25,6 +25,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "pg_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+    items[:] = _long_files_first(items)
+
+
+def _long_files_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """Whole files in the order two workers should start them (tests/run.sh passes `--no-loadscope-reorder`, so
+    pytest-xdist hands files out in this order): the browser and server files, then the other `slow` and `spark`
+    ones, then by number of tests as xdist would. Started last, the browser walk alone kept one worker busy for the
+    run's last 12 minutes (ci6's order)."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def rank(group: list[pytest.Item]) -> tuple[int, int]:
+        marks = {m.name for item in group for m in item.iter_markers()}
+        return (0 if "e2e" in marks else 1 if marks & {"slow", "spark"} else 2, -len(group))
+
+    return [item for group in sorted(files.values(), key=rank) for item in group]
 
 
 @pytest.fixture(autouse=True)

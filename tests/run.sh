@@ -152,11 +152,12 @@ fi
 
 # -- pytest -------------------------------------------------------------------------------------------------------------
 # Two pytest workers (pytest-xdist), a test file per worker at a time (its module fixtures built once): much of the
-# suite waits on servers and a browser, so the second worker fills that time. DIEUHANH_TEST_WORKERS=0: one process.
+# suite waits on servers and a browser, so the second worker fills that time; files start in the order
+# tests/conftest.py gives (the long browser and server files first). DIEUHANH_TEST_WORKERS=0: one process.
 # (pytest-benchmark, where a machine has it, is not ours: it would only warn that xdist disables it.)
 WORKERS="${DIEUHANH_TEST_WORKERS:-2}"
 PARALLEL=()
-if [ "$WORKERS" != 0 ] && [ "$WORKERS" != 1 ]; then PARALLEL=(-n "$WORKERS" --dist loadfile -p no:benchmark); fi
+if [ "$WORKERS" != 0 ] && [ "$WORKERS" != 1 ]; then PARALLEL=(-n "$WORKERS" --dist loadfile --no-loadscope-reorder -p no:benchmark); fi
 step "pytest ${PARALLEL[*]} $*"
 set +e
 "$PYTHON" -m pytest "${PARALLEL[@]}" "$@"

@@ -19,6 +19,7 @@ def bench(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_the_bench_harness_runs_and_prints_its_summary(tmp_path):
     res = bench("--rows", "100000", "--reps", "1", "--dir", str(tmp_path))
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
@@ -38,6 +39,7 @@ def test_the_bench_harness_runs_and_prints_its_summary(tmp_path):
     assert "complete=yes" in out and "complete=NO" not in out
 
 
+@pytest.mark.slow
 def test_the_ingest_bench_runs_and_prints_its_figures(tmp_path):
     """`python -m bench ingest` at 50 000 rows: every figure printed, every row stored, the bad row refused."""
     res = bench("ingest", "--rows", "50000", "--dir", str(tmp_path))

@@ -15,6 +15,8 @@ from semantic import fmt, plan
 from semantic.profile import active as active_profile
 from semantic.spec import QuerySpec
 
+_NONE = object()  # no same-period row (a missing value is a row too)
+
 #: (indicator, what the card shows first), most important first: growth, prices, production and demand, trade,
 #: investment and budget, then markets. A published comparison for price indices, the level for flows.
 HEADLINE = (
@@ -80,6 +82,16 @@ missing: list[str] = []
 # each indicator's rows, split once (a filter per card over the whole frame was most of a warm run's pandas work)
 by_level = {k: g for k, g in levels.sort_values("period_start", kind="stable").groupby("indicator_code", sort=False)}
 by_yoy = {k: g for k, g in yoys.sort_values("period_start", kind="stable").groupby("indicator_code", sort=False)}
+# a card's same-period change and target status, looked up (a boolean filter per card over an Arrow-backed frame was
+# the largest part of a warm run after the split above): the first row of each, as the filters took it
+yoy_at: dict[tuple[str, object], float] = {}
+for key, v in zip(zip(yoys["indicator_code"], yoys["period_start"], strict=True), yoys["value"], strict=True):
+    yoy_at.setdefault(key, v)
+status_of: dict[str, str] = {}
+if len(assessed):
+    home = assessed[assessed["area"].isin([c.area, "VN"])]
+    for code_, status_ in zip(home["indicator"], home["plan_status"], strict=True):
+        status_of.setdefault(code_, str(status_))
 with ui.card_grid("overview"):
     for code, kind in cards:
         ind = ui.indicator(code)
@@ -92,12 +104,9 @@ with ui.card_grid("overview"):
         latest = series.iloc[-1]
         yoy = None
         if series is lv:
-            same = yy[yy["period_start"] == latest["period_start"]]
-            yoy = None if same.empty else float(same["value"].iloc[0])
-        mine = (
-            assessed[(assessed["indicator"] == code) & (assessed["area"].isin([c.area, "VN"]))] if len(assessed) else []
-        )
-        status = str(mine["plan_status"].iloc[0]) if len(mine) else None
+            same = yoy_at.get((code, latest["period_start"]), _NONE)
+            yoy = None if same is _NONE else float(same)
+        status = status_of.get(code)
         note = ""
         if status is not None:
             note = f":{PLAN_COLOR[status]}-badge[{c.t('vs_plan')}: {pick(PLAN_STATUS[status], c.lang)}]"

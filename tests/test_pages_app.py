@@ -101,6 +101,22 @@ def test_monthly_page_shows_cpi_for_february_2025_as_gso_published_it():
     assert "Chỉ số giá tiêu dùng (CPI) tháng 2/2025 tăng 2,91% so với cùng kỳ" in text
 
 
+def test_overview_cards_show_gso_s_february_2025_changes_and_the_plan_status():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["persona"] = "leader"
+    at.run()  # the overview is the default page
+    at.sidebar.selectbox(key="area").set_value("VN").run()
+    at.sidebar.selectbox(key="period").set_value("2025-02").run()
+    assert not at.exception, [e.value for e in at.exception]
+    cards = {(m.label, m.value): m.proto.delta for m in at.metric}
+    # retail sales and exports as GSO published them for February 2025: the level, then the change on a year before
+    assert cards[("Tháng 2/2025 · tỷ đồng", "561.673")] == "+9,43% so với cùng kỳ"
+    assert cards[("Tháng 2/2025 · triệu USD", "31.109")] == "+25,67% so với cùng kỳ"
+    assert cards[("Tháng 2/2025 · %", "+2,91%")] == ""  # CPI is itself a change: no second one
+    badges = [m.value for m in at.markdown if m.value.startswith(":") and "So với kế hoạch" in m.value]
+    assert badges and ":green-badge[So với kế hoạch: Đúng tiến độ]" in badges
+
+
 @pytest.mark.parametrize("persona", ACTIVE)
 def test_monthly_page_equals_the_cli_within_the_scope(persona):
     at = open_page("monthly", persona, period="2025-02")

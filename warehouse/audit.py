@@ -1,11 +1,12 @@
 """The audit trail: who viewed, queried, downloaded, loaded or logged in, what was refused, with how many rows.
 
-A download, a load, a refusal or a login is written at once, in its own transaction. A page view's queries may be
-written a moment later (`defer=True`): on a DuckDB file every write takes the file's write lock (closing this
-process's readers and blocking other processes'), which costs 25-120 ms — more than the query it records. Deferred
-rows are written ahead to a journal file first (one append, ~0.05 ms: it survives a hard kill of the process), kept
-in memory, and written to the warehouse together by a background thread within FLUSH_SECONDS, by `flush()`, and at
-exit. A journal left by a dead process is written by the next process that uses the trail (`recover`)."""
+A download, a load or a refusal is written at once, in its own transaction. A page view's queries and a session's
+login may be written a moment later (`defer=True`): on a DuckDB file every write takes the file's write lock
+(closing this process's readers and blocking other processes'), which costs 25-120 ms — more than the query it
+records. Deferred rows are written ahead to a journal file first (one append, ~0.05 ms: it survives a hard kill of
+the process), kept in memory, and written to the warehouse together by a background thread within FLUSH_SECONDS, by
+`flush()`, and at exit. A journal left by a dead process is written by the next process that uses the trail
+(`recover`)."""
 
 from __future__ import annotations
 

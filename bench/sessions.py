@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
+from semantic import hotset
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # The mix's names → the app's url paths (app.py's st.Page url_path).
@@ -86,6 +88,31 @@ def check_loopback(url: str) -> None:
     bad = [a for a in addrs if not ipaddress.ip_address(a.split("%")[0]).is_loopback]
     if not addrs or bad:
         raise ValueError(f"{url}: load is sent to loopback only; {host} resolves to {', '.join(sorted(addrs))}")
+
+
+def _own_url(pid: int) -> str | None:
+    """The loopback URL app process `pid` listens on itself (its --server.port), e.g. behind nginx."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return None
+    port = next((a.split("=", 1)[1] for a in args if a.startswith("--server.port=")), None)
+    return f"http://127.0.0.1:{port}" if port and port.isdigit() else None
+
+
+def wait_warm(pids: list[int], timeout: float) -> None:
+    """Wait until each server process has finished its start-up warm-up (the hot set compiled: semantic/hotset.py),
+    as a server restarted overnight has by the morning; the load then measures users, not the start-up. A process
+    that says nothing within `timeout` (an older build) is measured as it is, and the line says so."""
+    deadline = time.monotonic() + timeout
+    for pid in pids:
+        while (got := hotset.read_warm(pid)) is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        if got is None:
+            print(f"server {pid}: no warm-up report within {timeout:.0f} s; measured as it is", flush=True)
+        else:
+            extra = f" (stopped: {got['error']})" if got.get("error") else ""
+            print(f"server_warm_up_s={got['seconds']} (process {pid}: {got['compiled']} queries compiled){extra}")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -417,12 +444,17 @@ def main(argv: list[str] | None = None) -> int:
         base = f"http://127.0.0.1:{port}"
         proc = start_server(port, dict(os.environ), log)
         pids = [proc.pid]
+        hotset.warm_marker(proc.pid).unlink(missing_ok=True)  # a marker left by an older process of the same id
     try:
         wait_healthy(base, 600, proc)
         if not args.no_warm:
             t = time.monotonic()
-            asyncio.run(warm(base, pages))
-            print(f"warm-up: {time.monotonic() - t:.1f} s (first visit of each page, one session)")
+            # every process gets its first visit: behind nginx one session would stay on one of them
+            bases = [b for b in (_own_url(pid) for pid in pids) if b] if args.url else []
+            for b in bases or [base]:
+                asyncio.run(warm(b, pages))
+            print(f"warm-up: {time.monotonic() - t:.1f} s (first visit of each page, one session per process)")
+            wait_warm(pids, 600)
         print(
             f"load: {args.users} users, {args.duration:.0f} s, mix {args.mix}, personas {args.personas}, "
             f"think {think[0]:g}-{think[1]:g} s, against {base}",

@@ -3,7 +3,6 @@ cards. Pages compose these; none of them holds SQL, Ibis or YAML."""
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import logging
@@ -23,7 +22,7 @@ import streamlit as st
 
 from pages import layout, present
 from pages.i18n import FREQ_NAMES, STATUS_NAMES, pick, text
-from semantic import extract, fmt
+from semantic import extract, fmt, hotset
 from semantic.areas import provincial_indicators as _provincial
 from semantic.areas import units_on, visible
 from semantic.catalog import agency_names as _agency_names
@@ -81,11 +80,10 @@ HOT_MAX = 2000
 
 
 def hot_path(url: str) -> Path:
-    """The hot set of a warehouse: the (spec, scope) pairs this deployment's pages compiled, one JSON line each — no
-    rows, no names (a scope is its grant: roles, agencies, areas and capabilities). A server starting compiles them
-    in the background (warm_up), so its first users do not pay Ibis and the optimiser (the cold half of a page)."""
-    folder = Path(os.environ.get("DIEUHANH_AUDIT_DIR") or tempfile.gettempdir())
-    return folder / f"dieuhanh-hot-{hashlib.sha1(url.encode()).hexdigest()[:12]}.jsonl"
+    """The hot set of a warehouse (semantic/hotset.py): the (spec, scope) pairs this deployment's pages compiled. A
+    server starting compiles them in the background (warm_up), so its first users do not pay Ibis and the optimiser
+    (the cold half of a page)."""
+    return hotset.hot_path(url)
 
 
 _hot_seen: set[tuple[str, str]] = set()
@@ -149,10 +147,12 @@ def warm_up() -> threading.Thread:
         start = time.perf_counter()
         try:
             n = _precompile_hot()
-        except Exception:  # noqa: BLE001 - a warm-up only
+        except Exception as exc:  # noqa: BLE001 - a warm-up only
             logging.getLogger(__name__).exception("warm-up compile failed")
+            hotset.mark_warm(0, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
         else:
             logging.getLogger(__name__).info("warm-up: %d queries compiled in %.1f s", n, time.perf_counter() - start)
+            hotset.mark_warm(n, time.perf_counter() - start)
 
     thread = threading.Thread(target=run, name="dieuhanh-warm-up", daemon=True)
     thread.start()

@@ -72,3 +72,5 @@ def test_sessions_open_every_page_of_the_mix_without_an_error():
     assert rows["/"][1] == "4"  # four sessions opened the app at its root
     # the warm-up opened each page of the mix once, so each page rendered at least there without an error
     assert "warm-up:" in out
+    # and the load began once the server had compiled its hot set (its report, not a guess from the clock)
+    assert re.search(r"^server_warm_up_s=[\d.]+ \(process \d+: \d+ queries compiled\)$", out, re.M), out

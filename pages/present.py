@@ -135,6 +135,25 @@ def cell(value: Any, lang: str, decimals: int = 1, freq: str | None = None) -> s
     return pick(WORDS[text], lang) if text in WORDS else text
 
 
+def _cells(values: list, places: list, freqs: list | None, lang: str) -> list[str]:
+    """`cell` of each value, each distinct (type, value, decimals, period kind) formatted once: a column repeats
+    its statuses, agencies and days, and a 400-task table was a tenth of a run formatting the same words again."""
+    memo: dict[tuple, str] = {}
+    out = []
+    for i, v in enumerate(values):
+        p, f = int(places[i]), (freqs[i] if freqs is not None else None)
+        try:
+            key = (type(v), v, p, f)  # the type too: True, 1 and 1.0 are equal keys but read differently
+            got = memo.get(key)
+        except TypeError:  # an unhashable value (a list): formatted as it comes
+            out.append(cell(v, lang, p, f))
+            continue
+        if got is None:
+            got = memo[key] = cell(v, lang, p, f)
+        out.append(got)
+    return out
+
+
 def present(
     frame: pd.DataFrame,
     lang: str,
@@ -167,9 +186,6 @@ def present(
         if str(col) in ("freq", "frequency"):
             out[col] = [MISSING if missing(v) else pick(FREQ_NAMES.get(str(v), (str(v), str(v))), lang) for v in series]
             continue
-        out[col] = [
-            cell(v, lang, int(p), f if period_like else None)
-            for v, p, f in zip(series.tolist(), places.tolist(), freqs.tolist(), strict=True)
-        ]
+        out[col] = _cells(series.tolist(), places.tolist(), freqs.tolist() if period_like else None, lang)
     out.columns = [header(c, lang, model) for c in frame.columns]
     return out.reset_index(drop=True)

@@ -68,3 +68,10 @@ def test_the_briefing_is_one_self_contained_page_with_periods_statuses_and_count
 def test_a_year_is_written_without_a_thousands_mark():
     shown = present(pd.DataFrame({"year": [2025, np.nan], "targets": [1234, 6]}), "vi", MODEL)
     assert shown["Năm"].tolist() == ["2025", "–"] and shown.iloc[0, 1] == "1.234"
+
+
+def test_equal_values_of_different_types_are_each_read_as_themselves():
+    # each distinct value of a column is formatted once: True, 1 and 1.0 are equal keys in Python, not in a table
+    column = pd.DataFrame({"x": [True, 1, 1.0, True, None, float("nan"), "2025-12-31", "2025-12-31"]}, dtype=object)
+    shown = present(column, "vi", decimals=1)
+    assert shown.iloc[:, 0].tolist() == ["Có", "1", "1,0", "Có", "–", "–", "31/12/2025", "31/12/2025"]

@@ -7,6 +7,12 @@ default) and samples that process's RSS and CPU; `--url` (and `--pid` for each s
 already running, e.g. several processes behind nginx (deploy/). Bounded in users, duration and per-run wait, and
 loopback only: it refuses any other host.
 
+Before the load, a warm-up session opens each page of the mix once on every server process (behind nginx, on each
+process's own port), and the bench waits for each process's report that its start-up warm-up is done (the hot set
+of queries its pages compiled before, semantic/hotset.py; `server_warm_up_s=`): the users meet a server that has
+started, as a server restarted overnight has by the morning. A server's first minutes are `bench.app_render`'s cold
+budgets; `--no-warm` measures a server that has done nothing yet.
+
 Prints a table per page (sessions, script runs, p50/p95/p99 seconds, errors) and the summary lines
 `sessions_p95_s=`, `sessions_errors=`, `server_peak_rss_mb=` (plus `server_cpu_pct=`, `sessions_runs=`)."""
 

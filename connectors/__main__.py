@@ -298,6 +298,9 @@ def run_load(args: argparse.Namespace) -> int:
     registry = _registry(args.registry)
     if data is not None:  # a workbook may be GSO's (openpyxl and its readers are imported only then)
         _gso_workbook(conn, published, args.explain)
+    from warehouse.load import print_startup
+
+    print_startup()  # DIEUHANH_TIMINGS: the process's seconds before the load (interpreter, imports, connection)
     report = load(
         conn,
         wh,

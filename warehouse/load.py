@@ -41,6 +41,21 @@ def timed(phase: str) -> Iterator[None]:
         print(f"timing {phase}={time.perf_counter() - start:.2f}", file=sys.stderr, flush=True)
 
 
+def print_startup() -> None:
+    """With DIEUHANH_TIMINGS set, `timing startup=<seconds>`: the process's age now (Linux: from /proc), i.e. the
+    interpreter's start, the imports, the command line and the warehouse's connection before a load's first phase."""
+    if not os.environ.get("DIEUHANH_TIMINGS"):
+        return
+    try:
+        with open("/proc/self/stat") as fh:  # field 22, the start in clock ticks after boot (after the ")" of comm)
+            ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as fh:
+            uptime = float(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return
+    print(f"timing startup={uptime - ticks / os.sysconf('SC_CLK_TCK'):.2f}", file=sys.stderr, flush=True)
+
+
 class SecondValue(ValueError):
     """A batch gives a second value for a key and vintage already stored. `message_vi` beside the English text."""
 
@@ -462,7 +477,13 @@ def write_staged(
         if n_valid:
             _stage_new(wh, stage)
         n_new = stage.execute("SELECT count(*) FROM new_rows").fetchone()[0] if n_valid else 0
-    with timed("transaction"), wh.transaction(snapshot=n_new >= SNAPSHOT_ROWS) as con, _bounded(wh, con):
+    # `write`: the transaction's body; the transaction's seconds less these are taking the file and the COMMIT
+    with (
+        timed("transaction"),
+        wh.transaction(snapshot=n_new >= SNAPSHOT_ROWS) as con,
+        _bounded(wh, con),
+        timed("write"),
+    ):
         loaded_at = wh.batch_instant(con)
         if n_valid and wh.data_version() != version:
             _stage_new(wh, stage)

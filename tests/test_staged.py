@@ -197,8 +197,8 @@ def test_a_load_committed_between_the_check_and_the_write_is_seen(pristine, tmp_
     assert cli(quarter, url, monkeypatch, capsys, True)[0] == 0
     real, passes = write_path._stage_new, []
 
-    def racing(wh, stage, n_valid):  # noqa: ANN001, ANN202
-        got = real(wh, stage, n_valid)
+    def racing(wh, stage, span):  # noqa: ANN001, ANN202
+        got = real(wh, stage, span)
         passes.append(got[0])
         if len(passes) == 1:  # between the first pass and the write's transaction: another load commits
             assert cli(half, url, monkeypatch, capsys, True)[0] == 0

@@ -333,22 +333,28 @@ def _drop_new_rows(stage: Any) -> None:
         stage.execute(f"DROP {kind} new_rows")
 
 
-def _stage_new(wh: Warehouse, stage: Any, n_valid: int) -> tuple[int, set[str]]:
+def _valid_span(stage: Any) -> tuple[int, list[str], Any, Any]:
+    """The stage's valid rows: how many, their indicators, their first and last period — one aggregate, once per
+    write (a window over every row, then DISTINCT, took 80 s at 10 M rows)."""
+    n, inds, lo, hi = stage.execute(
+        "SELECT count(*), list(DISTINCT indicator_code), min(period_start), max(period_start) FROM valid"
+    ).fetchone()
+    return n, list(inds or ()), lo, hi
+
+
+def _stage_new(wh: Warehouse, stage: Any, span: tuple[int, list[str], Any, Any]) -> tuple[int, set[str]]:
     """`new_rows` in the stage: the rows of `valid` that are not already known (the rules of split_unchanged, in
     SQL); refuses a second value for a stored key and vintage (SecondValue) and two values for one key and vintage
     within the batch (_refuse_twice). One pass of hash joins finds the known rows and the clashes; when there are
     no known rows (a new file: the usual case) `new_rows` is `valid` itself, not a copy. Returns the new rows'
     count and their indicators (without another pass over `valid` when `new_rows` is `valid`)."""
-    # one aggregate (a window over every row, then DISTINCT, took 80 s at 10 M rows)
-    inds, lo, hi = stage.execute(
-        "SELECT list(DISTINCT indicator_code), min(period_start), max(period_start) FROM valid"
-    ).fetchone()
+    n_valid, inds, lo, hi = span
     _drop_new_rows(stage)
-    existing = _stored_arrow(wh, list(inds), lo, hi) if inds else None
+    existing = _stored_arrow(wh, inds, lo, hi) if inds else None
     if existing is None or existing.num_rows == 0:
         stage.execute("CREATE VIEW new_rows AS SELECT * FROM valid")
         _refuse_twice(stage)
-        return n_valid, set(inds or ())
+        return n_valid, set(inds)
     stage.register("ex_arrow", existing)
     stage.execute(
         f"""CREATE OR REPLACE TABLE ex AS SELECT indicator_code, area_code, agency_code, category,
@@ -484,12 +490,13 @@ def write_staged(
     the batch row, the new rows, the rejected rows, the data version and the rollups of the indicators written."""
     batch_id = uuid.uuid4().hex
     rejected = rejected if rejected is not None else pd.DataFrame()
-    n_valid = stage.execute("SELECT count(*) FROM valid").fetchone()[0]
+    span = _valid_span(stage)
+    n_valid = span[0]
     version = wh.data_version() if n_valid else ""
     n_new, codes = 0, set()
     with timed("unchanged"):
         if n_valid:
-            n_new, codes = _stage_new(wh, stage, n_valid)
+            n_new, codes = _stage_new(wh, stage, span)
     # `write`: the transaction's body; the transaction's seconds less these are taking the file and the COMMIT
     with (
         timed("transaction"),
@@ -499,7 +506,7 @@ def write_staged(
     ):
         loaded_at = wh.batch_instant(con)
         if n_valid and wh.data_version() != version:
-            n_new, codes = _stage_new(wh, stage, n_valid)
+            n_new, codes = _stage_new(wh, stage, span)
         result = _result(batch_id, rows_in, n_valid, n_new, rejected)
         wh.insert("load_batch", _batch_row(batch_id, info, loaded_at, result))
         if n_new:

@@ -212,6 +212,48 @@ def test_a_load_committed_between_the_check_and_the_write_is_seen(pristine, tmp_
     assert len(stored(url)) == 12
 
 
+@pytest.mark.parametrize("held", [False, True], ids=["closed", "held"])
+def test_a_staged_write_leaves_the_file_checkpointed(held, pristine, tmp_path, monkeypatch):
+    """The staged write keeps DuckDB from checkpointing at its COMMIT (warehouse/load.py _bounded); the file is
+    checkpointed all the same when the write ends: by the writing connection's close, or, when the warehouse is
+    held open, by Warehouse.settle — no write-ahead log is left for readers to replay, and the default threshold
+    is back."""
+    from connectors.intake import load
+    from semantic.registry import load_registry
+    from semantic.scope import Scope
+
+    target = tmp_path / "ckpt.duckdb"
+    shutil.copy(pristine, target)
+    monkeypatch.setenv("DIEUHANH_STAGED_BYTES", "0")
+    path = tmp_path / "year.csv"
+    path.write_text(
+        "indicator_code,area_code,period,value\n"
+        + "".join(f"RETAIL,{a},2024-{m:02d},{1000 + m}\n" for a in ("VN", "01", "79") for m in range(1, 13)),
+        encoding="utf-8",
+    )
+    wh = Warehouse(f"duckdb://{target}")
+    conn = staged.CsvFileConnector(b"", path.name, "GSO", None, None, "auto", path=path)
+    args = {"scope": Scope.system("test"), "registry": load_registry(s.REGISTRY_DIR)}
+    try:
+        if held:
+            with wh.holding(snapshot=False):
+                report = load(conn, wh, "test", **args)
+                threshold = wh.con.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+                assert threshold == "16.0 MiB"
+        else:
+            report = load(conn, wh, "test", **args)
+    finally:
+        wh.close()
+    assert (report.outcome, report.result.rows_written) == ("loaded", 36)
+    wal = target.with_name(target.name + ".wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM observation WHERE indicator_code = 'RETAIL'").fetchone()[0] >= 36
+    finally:
+        con.close()
+
+
 def test_a_scoped_sender_is_held_to_its_scope_the_same_way(pristine, tmp_path, monkeypatch, capsys):
     path = tmp_path / "hy.csv"
     path.write_text(

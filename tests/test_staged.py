@@ -179,6 +179,81 @@ def test_a_stored_value_is_compared_with_the_staged_rows(pristine, tmp_path, mon
     assert "[vintage_conflict]" in text and "[vintage_before_existing]" in text and "[scale]" in text
 
 
+def test_a_load_committed_between_the_check_and_the_write_is_seen(pristine, tmp_path, monkeypatch, capsys):
+    """The write redoes the unchanged detection inside its transaction when another load committed after it: here
+    the first pass found a quarter of the file stored (its `new_rows` a table), another load then stored half of
+    the file's rows, and the second pass replaces that table, counts the half as unchanged and writes the rest."""
+    from warehouse import load as write_path
+
+    target = tmp_path / "race.duckdb"
+    shutil.copy(pristine, target)
+    url = f"duckdb://{target}"
+    rows = [f"RETAIL,VN,2024-{m:02d},{500000 + m},2024-{m:02d}-28\n" for m in range(1, 13)]
+    whole, half = tmp_path / "whole.csv", tmp_path / "half.csv"
+    whole.write_text("indicator_code,area_code,period,value,published_at\n" + "".join(rows), encoding="utf-8")
+    half.write_text("indicator_code,area_code,period,value,published_at\n" + "".join(rows[:6]), encoding="utf-8")
+    quarter = tmp_path / "quarter.csv"
+    quarter.write_text("indicator_code,area_code,period,value,published_at\n" + "".join(rows[:3]), encoding="utf-8")
+    assert cli(quarter, url, monkeypatch, capsys, True)[0] == 0
+    real, passes = write_path._stage_new, []
+
+    def racing(wh, stage, span):  # noqa: ANN001, ANN202
+        got = real(wh, stage, span)
+        passes.append(got[0])
+        if len(passes) == 1:  # between the first pass and the write's transaction: another load commits
+            assert cli(half, url, monkeypatch, capsys, True)[0] == 0
+        return got
+
+    monkeypatch.setattr(write_path, "_stage_new", racing)
+    rc, problems, out = cli(whole, url, monkeypatch, capsys, True)
+    assert (rc, problems) == (0, [])
+    assert passes == [9, 3, 6]  # new rows: the whole file's first pass, the other load's, the redo
+    assert out.strip().splitlines()[-1] == ("whole.csv: loaded; 12 rows read, 12 valid, 0 rejected; 6 new, 6 unchanged")
+    assert len(stored(url)) == 12
+
+
+@pytest.mark.parametrize("held", [False, True], ids=["closed", "held"])
+def test_a_staged_write_leaves_the_file_checkpointed(held, pristine, tmp_path, monkeypatch):
+    """The staged write keeps DuckDB from checkpointing at its COMMIT (warehouse/load.py _bounded); the file is
+    checkpointed all the same when the write ends: by the writing connection's close, or, when the warehouse is
+    held open, by Warehouse.settle — no write-ahead log is left for readers to replay, and the default threshold
+    is back."""
+    from connectors.intake import load
+    from semantic.registry import load_registry
+    from semantic.scope import Scope
+
+    target = tmp_path / "ckpt.duckdb"
+    shutil.copy(pristine, target)
+    monkeypatch.setenv("DIEUHANH_STAGED_BYTES", "0")
+    path = tmp_path / "year.csv"
+    path.write_text(
+        "indicator_code,area_code,period,value\n"
+        + "".join(f"RETAIL,{a},2024-{m:02d},{1000 + m}\n" for a in ("VN", "01", "79") for m in range(1, 13)),
+        encoding="utf-8",
+    )
+    wh = Warehouse(f"duckdb://{target}")
+    conn = staged.CsvFileConnector(b"", path.name, "GSO", None, None, "auto", path=path)
+    args = {"scope": Scope.system("test"), "registry": load_registry(s.REGISTRY_DIR)}
+    try:
+        if held:
+            with wh.holding(snapshot=False):
+                report = load(conn, wh, "test", **args)
+                threshold = wh.con.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+                assert threshold == "16.0 MiB"
+        else:
+            report = load(conn, wh, "test", **args)
+    finally:
+        wh.close()
+    assert (report.outcome, report.result.rows_written) == ("loaded", 36)
+    wal = target.with_name(target.name + ".wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM observation WHERE indicator_code = 'RETAIL'").fetchone()[0] >= 36
+    finally:
+        con.close()
+
+
 def test_a_scoped_sender_is_held_to_its_scope_the_same_way(pristine, tmp_path, monkeypatch, capsys):
     path = tmp_path / "hy.csv"
     path.write_text(

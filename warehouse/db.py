@@ -232,6 +232,19 @@ class Warehouse:
                 f"vintage): {clash}"
             )
 
+    def settle(self) -> None:
+        """After a write that raised DuckDB's checkpoint threshold (warehouse/load.py, a staged write): a writing
+        connection still held open (`holding`) checkpoints now and goes back to the default threshold; a closed one
+        was checkpointed by its close, and other backends have nothing to do."""
+        if self._gate is None:
+            return
+        with self.lock:
+            if self._gate._con is None or self._gate._mode != "rw":  # closed: its close checkpointed the file
+                return
+            with self._using(write=True) as con:
+                con.raw_sql("CHECKPOINT")
+                con.raw_sql("RESET checkpoint_threshold")
+
     def replace(self, name: str, data: pa.Table) -> None:
         """Replace a reference table's rows (call inside `transaction`): for registry-derived tables only."""
         with self._using(write=True) as con:

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from semantic.strict import load_yaml
 from semantic.vocab import RATE_BASES
 
 UNITS_FILE = Path(__file__).resolve().parent / "units.yml"
@@ -60,7 +59,7 @@ class Units:
 
 @lru_cache(maxsize=4)
 def load_units(path: Path = UNITS_FILE) -> Units:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     aliases = {norm(k): frozenset(norm(x) for x in v) for k, v in (data.get("aliases") or {}).items()}
     conversions = {(norm(c["from"]), norm(c["to"])): float(c["factor"]) for c in data.get("conversions") or ()}
     return Units(aliases, conversions, frozenset(norm(x) for x in data.get("index_forms") or ()))

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from semantic.errors import LoadRejected, QueryError
-from semantic.playbook import VN, now_vn
 
 #: connectors/__main__'s warehouse opener and claims-to-scope reader, wired in by `wire` (no import back into it)
 _ENV: dict[str, Callable[..., Any]] = {}
@@ -64,6 +63,8 @@ def add_parsers(sub: Any, who_args: Callable[[argparse.ArgumentParser, bool], No
 
 
 def _at(text: str | None) -> datetime:
+    from semantic.playbook import VN, now_vn  # here, not at the top: `python -m connectors load` never needs it
+
     if not text:
         return now_vn()
     try:

@@ -165,8 +165,11 @@ def log_in(page, app_url: str, user: str) -> None:
 
 
 def grid_rows(page) -> list[dict[str, str]]:
-    """The rows of the first table (st.dataframe draws on a canvas; its accessible grid holds the text)."""
+    """The rows of the first table (st.dataframe draws on a canvas; its accessible grid holds the text), read once
+    the grid has its first cell: the frame appears before the grid is filled, and on a busy machine (the suite's
+    two workers each driving a browser) the rows came a moment later than an immediate read."""
     grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.locator('[role="gridcell"]').first.wait_for(state="attached", timeout=60_000)
     header = [t.strip() for t in grid.locator('[role="columnheader"]').all_text_contents()]
     rows = []
     for row in grid.locator('[role="row"]').all():

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -79,13 +78,6 @@ HEAVY_IMPORTS = (
 HOT_MAX = 2000
 
 
-def hot_path(url: str) -> Path:
-    """The hot set of a warehouse (semantic/hotset.py): the (spec, scope) pairs this deployment's pages compiled. A
-    server starting compiles them in the background (warm_up), so its first users do not pay Ibis and the optimiser
-    (the cold half of a page)."""
-    return hotset.hot_path(url)
-
-
 _hot_seen: set[tuple[str, str]] = set()
 _hot_lock = threading.Lock()
 
@@ -101,7 +93,7 @@ def _note_hot(spec: QuerySpec, scope: Scope) -> None:
             return
         _hot_seen.add(key)
     try:
-        path = hot_path(warehouse().url)
+        path = hotset.hot_path(warehouse().url)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, (line + "\n").encode())
@@ -115,7 +107,7 @@ def _precompile_hot() -> int:
     """Compile the hot set's (spec, scope) pairs into the compile cache (the last HOT_MAX distinct ones)."""
     from semantic.query import precompile
 
-    path = hot_path(warehouse().url)
+    path = hotset.hot_path(warehouse().url)
     if not path.exists():
         return 0
     lines = list(dict.fromkeys(path.read_text(encoding="utf-8").splitlines()))[-HOT_MAX:]
@@ -145,14 +137,15 @@ def warm_up() -> threading.Thread:
             except Exception:  # noqa: BLE001 - a warm-up only: the page that needs the module will say what failed
                 logging.getLogger(__name__).exception("warm-up import of %s failed", module)
         start = time.perf_counter()
+        n, error = 0, ""
         try:
             n = _precompile_hot()
         except Exception as exc:  # noqa: BLE001 - a warm-up only
             logging.getLogger(__name__).exception("warm-up compile failed")
-            hotset.mark_warm(0, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
-        else:
-            logging.getLogger(__name__).info("warm-up: %d queries compiled in %.1f s", n, time.perf_counter() - start)
-            hotset.mark_warm(n, time.perf_counter() - start)
+            error = f"{type(exc).__name__}: {exc}"
+        seconds = time.perf_counter() - start
+        logging.getLogger(__name__).info("warm-up: %d queries compiled in %.1f s", n, seconds)
+        hotset.mark_warm(n, seconds, error)  # the hot set's queries are compiled (semantic/hotset.py)
 
     thread = threading.Thread(target=run, name="dieuhanh-warm-up", daemon=True)
     thread.start()

@@ -1,6 +1,6 @@
-"""Where a deployment keeps its hot set (the (spec, scope) pairs its pages compiled, which a starting server compiles
-again before its users ask) and the marker a server process writes once that warm-up is done: read by
-`python -m bench.sessions` and `python -m deploy`, which wait for it before they send users."""
+"""Where a deployment keeps its hot set (the (spec, scope) pairs its pages compiled — no rows, no names — which a
+starting server compiles again in the background before its users ask: pages/ui.py `warm_up`) and the marker a
+server process writes once that warm-up is done: `python -m bench.sessions` waits for it before it sends users."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pages import present, province_map
-from semantic import extract, fmt
+from semantic import extract, fmt, hotset
 from semantic.model import default_model
 from semantic.periods import parse_period
 from semantic.share import spec_param
@@ -589,7 +589,7 @@ def test_a_server_start_compiles_the_hot_set_and_only_for_each_scope(tmp_path, m
     st.cache_data.clear()
     compiled.clear()
     open_page("monthly", "hungyen")
-    text = ui.hot_path(shared().url).read_text(encoding="utf-8")
+    text = hotset.hot_path(shared().url).read_text(encoding="utf-8")
     lines = [json.loads(line) for line in text.splitlines()]
     assert lines and all(entry["scope"]["areas"] == ["33"] for entry in lines)  # Hưng Yên's grant, nobody else's
     assert "demo-hungyen" not in text and "Hưng Yên (demo)" not in text  # no name: the grant only

@@ -35,6 +35,12 @@ from semantic.spec import QuerySpec
 from warehouse import audit
 from warehouse.db import Warehouse, shared
 
+#: the app's text columns are NumPy-backed strings, not Arrow-backed: a page's frames are small (a few thousand rows)
+#: and its work is many small filters, sorts and lookups, where each Arrow `take`, `to_numpy` and unpickle paid a fixed
+#: cost per column — under 50 sessions those three were a quarter of the server's time (py-spy, docs/performance.md).
+#: Values, missing values (NaN) and the `str` dtype's behaviour are the same; bulk paths (extracts, loads) keep Arrow.
+pd.set_option("mode.string_storage", "python")
+
 #: rows a table shows in the browser; the download always holds every row (and says how many)
 DISPLAY_ROWS = 5_000
 

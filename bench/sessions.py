@@ -2,10 +2,12 @@
 Streamlit's websocket (`/_stcore/stream`, the installed package's own protobuf messages), each user opening pages of
 a mix with think time, timed from the rerun request to the script's finished message.
 
-By default it starts its own app server on a loopback port (the warehouse `DIEUHANH_DB` names, or the embedded
-default) and samples that process's RSS and CPU; `--url` (and `--pid` for each server process) targets servers
-already running, e.g. several processes behind nginx (deploy/). Bounded in users, duration and per-run wait, and
-loopback only: it refuses any other host.
+By default it starts the app as it is deployed for many users on one machine, on loopback: `--processes 2` app
+processes behind nginx (`python -m deploy`, the warehouse `DIEUHANH_DB` names or the embedded DuckDB file; one
+process holds one interpreter lock, so one process uses one core) and samples every process's RSS and CPU;
+`--processes 1` starts a single `streamlit run app.py` server instead (no nginx). `--url` (and `--pid` for each server
+process) targets servers already running. Bounded in users, duration and per-run wait, and loopback only: it refuses
+any other host.
 
 Before the load, a warm-up session opens each page of the mix once on every server process (behind nginx, on each
 process's own port), and the bench waits for each process's report that its start-up warm-up is done (the hot set
@@ -377,6 +379,10 @@ def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
+def _built(fraction: float, step: str) -> None:
+    print(f"building the warehouse: {fraction:4.0%} {step}", flush=True)
+
+
 def wait_healthy(base: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
     import httpx
 
@@ -419,6 +425,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", default="2,8", help="think time between pages, MIN,MAX seconds")
     parser.add_argument("--ramp", type=float, default=10, help="seconds over which the users arrive")
     parser.add_argument("--url", help="an app already running (loopback only); default: start one")
+    parser.add_argument(
+        "--processes", type=int, default=2,
+        help="app processes to start when no --url: 2+ behind nginx (python -m deploy), 1 a single server",
+    )  # fmt: skip
     parser.add_argument("--pid", type=int, action="append", default=[], help="server process to sample (repeat)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-warm", action="store_true", help="measure from a cold server (no warm-up pass)")
@@ -436,27 +446,41 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"--think must be MIN,MAX with 0 <= MIN <= MAX, got {args.think!r}")
         if args.url:
             check_loopback(args.url)
+        elif not 1 <= args.processes <= 16:
+            raise ValueError(f"--processes must be 1..16, got {args.processes}")
     except ValueError as exc:
         print(f"bench.sessions: {exc}", file=sys.stderr)
         return 2
 
-    proc = None
+    proc = cluster = None
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"dieuhanh-sessions-{os.getpid()}.log"
     if args.url:
         base = args.url.rstrip("/")
         pids = args.pid
-    else:
+    elif args.processes == 1:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         proc = start_server(port, dict(os.environ), log)
         pids = [proc.pid]
         hotset.warm_marker(proc.pid).unlink(missing_ok=True)  # a marker left by an older process of the same id
+    else:
+        from deploy.__main__ import start as deploy
+
+        try:
+            cluster = deploy(args.processes, demo=True, progress=_built)
+        except RuntimeError as exc:
+            print(f"bench.sessions: {exc} (or measure one process: --processes 1)", file=sys.stderr)
+            return 1
+        base, pids, log = cluster.url, cluster.app_pids, cluster.folder / "logs"
+        for pid in pids:
+            hotset.warm_marker(pid).unlink(missing_ok=True)
+        print(f"server: {args.processes} processes behind nginx at {base} (pids {', '.join(map(str, pids))})")
     try:
         wait_healthy(base, 600, proc)
         if not args.no_warm:
             t = time.monotonic()
             # every process gets its first visit: behind nginx one session would stay on one of them
-            bases = [b for b in (_own_url(pid) for pid in pids) if b] if args.url else []
+            bases = [b for b in (_own_url(pid) for pid in pids) if b] if len(pids) > 1 else []
             for b in bases or [base]:
                 asyncio.run(warm(b, pages))
             print(f"warm-up: {time.monotonic() - t:.1f} s (first visit of each page, one session per process)")
@@ -474,6 +498,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench.sessions: {exc} (server log: {log})", file=sys.stderr)
         return 1
     finally:
+        if cluster is not None:
+            cluster.stop()
         if proc is not None:
             proc.send_signal(signal.SIGTERM)
             try:

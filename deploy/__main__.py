@@ -1,10 +1,16 @@
 """`python -m deploy`: several app processes behind nginx on loopback, the way Streamlit's deployment docs advise for
-more users than one process serves: every process runs the same app on the same warehouse (PostgreSQL: a DuckDB file
-takes one writing process), nginx proxies HTTP and the websocket, and each browser stays on one process (sticky by
-the `_streamlit_xsrf` cookie the app sets on the first page, hashed consistently; all processes share one
-`server.cookieSecret`, so a login cookie or an XSRF token is valid on any of them).
+more users than one process serves: every process runs the same app on the same warehouse, nginx proxies HTTP and the
+websocket, and each browser stays on one process (sticky by the `_streamlit_xsrf` cookie the app sets on the first
+page, hashed consistently; all processes share one `server.cookieSecret`, so a login cookie or an XSRF token is valid
+on any of them).
 
-    python -m deploy --processes 2 [--port 8501] [--db postgresql://…] [--demo]
+    python -m deploy --processes 2 [--port 8501] [--db postgresql://… | duckdb:///…] [--demo]
+
+The warehouse may be PostgreSQL or the embedded DuckDB file (the default). On a DuckDB file the processes share it
+through the file gate (warehouse/gate.py, docs/concurrency.md) exactly as the app and a `python -m connectors load`
+running beside it do: readers borrow read-only connections, a writer (a load, an upload, the audit trail's batches)
+raises its flag and holds the file only for its transaction. A warehouse that does not exist yet is built here,
+once, before the processes start (each would otherwise start building it on its first visit).
 
 Runs until interrupted; prints the URL and the app processes' ids (for `python -m bench.sessions --url … --pid …`).
 The nginx configuration is `deploy/nginx.conf.template`: copy it for a real server (TLS, server_name, real ports)."""
@@ -21,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,12 +95,31 @@ def _wait_http(url: str, timeout: float, procs: list[subprocess.Popen], log: Pat
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s; see {log}")
 
 
+def _print_progress(fraction: float, step: str) -> None:
+    print(f"building the warehouse: {fraction:4.0%} {step}", file=sys.stderr, flush=True)
+
+
+def ensure_built(db: str | None, progress: Callable[[float, str], None] | None = None) -> bool:
+    """Build the warehouse at `db` (default: DIEUHANH_DB, else the DuckDB file) when it has no tables yet, in this
+    process and once: N app processes started on an empty warehouse would each begin building it. True: built now."""
+    from connectors.seed import ensure_seeded
+    from warehouse.db import Warehouse
+
+    wh = Warehouse(db)
+    try:
+        return ensure_seeded(wh, progress)
+    finally:
+        wh.close()
+
+
 def start(processes: int, port: int | None = None, db: str | None = None, demo: bool = False,
-          folder: Path | None = None) -> Cluster:  # fmt: skip
-    """Start `processes` app servers and nginx in front of them; returns when nginx answers the health check."""
+          folder: Path | None = None, progress: Callable[[float, str], None] | None = None) -> Cluster:  # fmt: skip
+    """Start `processes` app servers and nginx in front of them (the warehouse built first if it has no tables);
+    returns when nginx answers the health check."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         raise RuntimeError("nginx is not installed (Debian: apt-get install nginx-light)")
+    ensure_built(db, progress)
     folder = folder or Path(tempfile.mkdtemp(prefix="dieuhanh-deploy-"))
     (folder / "logs").mkdir(parents=True, exist_ok=True)
     port = port or free_port()
@@ -140,22 +166,15 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--processes", type=int, default=2, help="app processes behind nginx (1..16)")
     parser.add_argument("--port", type=int, help="nginx's loopback port (default: a free one)")
-    parser.add_argument("--db", help="the warehouse URL for every process (default: DIEUHANH_DB); PostgreSQL for 2+")
+    parser.add_argument("--db", help="the warehouse URL for every process (default: DIEUHANH_DB, else the DuckDB file)")
     parser.add_argument("--demo", action="store_true", help="demo personas whatever secrets the tree holds")
     args = parser.parse_args(argv)
     if not 1 <= args.processes <= 16:
         print(f"python -m deploy: --processes must be 1..16, got {args.processes}", file=sys.stderr)
         return 2
     db = args.db or os.environ.get("DIEUHANH_DB") or ""
-    if args.processes > 1 and not db.startswith(("postgres://", "postgresql://")):
-        print(
-            "python -m deploy: several processes need the warehouse on PostgreSQL (--db postgresql://…): "
-            "a DuckDB file is opened for writing by one process at a time",
-            file=sys.stderr,
-        )
-        return 2
     try:
-        cluster = start(args.processes, args.port, db or None, args.demo)
+        cluster = start(args.processes, args.port, db or None, args.demo, progress=_print_progress)
     except RuntimeError as exc:
         print(f"python -m deploy: {exc}", file=sys.stderr)
         return 1

@@ -50,6 +50,11 @@ def test_bad_options_exit_2_with_a_message():
         [sys.executable, "-m", "bench.sessions", "--users", "0"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert res.returncode == 2 and "--users must be" in res.stderr and "Traceback" not in res.stderr
+    res = subprocess.run(
+        [sys.executable, "-m", "bench.sessions", "--processes", "0"], cwd=ROOT, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert res.returncode == 2 and "--processes must be 1..16, got 0" in res.stderr and "Traceback" not in res.stderr
 
 
 @pytest.mark.e2e
@@ -59,7 +64,7 @@ def test_sessions_open_every_page_of_the_mix_without_an_error():
     mix = "overview:0.4,monthly:0.15,plan:0.15,tasks:0.15,explore:0.15"
     res = subprocess.run(
         [sys.executable, "-m", "bench.sessions", "--users", "4", "--duration", "25", "--ramp", "2", "--think",
-         "0.5,1", "--mix", mix, "--personas", "leader:1,hungyen:1,mof:1"],
+         "0.5,1", "--mix", mix, "--personas", "leader:1,hungyen:1,mof:1", "--processes", "1"],
         cwd=ROOT, env={**os.environ, "DIEUHANH_DB": url}, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]

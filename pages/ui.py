@@ -21,7 +21,7 @@ import streamlit as st
 
 from pages import layout, present
 from pages.i18n import FREQ_NAMES, STATUS_NAMES, pick, text
-from semantic import extract, fmt, hotset
+from semantic import compiled, extract, fmt, hotset
 from semantic.areas import provincial_indicators as _provincial
 from semantic.areas import units_on, visible
 from semantic.catalog import agency_names as _agency_names
@@ -65,7 +65,11 @@ def model() -> SemanticModel:
 @st.cache_resource(show_spinner=False)
 def _model(profile: str) -> SemanticModel:
     del profile  # the cache key: one model per deployment profile
-    return default_model()
+    m = default_model()
+    # what the pages compile is kept beside the hot set: a restarted server (or the deployment's other processes)
+    # reads a query's SQL instead of compiling it (semantic/compiled.py, `persist`)
+    compiled.persist(hotset.sql_path(warehouse().url), m)
+    return m
 
 
 #: what the pages import that costs seconds the first time (plotly.express writes its docstrings on import): a server

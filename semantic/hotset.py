@@ -20,6 +20,11 @@ def hot_path(url: str) -> Path:
     return folder() / f"dieuhanh-hot-{hashlib.sha1(url.encode()).hexdigest()[:12]}.jsonl"
 
 
+def sql_path(url: str) -> Path:
+    """The compiled SQL the app's processes on the warehouse at `url` keep (semantic/compiled.py `persist`)."""
+    return folder() / f"dieuhanh-sql-{hashlib.sha1(url.encode()).hexdigest()[:12]}.jsonl"
+
+
 def warm_marker(pid: int) -> Path:
     """Written by server process `pid` when its start-up warm-up (imports, hot set compiled) has finished."""
     return folder() / f"dieuhanh-warm-{pid}.json"

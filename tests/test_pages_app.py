@@ -596,9 +596,9 @@ def test_a_server_start_compiles_the_hot_set_and_only_for_each_scope(tmp_path, m
     compiled.clear()  # a fresh server ...
     assert ui._precompile_hot() == len(lines)  # ... compiles the hot set at its start
     st.cache_data.clear()
-    before = compiled.stats.misses
+    before = compiled.stats.misses + compiled.stats.loaded
     open_page("monthly", "hungyen")
-    assert compiled.stats.misses == before  # every query of the visit was compiled already
+    assert compiled.stats.misses + compiled.stats.loaded == before  # every query of the visit was compiled already
     st.cache_data.clear()
-    open_page("monthly", "mof")  # another grant: compiled for itself, never served Hưng Yên's SQL
-    assert compiled.stats.misses > before
+    open_page("monthly", "mof")  # another grant: compiled (or read) for itself, never served Hưng Yên's SQL
+    assert compiled.stats.misses + compiled.stats.loaded > before

@@ -4,6 +4,8 @@ and queries give the same answers on DuckDB, PostgreSQL and Spark (local mode, t
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bench import engines, suite
@@ -144,6 +146,44 @@ def test_the_compile_cache_serves_a_repeated_query_without_compiling(synthetic):
     assert suite.rows(first) == suite.rows(again)
     run(spec, model, persona_scope("hungyen"), wh)  # another scope is another entry
     assert compiled.stats.misses == 2
+
+
+def test_a_restarted_server_reads_the_persisted_sql_for_its_own_grant_only(synthetic, tmp_path, monkeypatch):
+    """The app's compiled queries kept in a file (semantic/compiled.py `persist`): a restarted process reads a
+    query's SQL instead of compiling it, gets the same rows, and another grant is compiled for itself; a change to
+    the code or model (the fingerprint) compiles anew and the next start drops the older entries."""
+    wh, model, _ = synthetic
+    spec = CASES[1].specs[0]
+    analyst, hungyen = persona_scope("analyst"), persona_scope("hungyen")
+    compiled.clear()
+    truth = {p: suite.rows(run(spec, model, s, wh)) for p, s in (("analyst", analyst), ("hungyen", hungyen))}
+    assert truth["analyst"] != truth["hungyen"]  # the grants see different rows
+    store = tmp_path / "sql.jsonl"
+    compiled.clear()
+    compiled.persist(store, model)
+    try:
+        assert suite.rows(run(spec, model, analyst, wh)) == truth["analyst"]
+        assert (compiled.stats.misses, compiled.stats.loaded) == (1, 0)  # compiled, and kept
+        assert store.stat().st_mode & 0o777 == 0o600
+        kept = [json.loads(line) for line in store.read_text(encoding="utf-8").splitlines() if line]
+        assert len(kept) == 1 and set(kept[0]) == {"digest", "fingerprint", "sql", "schema"}  # SQL and types only
+        compiled.clear()  # a restarted server
+        assert suite.rows(run(spec, model, analyst, wh)) == truth["analyst"]
+        assert (compiled.stats.misses, compiled.stats.loaded) == (0, 1)  # read, not compiled
+        assert suite.rows(run(spec, model, hungyen, wh)) == truth["hungyen"]
+        assert (compiled.stats.misses, compiled.stats.loaded) == (1, 1)  # another grant: compiled for itself
+        with store.open("a", encoding="utf-8") as fh:
+            fh.write('{"digest": "cut sh')  # a line cut by a kill: skipped
+        monkeypatch.setattr(compiled, "_fingerprint", "another build of the code")
+        compiled.clear()
+        assert suite.rows(run(spec, model, analyst, wh)) == truth["analyst"]
+        assert (compiled.stats.misses, compiled.stats.loaded) == (1, 0)  # other code: compiled anew
+        compiled.persist(store, model)  # the next start keeps only what this code compiled
+        kept = [json.loads(line) for line in store.read_text(encoding="utf-8").splitlines() if line]
+        assert [k["fingerprint"] for k in kept] == ["another build of the code"]
+    finally:
+        compiled.persist(None)
+        compiled.clear()
 
 
 def test_postgres_gives_the_same_answers_with_and_without_rollups(synthetic, pg_url):

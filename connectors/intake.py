@@ -9,9 +9,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import Any
 
 from connectors.base import ACTION, ROW, Batch, Connector, Problem
 from connectors.checks.codes import KnownCodes
@@ -22,8 +20,12 @@ from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
 from warehouse import audit
 from warehouse.db import Warehouse
+from warehouse.lazy import lazy
 from warehouse.load import BatchInfo, LoadResult, SecondValue, timed, write_observations, write_staged
 from warehouse.schema import OBSERVATION_KEY, table
+
+np = lazy("numpy")
+pd = lazy("pandas")
 
 FORMATS = ("auto", "csv", "xlsx", "gso-xlsx", "sdmx-csv", "json")
 OUTCOME_VI = {
@@ -46,7 +48,23 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     result: LoadResult | None = None
     outcome: str = "rejected"  # loaded | unchanged | partial | rejected | checked
-    valid: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the valid rows (a staged load's first PREVIEW_ROWS): a frame, or the stage's Arrow rows made one when read
+    _valid: Any = field(default=None, repr=False)
+
+    @property
+    def valid(self) -> pd.DataFrame:
+        v = self._valid
+        if v is None:
+            return pd.DataFrame()
+        if not isinstance(v, pd.DataFrame):  # Arrow from the stage: the frame DuckDB's .df() gives of it
+            import duckdb
+
+            v = self._valid = duckdb.from_arrow(v).df()
+        return v
+
+    @valid.setter
+    def valid(self, frame: Any) -> None:
+        self._valid = frame
 
     @property
     def rejected_rows(self) -> int:
@@ -284,7 +302,7 @@ def _load_staged(
         report.rows_valid = found.rows_valid
         report.problems = sorted(found.problems, key=lambda p: (p.file, p.row))
         report.notes = found.notes
-        report.valid = con.execute(f"SELECT * EXCLUDE (period_end) FROM valid LIMIT {PREVIEW_ROWS}").df()
+        report.valid = con.execute(f"SELECT * EXCLUDE (period_end) FROM valid LIMIT {PREVIEW_ROWS}").to_arrow_table()
         if dry_run:
             report.outcome = "checked"
             return report

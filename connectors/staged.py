@@ -28,16 +28,16 @@ import contextlib
 import csv
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from connectors.base import CANONICAL, ROW, Batch, Problem
@@ -53,8 +53,11 @@ from connectors.readers.files import CsvConnector, _header, header_problems, pad
 from semantic.registry import Registry
 from semantic.safetext import has_control
 from semantic.scope import Scope
+from warehouse.lazy import lazy
 from warehouse.lineage import period_end
-from warehouse.schema import OBSERVATION, OBSERVATION_KEY
+from warehouse.schema import OBSERVATION_KEY, columns
+
+pd = lazy("pandas")
 
 #: files at least this large take the staged path (smaller ones are checked row by row: a few ms either way)
 STAGED_BYTES_DEFAULT = 1_000_000
@@ -65,7 +68,7 @@ _ODD = r"[\x00-\x1f\x7f-\x{a0}\x{1680}\x{2000}-\x{200b}\x{2028}\x{2029}\x{202f}\
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
 _NUMBER = r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
 #: canonical valid rows as the stage holds them (the order the warehouse's observation table takes them in)
-VALID_COLUMNS = tuple(c for c in OBSERVATION.names if c != "batch_id")
+VALID_COLUMNS = tuple(c for c in columns("observation") if c != "batch_id")
 
 
 @dataclass
@@ -171,6 +174,12 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _lit(text: str) -> str:
+    """A text as an SQL literal. (Values go into the stage's SQL as literals, not as parameters: DuckDB imports
+    pandas to convert any Python parameter, ~0.3 s of a large load that otherwise never needs it.)"""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def stage_raw(con: duckdb.DuckDBPyConnection, path: Path, scan: Prescan) -> list[str]:
     """The file's data rows as text, as read, in table `raw` (line number: rowid + 2); canonical columns by name.
     An empty field is '' as the row reader reads it; NULL is a field the line does not have, or a column the file
@@ -180,10 +189,9 @@ def stage_raw(con: duckdb.DuckDBPyConnection, path: Path, scan: Prescan) -> list
     missing = ", ".join(f"NULL::VARCHAR AS {_q(c)}" for c in CANONICAL if c not in cols)
     try:
         con.execute(
-            f"""CREATE TABLE raw AS SELECT *{", " + missing if missing else ""} FROM read_csv(?, delim = ?,
-                header = false, skip = 1, auto_detect = false, columns = {spec}, quote = '"', escape = '"',
-                null_padding = true, nullstr = chr(0), strict_mode = true)""",
-            [str(path), scan.sep],
+            f"""CREATE TABLE raw AS SELECT *{", " + missing if missing else ""} FROM read_csv({_lit(str(path))},
+                delim = {_lit(scan.sep)}, header = false, skip = 1, auto_detect = false, columns = {spec},
+                quote = '"', escape = '"', null_padding = true, nullstr = chr(0), strict_mode = true)"""
         )
         records = con.execute("SELECT count(*) FROM raw").fetchone()[0]
     except duckdb.Error as exc:
@@ -197,8 +205,7 @@ def infer_decimal(con: duckdb.DuckDBPyConnection, sep: str) -> str:
     """decimals.infer over the value column, as one aggregate."""
     if sep == ",":
         return "."
-    row = con.execute(
-        r"""
+    sql = r"""
         WITH t AS (
           SELECT replace(replace(regexp_replace(value, '^\s+|\s+$', '', 'g'), chr(160), ''), ' ', '') AS t FROM raw
           WHERE value IS NOT NULL),
@@ -208,16 +215,15 @@ def infer_decimal(con: duckdb.DuckDBPyConnection, sep: str) -> str:
           CASE WHEN rp > 0 AND rc > 0 AND regexp_full_match(t, '[-+]?[\d.,]*[.,]\d*') THEN rc < rp
                WHEN rc > 0 THEN NOT regexp_full_match(t, '[-+]?\d{1,3}(,\d{3})+')
                WHEN rp > 0 THEN regexp_full_match(t, '[-+]?\d{1,3}(\.\d{3})+')
-                                AND (? = ';' OR length(t) - length(replace(t, '.', '')) > 1)
+                                AND (SEMICOLON OR length(t) - length(replace(t, '.', '')) > 1)
                ELSE false END AS comma,
           CASE WHEN rp > 0 AND rc > 0 AND regexp_full_match(t, '[-+]?[\d.,]*[.,]\d*') THEN rp < rc
                WHEN rc > 0 THEN false
                WHEN rp > 0 THEN NOT regexp_full_match(t, '[-+]?\d{1,3}(\.\d{3})+')
                ELSE false END AS point
           FROM u)
-        SELECT coalesce(bool_or(comma), false), coalesce(bool_or(point), false) FROM e""",
-        [sep],
-    ).fetchone()
+        SELECT coalesce(bool_or(comma), false), coalesce(bool_or(point), false) FROM e"""
+    row = con.execute(sql.replace("SEMICOLON", "true" if sep == ";" else "false")).fetchone()
     comma, point = row
     return "," if comma and not point else "."
 
@@ -225,11 +231,48 @@ def infer_decimal(con: duckdb.DuckDBPyConnection, sep: str) -> str:
 # -- distinct values, judged by the rules' own helpers ----------------------------------------------------------
 
 _TYPES = {"s": pa.string(), "d": pa.date32(), "f": pa.float64(), "b": pa.bool_(), "t": pa.timestamp("us")}
+_SQL = {"s": "VARCHAR", "d": "DATE", "f": "DOUBLE", "b": "BOOLEAN", "t": "TIMESTAMP"}
+#: a text the small tables' CSV carries as is (quoted): none of these characters, which the row rules judge anyway
+_PLAIN_TEXT = re.compile(r"[^\x00-\x1f\x7f]*")
 
 
 def _table(con: duckdb.DuckDBPyConnection, name: str, columns: str, rows: list[tuple]) -> None:
-    """A small table from Python rows; `columns` is "name:type ..." (s string, d date, f float, b bool, t time)."""
+    """A small table from Python rows; `columns` is "name:type ..." (s string, d date, f float, b bool, t time).
+    Written as a CSV into the stage's folder and read by the engine with the columns' types: an Arrow table built
+    from Python objects makes PyArrow import pandas (~0.3 s a large load otherwise never spends); a text with a
+    control character (the rules refuse those cells, so they are seldom here) takes that Arrow path."""
     fields = [c.split(":") for c in columns.split()]
+    lines = []
+    for r in rows:
+        cells = []
+        for v, (_, t) in zip(r, fields, strict=True):
+            if v is None:
+                cells.append("")
+            elif t == "s":
+                if not _PLAIN_TEXT.fullmatch(v):
+                    return _arrow_table(con, name, fields, rows)
+                cells.append('"' + v.replace('"', '""') + '"')
+            elif t == "f":
+                cells.append(repr(float(v)))
+            elif t == "b":
+                cells.append("true" if v else "false")
+            else:
+                cells.append(v.isoformat())
+        lines.append(",".join(cells) + "\n")
+    folder = Path(con.execute("SELECT current_setting('temp_directory')").fetchone()[0]).parent
+    path = folder / f"{name}.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    spec = "{" + ", ".join(f"'{n}': '{_SQL[t]}'" for n, t in fields) + "}"
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_csv({_lit(str(path))}, header = false,
+            auto_detect = false, columns = {spec}, delim = ',', quote = '"', escape = '"', nullstr = '',
+            allow_quoted_nulls = false)"""
+    )
+    path.unlink()
+    return None
+
+
+def _arrow_table(con: duckdb.DuckDBPyConnection, name: str, fields: list[list[str]], rows: list[tuple]) -> None:
     data = {n: pa.array([r[i] for r in rows], _TYPES[t]) for i, (n, t) in enumerate(fields)}
     con.register(f"{name}_arrow", pa.table(data))
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_arrow")
@@ -268,14 +311,15 @@ def _maps(
         if i is not None:
             rows.append((raw, i.code, i.frequency, i.breakdown, i.kind, i.plausible.min, i.plausible.max))
     _table(con, "imap", "raw:s ind:s frequency:s breakdown:s kind:s pmin:f pmax:f", rows)
-    known_areas = set(codes.areas["code"])
+    area_spans, agency_spans = codes.spans("area"), codes.spans("agency")
+    known_areas = set(area_spans)
     rows = []
     for raw in one["area_code"]:
         code = _text(pad_area(raw))
         if not _odd(raw) and code in known_areas:
             rows.append((raw, code))
     _table(con, "amap_code", "raw:s area:s", rows)
-    known_agencies = set(codes.agencies["code"])
+    known_agencies = set(agency_spans)
     rows = []
     for raw in one["agency_code"]:
         code = _text(raw)
@@ -337,13 +381,6 @@ def _maps(
     ends = {(s, f): period_end(s, f) for s in starts for f in freqs}
     _table(con, "emap", "start:d frequency:s period_end:d", [(s, f, e) for (s, f), e in ends.items()])
 
-    def spans(frame: pd.DataFrame) -> dict[str, list[tuple[Any, Any]]]:
-        out: dict[str, list[tuple[Any, Any]]] = {}
-        for code, a, b in zip(frame["code"], frame["valid_from"], frame["valid_to"], strict=True):
-            out.setdefault(code, []).append((a, b))
-        return out
-
-    area_spans, agency_spans = spans(codes.areas), spans(codes.agencies)
     combos = _distinct(
         con,
         """SELECT DISTINCT a.area, p.start, i.frequency FROM raw r JOIN imap i ON r.indicator_code = i.raw
@@ -402,7 +439,7 @@ def screen(
     default = "NULL::TIMESTAMP" if published_at is None else f"TIMESTAMP '{pd.Timestamp(published_at).isoformat()}'"
     now = datetime.combine(today, datetime.max.time())
     rate = ", ".join(f"'{b}'" for b in RATE_BASES if b != "base_year")
-    floor = pd.Timestamp(today) - pd.Timedelta(days=backdate_days())
+    floor = datetime.combine(today, datetime.min.time()) - timedelta(days=backdate_days())
     backdated = (
         f"AND NOT coalesce(vintage < TIMESTAMP '{floor.isoformat()}', false)"
         if scope is not None and not scope.may("backdate")
@@ -450,19 +487,13 @@ def screen(
     # the series' recent levels (the scale rule), and what is stored for keys the file dates itself
     extra_joins, extra_conditions = "", ""
     inds = [r[0] for r in _distinct(con, "SELECT DISTINCT ind FROM imap")]
-    levels = codes.levels(tuple(sorted(inds))) if codes.levels is not None and inds else pd.DataFrame()
-    if len(levels):
+    levels = codes.level_rows(tuple(sorted(inds))) if codes.levels is not None and inds else []
+    if levels:
         _table(
             con,
             "lv",
             "ind:s area:s agency:s cat:s frequency:s level:f",
-            [
-                (r[0], r[1], _none(r[2]), _none(r[3]), r[4], float(r[5]))
-                for r in levels[["indicator_code", "area_code", "agency_code", "category", "freq", "level"]]
-                .astype(object)
-                .itertuples(index=False, name=None)
-                if not pd.isna(r[5]) and r[5] != 0
-            ],
+            [(r[0], r[1], _none(r[2]), _none(r[3]), r[4], float(r[5])) for r in levels if r[5] == r[5] and r[5] != 0],
         )
         extra_joins += """LEFT JOIN lv ON c.base = 'level' AND lv.ind = c.ind AND lv.area = c.area
             AND lv.agency IS NOT DISTINCT FROM c.agency AND lv.cat IS NOT DISTINCT FROM c.cat
@@ -477,7 +508,7 @@ def screen(
     con.execute(
         f"""CREATE TABLE cand AS WITH c AS ({rows_sql}) SELECT c.{ROW}, c.ind AS indicator_code, c.area AS area_code,
           c.agency AS agency_code, c.cat AS category, c.start AS period_start, c.period_end, c.frequency AS freq,
-          c.base, c.value, c.status, ?::VARCHAR AS source, c.vintage,
+          c.base, c.value, c.status, {_lit(source)}::VARCHAR AS source, c.vintage,
           hash(c.ind, c.area, c.agency, c.cat, c.start, c.frequency, c.base) AS k,
           coalesce(c.ok
             AND NOT coalesce(c.vintage > TIMESTAMP '{now.isoformat()}', false)
@@ -486,8 +517,7 @@ def screen(
             AND NOT (c.base IN ({rate}) AND c.kind = 'index' AND abs(c.value) > 100)
             AND NOT coalesce(c.vintage < c.start, false) {backdated.replace("vintage", "c.vintage")}
             {extra_conditions}, false) AS clean
-        FROM c {extra_joins}""",
-        [source],
+        FROM c {extra_joins}"""
     )
     rows_in = con.execute("SELECT count(*) FROM cand").fetchone()[0]
     # a key given twice: the whole group goes to the duplicate rule (a hash collision only sends more rows there)
@@ -496,7 +526,7 @@ def screen(
 
 
 def _none(v: Any) -> Any:
-    return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+    return None if v is None or (isinstance(v, float) and v != v) else v
 
 
 def _extra(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -541,8 +571,9 @@ def _stored_vintages(con: duckdb.DuckDBPyConnection, wh: Any, dated: bool) -> bo
 
 def suspicious_batch(
     con: duckdb.DuckDBPyConnection, cols: list[str], name: str, source: str, sha: str, decimal: str, published_at: Any
-) -> Batch:
-    """The suspicious rows as the row reader gives them (text as read, in NFC, area codes padded), for `validate`."""
+) -> Batch | None:
+    """The suspicious rows as the row reader gives them (text as read, in NFC, area codes padded), for `validate`;
+    None when there are none (a clean file never makes a pandas frame)."""
     present = [c for c in CANONICAL if c in cols]
     picks = ", ".join(f"nfc_normalize(r.{_q(c)}) AS {_q(c)}" for c in present)
     records = con.execute(
@@ -550,7 +581,10 @@ def suspicious_batch(
         # took 37-93 s at 10 M rows when the filter was left after it)
         f"""WITH s AS MATERIALIZED (SELECT {ROW} FROM cand WHERE NOT clean OR k IN (SELECT k FROM dup))
             SELECT {picks}, s.{ROW} FROM s JOIN raw r ON r.rowid + 2 = s.{ROW} ORDER BY s.{ROW}"""
-    ).df()
+    ).to_arrow_table()
+    if records.num_rows == 0:
+        return None
+    records = duckdb.from_arrow(records).df()  # the frame .df() gives
     for c in present:
         records[c] = records[c].astype(object).where(records[c].notna(), None)
     if "area_code" in records:
@@ -608,7 +642,7 @@ class Staged:
     decimal: str
     sha256: str
     notes: list[str]
-    batch: Batch
+    batch: Batch | None  # the suspicious rows; None: none
 
 
 def check_file(
@@ -650,7 +684,7 @@ def check_file(
     check_rows(rows_in, name, staged=True)
     with timed("suspicious_rows"):
         batch = suspicious_batch(con, cols, name, source, scan.sha256, decimal, published_at)
-        checked = validate(batch, registry, codes, today, scope, wh=wh) if len(batch.records) else None
+        checked = validate(batch, registry, codes, today, scope, wh=wh) if batch is not None else None
     with timed("valid"):
         stage_valid(con, checked if checked is not None and not checked.stopped else None)
         rows_valid = con.execute("SELECT count(*) FROM valid").fetchone()[0]

@@ -48,7 +48,8 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     result: LoadResult | None = None
     outcome: str = "rejected"  # loaded | unchanged | partial | rejected | checked
-    #: the valid rows (a staged load's first PREVIEW_ROWS): a frame, or the stage's Arrow rows made one when read
+    #: the valid rows (a staged load's first PREVIEW_ROWS): a frame, or the stage's rows (`Preview`) made one when
+    #: read — a load from the command line never needs it, nor pandas
     _valid: Any = field(default=None, repr=False)
 
     @property
@@ -56,10 +57,8 @@ class LoadReport:
         v = self._valid
         if v is None:
             return pd.DataFrame()
-        if not isinstance(v, pd.DataFrame):  # Arrow from the stage: the frame DuckDB's .df() gives of it
-            import duckdb
-
-            v = self._valid = duckdb.from_arrow(v).df()
+        if isinstance(v, Preview):
+            v = self._valid = v.frame()
         return v
 
     @valid.setter
@@ -302,7 +301,7 @@ def _load_staged(
         report.rows_valid = found.rows_valid
         report.problems = sorted(found.problems, key=lambda p: (p.file, p.row))
         report.notes = found.notes
-        report.valid = con.execute(f"SELECT * EXCLUDE (period_end) FROM valid LIMIT {PREVIEW_ROWS}").to_arrow_table()
+        report.valid = Preview.of(con, f"SELECT * EXCLUDE (period_end) FROM valid LIMIT {PREVIEW_ROWS}")
         if dry_run:
             report.outcome = "checked"
             return report
@@ -319,6 +318,31 @@ def _load_staged(
     report.result = result
     report.outcome = result.outcome
     return report
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A few rows of the stage as Python values with their DuckDB types, made the frame DuckDB's `.df()` gives of
+    the same query only when read (the stage is gone by then: the rows go back through Arrow into DuckDB)."""
+
+    columns: tuple[tuple[str, str], ...]
+    rows: list[tuple]
+
+    @classmethod
+    def of(cls, con: Any, sql: str) -> Preview:
+        cur = con.execute(sql)
+        rows = cur.fetchall()
+        return cls(tuple((d[0], str(d[1])) for d in cur.description), rows)
+
+    def frame(self) -> pd.DataFrame:
+        import duckdb
+        import pyarrow as pa
+
+        types = {"VARCHAR": pa.string(), "DATE": pa.date32(), "DOUBLE": pa.float64(), "TIMESTAMP": pa.timestamp("us")}
+        table = pa.table(
+            {n: pa.array([r[i] for r in self.rows], types.get(t)) for i, (n, t) in enumerate(self.columns)}
+        )
+        return duckdb.from_arrow(table).df()
 
 
 def _file_of(batch: Batch | None) -> str:

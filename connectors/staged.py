@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from connectors.base import CANONICAL, ROW, Batch, Problem
 from connectors.checks.check import BASES, STATUSES, Check, parse_period
@@ -234,7 +233,6 @@ def infer_decimal(con: duckdb.DuckDBPyConnection, sep: str) -> str:
 
 # -- distinct values, judged by the rules' own helpers ----------------------------------------------------------
 
-_TYPES = {"s": pa.string(), "d": pa.date32(), "f": pa.float64(), "b": pa.bool_(), "t": pa.timestamp("us")}
 _SQL = {"s": "VARCHAR", "d": "DATE", "f": "DOUBLE", "b": "BOOLEAN", "t": "TIMESTAMP"}
 #: a text the small tables' CSV carries as is (quoted): none of these characters, which the row rules judge anyway
 _PLAIN_TEXT = re.compile(r"[^\x00-\x1f\x7f]*")
@@ -277,7 +275,10 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, columns: str, rows: list[t
 
 
 def _arrow_table(con: duckdb.DuckDBPyConnection, name: str, fields: list[list[str]], rows: list[tuple]) -> None:
-    data = {n: pa.array([r[i] for r in rows], _TYPES[t]) for i, (n, t) in enumerate(fields)}
+    import pyarrow as pa
+
+    types = {"s": pa.string(), "d": pa.date32(), "f": pa.float64(), "b": pa.bool_(), "t": pa.timestamp("us")}
+    data = {n: pa.array([r[i] for r in rows], types[t]) for i, (n, t) in enumerate(fields)}
     con.register(f"{name}_arrow", pa.table(data))
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_arrow")
     con.unregister(f"{name}_arrow")
@@ -579,16 +580,16 @@ def suspicious_batch(
     """The suspicious rows as the row reader gives them (text as read, in NFC, area codes padded), for `validate`;
     None when there are none (a clean file never makes a pandas frame)."""
     present = [c for c in CANONICAL if c in cols]
+    suspicious = f"SELECT {ROW} FROM cand WHERE NOT clean OR k IN (SELECT k FROM dup)"
+    if not con.execute(f"SELECT EXISTS ({suspicious})").fetchone()[0]:
+        return None
     picks = ", ".join(f"nfc_normalize(r.{_q(c)}) AS {_q(c)}" for c in present)
     records = con.execute(
         # the few suspicious row numbers first, then their raw cells (a join of the whole stage on the row number
         # took 37-93 s at 10 M rows when the filter was left after it)
-        f"""WITH s AS MATERIALIZED (SELECT {ROW} FROM cand WHERE NOT clean OR k IN (SELECT k FROM dup))
+        f"""WITH s AS MATERIALIZED ({suspicious})
             SELECT {picks}, s.{ROW} FROM s JOIN raw r ON r.rowid + 2 = s.{ROW} ORDER BY s.{ROW}"""
-    ).to_arrow_table()
-    if records.num_rows == 0:
-        return None
-    records = duckdb.from_arrow(records).df()  # the frame .df() gives
+    ).df()
     for c in present:
         records[c] = records[c].astype(object).where(records[c].notna(), None)
     if "area_code" in records:

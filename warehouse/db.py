@@ -11,13 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from warehouse.gate import FileGate, gate_for
 from warehouse.lazy import lazy
 from warehouse.schema import DUCKDB_DROPPED, INDEXES, ONE_VALUE_KEY, TABLES, arrow_schema
 
 ibis = lazy("ibis")  # imported when an expression runs or another backend connects, never by a DuckDB load
+pa = lazy("pyarrow")  # a large load into DuckDB passes no Arrow object from Python
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"duckdb://{ROOT / 'data' / 'warehouse.duckdb'}"
@@ -102,14 +101,9 @@ class Warehouse:
 
     @property
     def raw_duckdb(self) -> bool:
-        """A DuckDB file: `arrow` and `rows` run SQL on its own connection, without Ibis or pandas (a large load's
+        """A DuckDB file: `rows` runs SQL on its own connection, without Ibis or pandas (a large load's
         path, docs/performance.md, issue 13); other backends go through Ibis expressions."""
         return self._gate is not None
-
-    def arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
-        """A DuckDB file only (`raw_duckdb`): the rows of `sql` as an Arrow table."""
-        with self._using() as con:
-            return con.con.execute(sql, params or []).to_arrow_table()
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
         """A DuckDB file only (`raw_duckdb`): the rows of `sql` as tuples."""

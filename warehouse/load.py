@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import pyarrow as pa
-
 from warehouse import rollups
 from warehouse.db import Warehouse
 from warehouse.lazy import lazy
@@ -22,6 +20,7 @@ from warehouse.lineage import period_end
 from warehouse.schema import DUCKDB_DROPPED, OBSERVATION_KEY, ONE_VALUE_KEY, columns, table
 
 pd = lazy("pandas")
+pa = lazy("pyarrow")
 
 _KEY = list(OBSERVATION_KEY)
 #: a batch with at least this many new rows is written with a snapshot for readers (its insert holds the file for

@@ -306,10 +306,9 @@ def _maps(
 ) -> None:
     """Small tables keyed by the cells as read: what the rules make of each distinct value (a cell with a control
     character is in none of them: its row is left to the rules)."""
-    one = {
-        c: [v for (v,) in _distinct(con, f"SELECT DISTINCT {_q(c)} FROM raw WHERE {_q(c)} IS NOT NULL")]
-        for c in ("indicator_code", "area_code", "agency_code", "period", "status", "published_at")
-    }
+    names = ("indicator_code", "area_code", "agency_code", "period", "status", "published_at")
+    lists = con.execute(f"SELECT {', '.join(f'list(DISTINCT {_q(c)})' for c in names)} FROM raw").fetchone()
+    one = {c: [v for v in (got or ()) if v is not None] for c, got in zip(names, lists, strict=True)}  # one pass
     rows = []
     for raw in one["indicator_code"]:
         i = registry.indicators.get(_text(raw)) if not _odd(raw) else None
@@ -351,35 +350,37 @@ def _maps(
         if not _odd(raw) and (t is None or (not pd.isna(when) and when.tzinfo is None)):
             rows.append((raw, when.to_pydatetime() if t else None))
     _table(con, "vmap", "raw:s vintage:t", rows)
-    # bases offered by each indicator, and units with their declared conversions
-    rows = []
-    for ind_raw, raw in _distinct(
-        con,
-        "SELECT DISTINCT r.indicator_code, r.base FROM raw r SEMI JOIN imap i ON r.indicator_code = i.raw",
-    ):
-        if _odd(raw):
-            continue
-        i = registry.indicators[_text(ind_raw)]
-        t = _text(raw)
-        base = "level" if t is None else t.lower()
-        if base in BASES and (base == "level" or base in set(i.comparisons) | set(i.published)):
-            rows.append((ind_raw, raw, base))
-    _table(con, "bmap", "ind_raw:s raw:s base:s", rows)
+    # per distinct (indicator, base, unit) as read: the indicator, the base it offers, the unit with its declared
+    # conversion — one table the screen joins once (NULLs where the rules object: the row is then suspicious)
     units = load_units()
     rows = []
-    for ind_raw, base_raw, base, raw in _distinct(
-        con,
-        "SELECT DISTINCT r.indicator_code, r.base, b.base, r.unit FROM raw r JOIN bmap b "
-        "ON r.indicator_code = b.ind_raw AND r.base IS NOT DISTINCT FROM b.raw",
-    ):
-        if _odd(raw):
+    for ind_raw, base_raw, unit_raw in _distinct(con, "SELECT DISTINCT indicator_code, base, unit FROM raw"):
+        i = registry.indicators.get(_text(ind_raw)) if ind_raw is not None and not _odd(ind_raw) else None
+        if i is None:
+            rows.append((ind_raw, base_raw, unit_raw, *(None,) * 10))
             continue
-        i = registry.indicators[_text(ind_raw)]
-        t = _text(raw)
-        conv = units.conversion(t, i.unit, i.unit_en, base) if t is not None else None
-        if t is None or conv is not None:
-            rows.append((ind_raw, base_raw, raw, conv.factor if conv else 1.0, conv.offset if conv else 0.0))
-    _table(con, "umap", "ind_raw:s base_raw:s raw:s factor:f offset:f", rows)
+        t = _text(base_raw)
+        base = "level" if t is None else t.lower()
+        if (
+            _odd(base_raw)
+            or base not in BASES
+            or (base != "level" and base not in set(i.comparisons) | set(i.published))
+        ):
+            base = None
+        conv, unit_ok = None, False
+        if base is not None and not _odd(unit_raw):
+            u = _text(unit_raw)
+            conv = units.conversion(u, i.unit, i.unit_en, base) if u is not None else None
+            unit_ok = u is None or conv is not None
+        factor, offset = (conv.factor, conv.offset) if conv else (1.0, 0.0) if unit_ok else (None, None)
+        row = (i.code, i.frequency, i.breakdown, i.kind, i.plausible.min, i.plausible.max, base, factor, offset)
+        rows.append((ind_raw, base_raw, unit_raw, *row, unit_ok))
+    _table(
+        con,
+        "ibu",
+        "i_raw:s b_raw:s u_raw:s ind:s frequency:s breakdown:s kind:s pmin:f pmax:f base:s factor:f offset:f u_ok:b",
+        rows,
+    )
     # period ends, and areas and agencies valid at them (at the indicator's frequency, as the rules read them)
     freqs = {f for (f,) in _distinct(con, "SELECT DISTINCT frequency FROM imap")}
     starts = {s for (s,) in _distinct(con, "SELECT DISTINCT start FROM pmap")}
@@ -456,11 +457,11 @@ def screen(
     odd_free = "NOT coalesce(regexp_matches({c}, '{p}'), false)"
     rows_sql = f"""SELECT r.rowid + 2 AS {ROW},
           i.ind, a.area, g.agency, nfc_normalize(nullif(trim(r.category), '')) AS cat, p.start, i.frequency,
-          b.base, e.period_end, st.status,
+          i.base, e.period_end, st.status,
           coalesce(v.vintage, {default}) AS vintage,
-          TRY_CAST({parsed} AS DOUBLE) * u.factor + u."offset" AS value,
-          (i.raw IS NOT NULL AND a.raw IS NOT NULL AND p.raw IS NOT NULL AND b.ind_raw IS NOT NULL
-           AND u.ind_raw IS NOT NULL AND st.status IS NOT NULL
+          TRY_CAST({parsed} AS DOUBLE) * i.factor + i."offset" AS value,
+          (i.ind IS NOT NULL AND a.raw IS NOT NULL AND p.raw IS NOT NULL AND i.base IS NOT NULL
+           AND coalesce(i.u_ok, false) AND st.status IS NOT NULL
            AND (r.agency_code IS NULL OR g.raw IS NOT NULL) AND (r.published_at IS NULL OR v.raw IS NOT NULL)
            AND (g.agency IS NULL OR (gv.agency IS NOT NULL AND i.breakdown = 'agency'))
            AND (r.category IS NULL OR ({odd_free.format(c="r.category", p=_ODD)}
@@ -474,13 +475,11 @@ def screen(
            AND x.ind IS NULL) AS ok,
           i.pmin, i.pmax, i.kind
         FROM raw r
-        LEFT JOIN imap i ON r.indicator_code = i.raw
+        LEFT JOIN ibu i ON r.indicator_code IS NOT DISTINCT FROM i.i_raw AND r.base IS NOT DISTINCT FROM i.b_raw
+             AND r.unit IS NOT DISTINCT FROM i.u_raw
         LEFT JOIN amap_code a ON r.area_code = a.raw
         LEFT JOIN gmap_code g ON r.agency_code = g.raw
         LEFT JOIN pmap p ON r.period = p.raw
-        LEFT JOIN bmap b ON r.indicator_code = b.ind_raw AND r.base IS NOT DISTINCT FROM b.raw
-        LEFT JOIN umap u ON r.indicator_code = u.ind_raw AND r.base IS NOT DISTINCT FROM u.base_raw
-             AND r.unit IS NOT DISTINCT FROM u.raw
         LEFT JOIN smap st ON r.status IS NOT DISTINCT FROM st.raw
         LEFT JOIN vmap v ON r.published_at = v.raw
         LEFT JOIN emap e ON p.start = e.start AND i.frequency = e.frequency

@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import pandas as pd
+from warehouse.lazy import lazy
+
+pd = lazy("pandas")
+
 
 #: The canonical load format (docs/architecture.md, The one write path): required first, then optional columns.
 REQUIRED = ("indicator_code", "area_code", "period", "value")

@@ -9,9 +9,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import Any
 
 from connectors.base import ACTION, ROW, Batch, Connector, Problem
 from connectors.checks.codes import KnownCodes
@@ -22,8 +20,12 @@ from semantic.registry import Registry, load_registry
 from semantic.scope import Scope
 from warehouse import audit
 from warehouse.db import Warehouse
+from warehouse.lazy import lazy
 from warehouse.load import BatchInfo, LoadResult, SecondValue, timed, write_observations, write_staged
 from warehouse.schema import OBSERVATION_KEY, table
+
+np = lazy("numpy")
+pd = lazy("pandas")
 
 FORMATS = ("auto", "csv", "xlsx", "gso-xlsx", "sdmx-csv", "json")
 OUTCOME_VI = {
@@ -46,7 +48,22 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     result: LoadResult | None = None
     outcome: str = "rejected"  # loaded | unchanged | partial | rejected | checked
-    valid: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the valid rows (a staged load's first PREVIEW_ROWS): a frame, or the stage's rows (`Preview`) made one when
+    #: read — a load from the command line never needs it, nor pandas
+    _valid: Any = field(default=None, repr=False)
+
+    @property
+    def valid(self) -> pd.DataFrame:
+        v = self._valid
+        if v is None:
+            return pd.DataFrame()
+        if isinstance(v, Preview):
+            v = self._valid = v.frame()
+        return v
+
+    @valid.setter
+    def valid(self, frame: Any) -> None:
+        self._valid = frame
 
     @property
     def rejected_rows(self) -> int:
@@ -284,7 +301,7 @@ def _load_staged(
         report.rows_valid = found.rows_valid
         report.problems = sorted(found.problems, key=lambda p: (p.file, p.row))
         report.notes = found.notes
-        report.valid = con.execute(f"SELECT * EXCLUDE (period_end) FROM valid LIMIT {PREVIEW_ROWS}").df()
+        report.valid = Preview.of(con, f"SELECT * EXCLUDE (period_end) FROM valid LIMIT {PREVIEW_ROWS}")
         if dry_run:
             report.outcome = "checked"
             return report
@@ -301,6 +318,31 @@ def _load_staged(
     report.result = result
     report.outcome = result.outcome
     return report
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A few rows of the stage as Python values with their DuckDB types, made the frame DuckDB's `.df()` gives of
+    the same query only when read (the stage is gone by then: the rows go back through Arrow into DuckDB)."""
+
+    columns: tuple[tuple[str, str], ...]
+    rows: list[tuple]
+
+    @classmethod
+    def of(cls, con: Any, sql: str) -> Preview:
+        cur = con.execute(sql)
+        rows = cur.fetchall()
+        return cls(tuple((d[0], str(d[1])) for d in cur.description), rows)
+
+    def frame(self) -> pd.DataFrame:
+        import duckdb
+        import pyarrow as pa
+
+        types = {"VARCHAR": pa.string(), "DATE": pa.date32(), "DOUBLE": pa.float64(), "TIMESTAMP": pa.timestamp("us")}
+        table = pa.table(
+            {n: pa.array([r[i] for r in self.rows], types.get(t)) for i, (n, t) in enumerate(self.columns)}
+        )
+        return duckdb.from_arrow(table).df()
 
 
 def _file_of(batch: Batch | None) -> str:

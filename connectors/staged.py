@@ -28,17 +28,16 @@ import contextlib
 import csv
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from connectors.base import CANONICAL, ROW, Batch, Problem
 from connectors.checks.check import BASES, STATUSES, Check, parse_period
@@ -53,8 +52,11 @@ from connectors.readers.files import CsvConnector, _header, header_problems, pad
 from semantic.registry import Registry
 from semantic.safetext import has_control
 from semantic.scope import Scope
+from warehouse.lazy import lazy
 from warehouse.lineage import period_end
-from warehouse.schema import OBSERVATION, OBSERVATION_KEY
+from warehouse.schema import OBSERVATION_KEY, columns
+
+pd = lazy("pandas")
 
 #: files at least this large take the staged path (smaller ones are checked row by row: a few ms either way)
 STAGED_BYTES_DEFAULT = 1_000_000
@@ -65,7 +67,7 @@ _ODD = r"[\x00-\x1f\x7f-\x{a0}\x{1680}\x{2000}-\x{200b}\x{2028}\x{2029}\x{202f}\
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
 _NUMBER = r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
 #: canonical valid rows as the stage holds them (the order the warehouse's observation table takes them in)
-VALID_COLUMNS = tuple(c for c in OBSERVATION.names if c != "batch_id")
+VALID_COLUMNS = tuple(c for c in columns("observation") if c != "batch_id")
 
 
 @dataclass
@@ -171,8 +173,15 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _lit(text: str) -> str:
+    """A text as an SQL literal. (Values go into the stage's SQL as literals, not as parameters: DuckDB imports
+    pandas to convert any Python parameter, ~0.3 s of a large load that otherwise never needs it.)"""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def stage_raw(con: duckdb.DuckDBPyConnection, path: Path, scan: Prescan) -> list[str]:
-    """The file's data rows as text, as read, in table `raw` (line number: rowid + 2); canonical columns by name.
+    """The file's data rows as text, as read, in view `raw` over table `raw_file` (line number: rowid + 2);
+    canonical columns by name.
     An empty field is '' as the row reader reads it; NULL is a field the line does not have, or a column the file
     does not have."""
     cols = [n if n in CANONICAL else f"_x{i}" for i, n in enumerate(scan.names)]
@@ -180,12 +189,14 @@ def stage_raw(con: duckdb.DuckDBPyConnection, path: Path, scan: Prescan) -> list
     missing = ", ".join(f"NULL::VARCHAR AS {_q(c)}" for c in CANONICAL if c not in cols)
     try:
         con.execute(
-            f"""CREATE TABLE raw AS SELECT *{", " + missing if missing else ""} FROM read_csv(?, delim = ?,
-                header = false, skip = 1, auto_detect = false, columns = {spec}, quote = '"', escape = '"',
-                null_padding = true, nullstr = chr(0), strict_mode = true)""",
-            [str(path), scan.sep],
+            f"""CREATE TABLE raw_file AS SELECT * FROM read_csv({_lit(str(path))},
+                delim = {_lit(scan.sep)}, header = false, skip = 1, auto_detect = false, columns = {spec},
+                quote = '"', escape = '"', null_padding = true, nullstr = chr(0), strict_mode = true)"""
         )
-        records = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+        # the canonical columns the file lacks are NULL in a view, not stored: 16 bytes a cell in the stage's
+        # uncompressed memory (the 351 540-row file lacks 7 of 11; at 10 M rows 4 such columns spilled ~0.6 GB)
+        con.execute(f"CREATE VIEW raw AS SELECT rowid AS rowid, *{', ' + missing if missing else ''} FROM raw_file")
+        records = con.execute("SELECT count(*) FROM raw_file").fetchone()[0]
     except duckdb.Error as exc:
         raise Ineligible(f"the engine's reader: {exc}") from exc
     if records + 1 != scan.lines:  # a quoted line break: row numbers would not be line numbers
@@ -197,8 +208,7 @@ def infer_decimal(con: duckdb.DuckDBPyConnection, sep: str) -> str:
     """decimals.infer over the value column, as one aggregate."""
     if sep == ",":
         return "."
-    row = con.execute(
-        r"""
+    sql = r"""
         WITH t AS (
           SELECT replace(replace(regexp_replace(value, '^\s+|\s+$', '', 'g'), chr(160), ''), ' ', '') AS t FROM raw
           WHERE value IS NOT NULL),
@@ -208,29 +218,67 @@ def infer_decimal(con: duckdb.DuckDBPyConnection, sep: str) -> str:
           CASE WHEN rp > 0 AND rc > 0 AND regexp_full_match(t, '[-+]?[\d.,]*[.,]\d*') THEN rc < rp
                WHEN rc > 0 THEN NOT regexp_full_match(t, '[-+]?\d{1,3}(,\d{3})+')
                WHEN rp > 0 THEN regexp_full_match(t, '[-+]?\d{1,3}(\.\d{3})+')
-                                AND (? = ';' OR length(t) - length(replace(t, '.', '')) > 1)
+                                AND (SEMICOLON OR length(t) - length(replace(t, '.', '')) > 1)
                ELSE false END AS comma,
           CASE WHEN rp > 0 AND rc > 0 AND regexp_full_match(t, '[-+]?[\d.,]*[.,]\d*') THEN rp < rc
                WHEN rc > 0 THEN false
                WHEN rp > 0 THEN NOT regexp_full_match(t, '[-+]?\d{1,3}(\.\d{3})+')
                ELSE false END AS point
           FROM u)
-        SELECT coalesce(bool_or(comma), false), coalesce(bool_or(point), false) FROM e""",
-        [sep],
-    ).fetchone()
+        SELECT coalesce(bool_or(comma), false), coalesce(bool_or(point), false) FROM e"""
+    row = con.execute(sql.replace("SEMICOLON", "true" if sep == ";" else "false")).fetchone()
     comma, point = row
     return "," if comma and not point else "."
 
 
 # -- distinct values, judged by the rules' own helpers ----------------------------------------------------------
 
-_TYPES = {"s": pa.string(), "d": pa.date32(), "f": pa.float64(), "b": pa.bool_(), "t": pa.timestamp("us")}
+_SQL = {"s": "VARCHAR", "d": "DATE", "f": "DOUBLE", "b": "BOOLEAN", "t": "TIMESTAMP"}
+#: a text the small tables' CSV carries as is (quoted): none of these characters, which the row rules judge anyway
+_PLAIN_TEXT = re.compile(r"[^\x00-\x1f\x7f]*")
 
 
 def _table(con: duckdb.DuckDBPyConnection, name: str, columns: str, rows: list[tuple]) -> None:
-    """A small table from Python rows; `columns` is "name:type ..." (s string, d date, f float, b bool, t time)."""
+    """A small table from Python rows; `columns` is "name:type ..." (s string, d date, f float, b bool, t time).
+    Written as a CSV into the stage's folder and read by the engine with the columns' types: an Arrow table built
+    from Python objects makes PyArrow import pandas (~0.3 s a large load otherwise never spends); a text with a
+    control character (the rules refuse those cells, so they are seldom here) takes that Arrow path."""
     fields = [c.split(":") for c in columns.split()]
-    data = {n: pa.array([r[i] for r in rows], _TYPES[t]) for i, (n, t) in enumerate(fields)}
+    lines = []
+    for r in rows:
+        cells = []
+        for v, (_, t) in zip(r, fields, strict=True):
+            if v is None:
+                cells.append("")
+            elif t == "s":
+                if not _PLAIN_TEXT.fullmatch(v):
+                    return _arrow_table(con, name, fields, rows)
+                cells.append('"' + v.replace('"', '""') + '"')
+            elif t == "f":
+                cells.append(repr(float(v)))
+            elif t == "b":
+                cells.append("true" if v else "false")
+            else:
+                cells.append(v.isoformat())
+        lines.append(",".join(cells) + "\n")
+    folder = Path(con.execute("SELECT current_setting('temp_directory')").fetchone()[0]).parent
+    path = folder / f"{name}.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    spec = "{" + ", ".join(f"'{n}': '{_SQL[t]}'" for n, t in fields) + "}"
+    con.execute(
+        f"""CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_csv({_lit(str(path))}, header = false,
+            auto_detect = false, columns = {spec}, delim = ',', quote = '"', escape = '"', nullstr = '',
+            allow_quoted_nulls = false)"""
+    )
+    path.unlink()
+    return None
+
+
+def _arrow_table(con: duckdb.DuckDBPyConnection, name: str, fields: list[list[str]], rows: list[tuple]) -> None:
+    import pyarrow as pa
+
+    types = {"s": pa.string(), "d": pa.date32(), "f": pa.float64(), "b": pa.bool_(), "t": pa.timestamp("us")}
+    data = {n: pa.array([r[i] for r in rows], types[t]) for i, (n, t) in enumerate(fields)}
     con.register(f"{name}_arrow", pa.table(data))
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_arrow")
     con.unregister(f"{name}_arrow")
@@ -258,24 +306,24 @@ def _maps(
 ) -> None:
     """Small tables keyed by the cells as read: what the rules make of each distinct value (a cell with a control
     character is in none of them: its row is left to the rules)."""
-    one = {
-        c: [v for (v,) in _distinct(con, f"SELECT DISTINCT {_q(c)} FROM raw WHERE {_q(c)} IS NOT NULL")]
-        for c in ("indicator_code", "area_code", "agency_code", "period", "status", "published_at")
-    }
+    names = ("indicator_code", "area_code", "agency_code", "period", "status", "published_at")
+    lists = con.execute(f"SELECT {', '.join(f'list(DISTINCT {_q(c)})' for c in names)} FROM raw").fetchone()
+    one = {c: [v for v in (got or ()) if v is not None] for c, got in zip(names, lists, strict=True)}  # one pass
     rows = []
     for raw in one["indicator_code"]:
         i = registry.indicators.get(_text(raw)) if not _odd(raw) else None
         if i is not None:
             rows.append((raw, i.code, i.frequency, i.breakdown, i.kind, i.plausible.min, i.plausible.max))
     _table(con, "imap", "raw:s ind:s frequency:s breakdown:s kind:s pmin:f pmax:f", rows)
-    known_areas = set(codes.areas["code"])
+    area_spans, agency_spans = codes.spans("area"), codes.spans("agency")
+    known_areas = set(area_spans)
     rows = []
     for raw in one["area_code"]:
         code = _text(pad_area(raw))
         if not _odd(raw) and code in known_areas:
             rows.append((raw, code))
     _table(con, "amap_code", "raw:s area:s", rows)
-    known_agencies = set(codes.agencies["code"])
+    known_agencies = set(agency_spans)
     rows = []
     for raw in one["agency_code"]:
         code = _text(raw)
@@ -302,48 +350,43 @@ def _maps(
         if not _odd(raw) and (t is None or (not pd.isna(when) and when.tzinfo is None)):
             rows.append((raw, when.to_pydatetime() if t else None))
     _table(con, "vmap", "raw:s vintage:t", rows)
-    # bases offered by each indicator, and units with their declared conversions
-    rows = []
-    for ind_raw, raw in _distinct(
-        con,
-        "SELECT DISTINCT r.indicator_code, r.base FROM raw r SEMI JOIN imap i ON r.indicator_code = i.raw",
-    ):
-        if _odd(raw):
-            continue
-        i = registry.indicators[_text(ind_raw)]
-        t = _text(raw)
-        base = "level" if t is None else t.lower()
-        if base in BASES and (base == "level" or base in set(i.comparisons) | set(i.published)):
-            rows.append((ind_raw, raw, base))
-    _table(con, "bmap", "ind_raw:s raw:s base:s", rows)
+    # per distinct (indicator, base, unit) as read: the indicator, the base it offers, the unit with its declared
+    # conversion — one table the screen joins once (NULLs where the rules object: the row is then suspicious)
     units = load_units()
     rows = []
-    for ind_raw, base_raw, base, raw in _distinct(
-        con,
-        "SELECT DISTINCT r.indicator_code, r.base, b.base, r.unit FROM raw r JOIN bmap b "
-        "ON r.indicator_code = b.ind_raw AND r.base IS NOT DISTINCT FROM b.raw",
-    ):
-        if _odd(raw):
+    for ind_raw, base_raw, unit_raw in _distinct(con, "SELECT DISTINCT indicator_code, base, unit FROM raw"):
+        i = registry.indicators.get(_text(ind_raw)) if ind_raw is not None and not _odd(ind_raw) else None
+        if i is None:
+            rows.append((ind_raw, base_raw, unit_raw, *(None,) * 10))
             continue
-        i = registry.indicators[_text(ind_raw)]
-        t = _text(raw)
-        conv = units.conversion(t, i.unit, i.unit_en, base) if t is not None else None
-        if t is None or conv is not None:
-            rows.append((ind_raw, base_raw, raw, conv.factor if conv else 1.0, conv.offset if conv else 0.0))
-    _table(con, "umap", "ind_raw:s base_raw:s raw:s factor:f offset:f", rows)
+        t = _text(base_raw)
+        base = "level" if t is None else t.lower()
+        if (
+            _odd(base_raw)
+            or base not in BASES
+            or (base != "level" and base not in set(i.comparisons) | set(i.published))
+        ):
+            base = None
+        conv, unit_ok = None, False
+        if base is not None and not _odd(unit_raw):
+            u = _text(unit_raw)
+            conv = units.conversion(u, i.unit, i.unit_en, base) if u is not None else None
+            unit_ok = u is None or conv is not None
+        factor, offset = (conv.factor, conv.offset) if conv else (1.0, 0.0) if unit_ok else (None, None)
+        row = (i.code, i.frequency, i.breakdown, i.kind, i.plausible.min, i.plausible.max, base, factor, offset)
+        rows.append((ind_raw, base_raw, unit_raw, *row, unit_ok))
+    _table(
+        con,
+        "ibu",
+        "i_raw:s b_raw:s u_raw:s ind:s frequency:s breakdown:s kind:s pmin:f pmax:f base:s factor:f offset:f u_ok:b",
+        rows,
+    )
     # period ends, and areas and agencies valid at them (at the indicator's frequency, as the rules read them)
     freqs = {f for (f,) in _distinct(con, "SELECT DISTINCT frequency FROM imap")}
     starts = {s for (s,) in _distinct(con, "SELECT DISTINCT start FROM pmap")}
     ends = {(s, f): period_end(s, f) for s in starts for f in freqs}
     _table(con, "emap", "start:d frequency:s period_end:d", [(s, f, e) for (s, f), e in ends.items()])
 
-    def spans(frame: pd.DataFrame) -> dict[str, list[tuple[Any, Any]]]:
-        out: dict[str, list[tuple[Any, Any]]] = {}
-        for code, a, b in zip(frame["code"], frame["valid_from"], frame["valid_to"], strict=True):
-            out.setdefault(code, []).append((a, b))
-        return out
-
-    area_spans, agency_spans = spans(codes.areas), spans(codes.agencies)
     combos = _distinct(
         con,
         """SELECT DISTINCT a.area, p.start, i.frequency FROM raw r JOIN imap i ON r.indicator_code = i.raw
@@ -393,16 +436,16 @@ def screen(
     scope: Scope | None,
     decimal: str,
     published_at: Any,
-    source: str,
 ) -> int:
-    """Table `cand`: every data row with its canonical values and `clean` (no rule can flag it), and `dup`, the
-    keys more than one row gives. Returns the rows read (blank lines aside, as the row reader skips them)."""
+    """Table `cand`: every data row with its canonical values (but the sender's code: `stage_valid`) and `clean`
+    (no rule can flag it), and `dup`, the keys more than one row gives. Returns the rows read (blank lines aside,
+    as the row reader skips them)."""
     num = "replace(replace(r.value, chr(160), ''), ' ', '')"
     parsed = f"replace(replace({num}, '.', ''), ',', '.')" if decimal == "," else num
     default = "NULL::TIMESTAMP" if published_at is None else f"TIMESTAMP '{pd.Timestamp(published_at).isoformat()}'"
     now = datetime.combine(today, datetime.max.time())
     rate = ", ".join(f"'{b}'" for b in RATE_BASES if b != "base_year")
-    floor = pd.Timestamp(today) - pd.Timedelta(days=backdate_days())
+    floor = datetime.combine(today, datetime.min.time()) - timedelta(days=backdate_days())
     backdated = (
         f"AND NOT coalesce(vintage < TIMESTAMP '{floor.isoformat()}', false)"
         if scope is not None and not scope.may("backdate")
@@ -414,11 +457,11 @@ def screen(
     odd_free = "NOT coalesce(regexp_matches({c}, '{p}'), false)"
     rows_sql = f"""SELECT r.rowid + 2 AS {ROW},
           i.ind, a.area, g.agency, nfc_normalize(nullif(trim(r.category), '')) AS cat, p.start, i.frequency,
-          b.base, e.period_end, st.status,
+          i.base, e.period_end, st.status,
           coalesce(v.vintage, {default}) AS vintage,
-          TRY_CAST({parsed} AS DOUBLE) * u.factor + u."offset" AS value,
-          (i.raw IS NOT NULL AND a.raw IS NOT NULL AND p.raw IS NOT NULL AND b.ind_raw IS NOT NULL
-           AND u.ind_raw IS NOT NULL AND st.status IS NOT NULL
+          TRY_CAST({parsed} AS DOUBLE) * i.factor + i."offset" AS value,
+          (i.ind IS NOT NULL AND a.raw IS NOT NULL AND p.raw IS NOT NULL AND i.base IS NOT NULL
+           AND coalesce(i.u_ok, false) AND st.status IS NOT NULL
            AND (r.agency_code IS NULL OR g.raw IS NOT NULL) AND (r.published_at IS NULL OR v.raw IS NOT NULL)
            AND (g.agency IS NULL OR (gv.agency IS NOT NULL AND i.breakdown = 'agency'))
            AND (r.category IS NULL OR ({odd_free.format(c="r.category", p=_ODD)}
@@ -432,13 +475,11 @@ def screen(
            AND x.ind IS NULL) AS ok,
           i.pmin, i.pmax, i.kind
         FROM raw r
-        LEFT JOIN imap i ON r.indicator_code = i.raw
+        LEFT JOIN ibu i ON r.indicator_code IS NOT DISTINCT FROM i.i_raw AND r.base IS NOT DISTINCT FROM i.b_raw
+             AND r.unit IS NOT DISTINCT FROM i.u_raw
         LEFT JOIN amap_code a ON r.area_code = a.raw
         LEFT JOIN gmap_code g ON r.agency_code = g.raw
         LEFT JOIN pmap p ON r.period = p.raw
-        LEFT JOIN bmap b ON r.indicator_code = b.ind_raw AND r.base IS NOT DISTINCT FROM b.raw
-        LEFT JOIN umap u ON r.indicator_code = u.ind_raw AND r.base IS NOT DISTINCT FROM u.base_raw
-             AND r.unit IS NOT DISTINCT FROM u.raw
         LEFT JOIN smap st ON r.status IS NOT DISTINCT FROM st.raw
         LEFT JOIN vmap v ON r.published_at = v.raw
         LEFT JOIN emap e ON p.start = e.start AND i.frequency = e.frequency
@@ -450,19 +491,13 @@ def screen(
     # the series' recent levels (the scale rule), and what is stored for keys the file dates itself
     extra_joins, extra_conditions = "", ""
     inds = [r[0] for r in _distinct(con, "SELECT DISTINCT ind FROM imap")]
-    levels = codes.levels(tuple(sorted(inds))) if codes.levels is not None and inds else pd.DataFrame()
-    if len(levels):
+    levels = codes.level_rows(tuple(sorted(inds))) if codes.levels is not None and inds else []
+    if levels:
         _table(
             con,
             "lv",
             "ind:s area:s agency:s cat:s frequency:s level:f",
-            [
-                (r[0], r[1], _none(r[2]), _none(r[3]), r[4], float(r[5]))
-                for r in levels[["indicator_code", "area_code", "agency_code", "category", "freq", "level"]]
-                .astype(object)
-                .itertuples(index=False, name=None)
-                if not pd.isna(r[5]) and r[5] != 0
-            ],
+            [(r[0], r[1], _none(r[2]), _none(r[3]), r[4], float(r[5])) for r in levels if r[5] == r[5] and r[5] != 0],
         )
         extra_joins += """LEFT JOIN lv ON c.base = 'level' AND lv.ind = c.ind AND lv.area = c.area
             AND lv.agency IS NOT DISTINCT FROM c.agency AND lv.cat IS NOT DISTINCT FROM c.cat
@@ -477,7 +512,7 @@ def screen(
     con.execute(
         f"""CREATE TABLE cand AS WITH c AS ({rows_sql}) SELECT c.{ROW}, c.ind AS indicator_code, c.area AS area_code,
           c.agency AS agency_code, c.cat AS category, c.start AS period_start, c.period_end, c.frequency AS freq,
-          c.base, c.value, c.status, ?::VARCHAR AS source, c.vintage,
+          c.base, c.value, c.status, c.vintage,
           hash(c.ind, c.area, c.agency, c.cat, c.start, c.frequency, c.base) AS k,
           coalesce(c.ok
             AND NOT coalesce(c.vintage > TIMESTAMP '{now.isoformat()}', false)
@@ -486,8 +521,7 @@ def screen(
             AND NOT (c.base IN ({rate}) AND c.kind = 'index' AND abs(c.value) > 100)
             AND NOT coalesce(c.vintage < c.start, false) {backdated.replace("vintage", "c.vintage")}
             {extra_conditions}, false) AS clean
-        FROM c {extra_joins}""",
-        [source],
+        FROM c {extra_joins}"""
     )
     rows_in = con.execute("SELECT count(*) FROM cand").fetchone()[0]
     # a key given twice: the whole group goes to the duplicate rule (a hash collision only sends more rows there)
@@ -496,7 +530,7 @@ def screen(
 
 
 def _none(v: Any) -> Any:
-    return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+    return None if v is None or (isinstance(v, float) and v != v) else v
 
 
 def _extra(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -541,14 +575,18 @@ def _stored_vintages(con: duckdb.DuckDBPyConnection, wh: Any, dated: bool) -> bo
 
 def suspicious_batch(
     con: duckdb.DuckDBPyConnection, cols: list[str], name: str, source: str, sha: str, decimal: str, published_at: Any
-) -> Batch:
-    """The suspicious rows as the row reader gives them (text as read, in NFC, area codes padded), for `validate`."""
+) -> Batch | None:
+    """The suspicious rows as the row reader gives them (text as read, in NFC, area codes padded), for `validate`;
+    None when there are none (a clean file never makes a pandas frame)."""
     present = [c for c in CANONICAL if c in cols]
+    suspicious = f"SELECT {ROW} FROM cand WHERE NOT clean OR k IN (SELECT k FROM dup)"
+    if not con.execute(f"SELECT EXISTS ({suspicious})").fetchone()[0]:
+        return None
     picks = ", ".join(f"nfc_normalize(r.{_q(c)}) AS {_q(c)}" for c in present)
     records = con.execute(
         # the few suspicious row numbers first, then their raw cells (a join of the whole stage on the row number
         # took 37-93 s at 10 M rows when the filter was left after it)
-        f"""WITH s AS MATERIALIZED (SELECT {ROW} FROM cand WHERE NOT clean OR k IN (SELECT k FROM dup))
+        f"""WITH s AS MATERIALIZED ({suspicious})
             SELECT {picks}, s.{ROW} FROM s JOIN raw r ON r.rowid + 2 = s.{ROW} ORDER BY s.{ROW}"""
     ).df()
     for c in present:
@@ -559,8 +597,9 @@ def suspicious_batch(
     return Batch(source, name, sha, records, decimal=decimal, published_at=published_at)
 
 
-def stage_valid(con: duckdb.DuckDBPyConnection, checked: Checked | None) -> None:
-    """View `valid` (VALID_COLUMNS): the clean rows, and the suspicious rows the rules let through."""
+def stage_valid(con: duckdb.DuckDBPyConnection, checked: Checked | None, source: str) -> None:
+    """View `valid` (VALID_COLUMNS): the clean rows, and the suspicious rows the rules let through. (`cand` does not
+    store the sender's code on every row: the view adds it.)"""
     rest = []
     if checked is not None and not checked.valid.empty:
         v = checked.valid
@@ -590,8 +629,9 @@ def stage_valid(con: duckdb.DuckDBPyConnection, checked: Checked | None) -> None
         rest,
     )
     cols = ", ".join(VALID_COLUMNS)
+    clean = ", ".join(f"{_lit(source)}::VARCHAR AS source" if c == "source" else c for c in VALID_COLUMNS)
     con.execute(
-        f"""CREATE VIEW valid AS SELECT {cols} FROM cand WHERE clean AND k NOT IN (SELECT k FROM dup)
+        f"""CREATE VIEW valid AS SELECT {clean} FROM cand WHERE clean AND k NOT IN (SELECT k FROM dup)
             UNION ALL SELECT {cols} FROM valid_rest"""
     )
 
@@ -608,7 +648,7 @@ class Staged:
     decimal: str
     sha256: str
     notes: list[str]
-    batch: Batch
+    batch: Batch | None  # the suspicious rows; None: none
 
 
 def check_file(
@@ -644,17 +684,18 @@ def check_file(
     with timed("distinct_values"):
         _maps(con, registry, codes, scope, name)
     with timed("screen"):
-        rows_in = screen(con, codes, wh, today, scope, decimal, published_at, source)
+        rows_in = screen(con, codes, wh, today, scope, decimal, published_at)
     if rows_in == 0:
         raise Ineligible("no data rows: the row reader names the problem")
     check_rows(rows_in, name, staged=True)
     with timed("suspicious_rows"):
         batch = suspicious_batch(con, cols, name, source, scan.sha256, decimal, published_at)
-        checked = validate(batch, registry, codes, today, scope, wh=wh) if len(batch.records) else None
+        checked = validate(batch, registry, codes, today, scope, wh=wh) if batch is not None else None
     with timed("valid"):
-        stage_valid(con, checked if checked is not None and not checked.stopped else None)
+        stage_valid(con, checked if checked is not None and not checked.stopped else None, source)
         rows_valid = con.execute("SELECT count(*) FROM valid").fetchone()[0]
-        con.execute("DROP TABLE raw")  # checked: the write reads `valid` (over `cand`), and the memory goes back
+        con.execute("DROP VIEW raw")  # checked: the write reads `valid` (over `cand`), and the memory goes back
+        con.execute("DROP TABLE raw_file")
     problems = checked.problems if checked is not None else []
     stopped = bool(checked and checked.stopped)
     return Staged(rows_in, rows_valid, problems, checked, stopped, decimal, scan.sha256, notes, batch)

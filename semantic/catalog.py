@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
-
 from semantic.model import SemanticModel
 from semantic.profile import active as active_profile
 from warehouse.db import Warehouse
+from warehouse.lazy import lazy
 from warehouse.schema import table
+
+pd = lazy("pandas")
 
 CATALOG_COLUMNS = (
     "code",

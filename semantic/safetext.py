@@ -5,10 +5,15 @@ run as a formula gets a leading apostrophe. In Python (`cell`) and in SQL (`cell
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
+from warehouse.lazy import lazy
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+ibis = lazy("ibis")
+
 
 #: C0 controls except tab, line feed and carriage return (which text may hold), DEL and the C1 controls. XLSX XML
 #: cannot hold most of them, and a spreadsheet skips some before reading a formula ("\x02=HYPERLINK(...)").

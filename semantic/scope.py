@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import ibis.expr.types as ir
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from semantic.errors import AccessDenied
+from warehouse.lazy import lazy
 from warehouse.schema import table
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+pd = lazy("pandas")
+
 
 #: What a scope may be granted beyond seeing rows, and the refusal each one gives (en, vi).
 CAPABILITIES: dict[str, tuple[str, str]] = {

@@ -197,8 +197,8 @@ def test_a_load_committed_between_the_check_and_the_write_is_seen(pristine, tmp_
     assert cli(quarter, url, monkeypatch, capsys, True)[0] == 0
     real, passes = write_path._stage_new, []
 
-    def racing(wh, stage, span):  # noqa: ANN001, ANN202
-        got = real(wh, stage, span)
+    def racing(wh, stage, folder, span):  # noqa: ANN001, ANN202
+        got = real(wh, stage, folder, span)
         passes.append(got[0])
         if len(passes) == 1:  # between the first pass and the write's transaction: another load commits
             assert cli(half, url, monkeypatch, capsys, True)[0] == 0
@@ -353,3 +353,54 @@ def test_a_staged_file_is_bounded_by_its_own_row_limit(pristine, tmp_path, monke
         "lỗi: mixed.csv: 40 dòng, vượt giới hạn 39 dòng (DIEUHANH_MAX_STAGED_ROWS): hãy chia thành các tệp nhỏ hơn",
         "error: mixed.csv: 40 rows, over the limit 39 rows (DIEUHANH_MAX_STAGED_ROWS): split it into smaller files",
     ]
+
+
+#: run `python -m connectors` in a fresh interpreter; at its exit, print which of these modules it had imported
+_IMPORTED = """import atexit, runpy, sys
+atexit.register(lambda: print("imported:", sorted(m for m in ("ibis", "pandas", "pyarrow") if m in sys.modules)))
+sys.argv = ["connectors", *sys.argv[1:]]
+runpy.run_module("connectors", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_a_canonical_csv_loads_into_duckdb_without_ibis_pandas_or_pyarrow(pristine, tmp_path):
+    """The load command's start-up and a large load's path import neither Ibis, pandas nor PyArrow
+    (docs/performance.md, issue 13: ~0.9 s of its start-up): a new file, the same file again (its stored rows read
+    into the stage), a changed value (a new vintage) and a dry run."""
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "w.duckdb"
+    shutil.copy(pristine, target)
+    path = tmp_path / "groups.csv"
+    con = duckdb.connect()
+    con.execute(
+        f"""COPY (SELECT 'CPI_GROUP' AS indicator_code, 'VN' AS area_code,
+                   strftime(DATE '2000-01-01' + INTERVAL (i % 300) MONTH, '%Y-%m') AS period,
+                   round(100 + (i % 97) / 10.0, 1) AS value, 'nhóm ' || (i // 300) AS category
+            FROM range(30000) t(i)) TO '{path}' (FORMAT csv, HEADER true)"""
+    )
+    con.close()
+    env = {**os.environ, "DIEUHANH_DB": f"duckdb://{target}", "DIEUHANH_STAGED_BYTES": "0"}
+    args = ["load", str(path), "--source", "GSO", "--registry", str(s.REGISTRY_DIR)]
+
+    def run(*extra: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", _IMPORTED, *args, *extra], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().endswith("imported: []"), done.stdout
+        return done.stdout
+
+    assert "loaded; 30000 rows read, 30000 valid, 0 rejected; 30000 new, 0 unchanged" in run()
+    assert "unchanged; 30000 rows read, 30000 valid, 0 rejected; 0 new, 30000 unchanged" in run()
+    text = path.read_text(encoding="utf-8").replace(
+        "\nCPI_GROUP,VN,2000-01,100.0,nhóm 0\n", "\nCPI_GROUP,VN,2000-01,99.5,nhóm 0\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    assert "loaded; 30000 rows read, 30000 valid, 0 rejected; 1 new, 29999 unchanged" in run()
+    assert "checked; 30000 rows read, 30000 valid, 0 rejected" in run("--dry-run")
+    wh = Warehouse(f"duckdb://{target}")
+    assert wh.rows("SELECT count(*), count(DISTINCT vintage) FROM observation") == [(30001, 2)]
+    wh.close()

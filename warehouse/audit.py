@@ -19,8 +19,6 @@ import weakref
 from datetime import datetime
 from pathlib import Path
 
-import pyarrow as pa
-
 from warehouse.db import ROOT, Warehouse
 from warehouse.gate import alive
 from warehouse.load import now_utc
@@ -49,10 +47,10 @@ def journal_path(wh: Warehouse, pid: int) -> Path:
 
 
 def _write(wh: Warehouse, rows: list[tuple]) -> None:
-    table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(_COLUMNS)})
-    table = table.set_column(6, "rows", pa.array([int(r[6]) for r in rows], pa.int64()))
+    table = {name: [r[i] for r in rows] for i, name in enumerate(_COLUMNS)}
+    table["rows"] = [int(r[6]) for r in rows]
     with wh.transaction():
-        wh.insert("audit", table)
+        wh.insert_rows("audit", table)
 
 
 def _line(row: tuple) -> str:

@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import ibis
-import pyarrow as pa
-
 from warehouse.gate import FileGate, gate_for
-from warehouse.schema import DUCKDB_DROPPED, INDEXES, ONE_VALUE_KEY, TABLES
+from warehouse.lazy import lazy
+from warehouse.schema import DUCKDB_DROPPED, INDEXES, ONE_VALUE_KEY, TABLES, arrow_schema
+
+ibis = lazy("ibis")  # imported when an expression runs or another backend connects, never by a DuckDB load
+pa = lazy("pyarrow")  # a large load into DuckDB passes no Arrow object from Python
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"duckdb://{ROOT / 'data' / 'warehouse.duckdb'}"
@@ -90,13 +91,24 @@ class Warehouse:
             yield con
 
     # -- reading -------------------------------------------------------------------------------------------------
-    def execute(self, expr: ibis.Expr) -> Any:
+    def execute(self, expr: Any) -> Any:
         with self._using() as con:
             return con.execute(expr)
 
-    def to_pyarrow(self, expr: ibis.Expr) -> pa.Table:
+    def to_pyarrow(self, expr: Any) -> pa.Table:
         with self._using() as con:
             return con.to_pyarrow(expr)
+
+    @property
+    def raw_duckdb(self) -> bool:
+        """A DuckDB file: `rows` runs SQL on its own connection, without Ibis or pandas (a large load's
+        path, docs/performance.md, issue 13); other backends go through Ibis expressions."""
+        return self._gate is not None
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
+        """A DuckDB file only (`raw_duckdb`): the rows of `sql` as tuples."""
+        with self._using() as con:
+            return con.con.execute(sql, params or []).fetchall()
 
     def tables(self) -> set[str]:
         if self._gate is not None and not self._gate.exists():
@@ -116,6 +128,9 @@ class Warehouse:
         """Bumped by every load; part of every cache key. '0' before the first load."""
         if not self.exists():
             return "0"
+        if self.raw_duckdb:  # without Ibis or pandas (a load's path)
+            rows = self.rows("SELECT value FROM meta WHERE key = 'data_version' LIMIT 1")
+            return str(rows[0][0]) if rows else "0"
         from warehouse.schema import table
 
         meta = table("meta")
@@ -179,8 +194,8 @@ class Warehouse:
         """Append rows (call inside `transaction`). Columns are cast to the table's schema."""
         if data.num_rows == 0:
             return
-        arrow_schema = TABLES[name].to_pyarrow()
-        data = data.select(arrow_schema.names).cast(arrow_schema)
+        schema = arrow_schema(name)
+        data = data.select(schema.names).cast(schema)
         with self._using(write=True) as con:
             if self.backend == "duckdb":
                 raw = con.con
@@ -195,6 +210,28 @@ class Warehouse:
             else:
                 # through Arrow, not pandas: an all-NULL column keeps its type (pandas would make it untyped)
                 con.insert(name, ibis.memtable(data))
+
+    def insert_rows(self, name: str, data: dict[str, list[Any]]) -> None:
+        """`insert` of a few rows given as columns of Python values (call inside `transaction`). On a DuckDB file
+        they are written as SQL literals: no Arrow table is built from Python objects, which makes PyArrow (and a
+        registered table, DuckDB) import pandas — a large load's batch row, data version, rollup markers and audit
+        row (docs/performance.md, issue 13). Elsewhere through `insert`."""
+        if name == "observation" or not self.raw_duckdb:
+            self.insert(name, pa.table(data))
+            return
+        types = TABLES.declared[name] if name in TABLES.declared else None
+        if types is None:
+            self.insert(name, pa.table(data))
+            return
+        n = len(next(iter(data.values()), []))
+        if n == 0:
+            return
+        rows = ", ".join(
+            "(" + ", ".join(_literal(data[c][i] if c in data else None, t) for c, t in types.items()) + ")"
+            for i in range(n)
+        )
+        with self._using(write=True) as con:
+            con.con.execute(f'INSERT INTO "{name}" VALUES {rows}')
 
     def refuse_second_values(self, raw: Any, batch_ids: list[str]) -> None:
         """DuckDB, inside the writing transaction, after rows of `batch_ids` were inserted into `observation`: raise
@@ -255,7 +292,7 @@ class Warehouse:
         version = f"{time.time_ns()}"
         with self._using(write=True) as con:
             con.raw_sql('DELETE FROM "meta" WHERE "key" = \'data_version\'')
-        self.insert("meta", pa.table({"key": ["data_version"], "value": [version]}))
+        self.insert_rows("meta", {"key": ["data_version"], "value": [version]})
         return version
 
     def close(self) -> None:
@@ -264,6 +301,30 @@ class Warehouse:
             return
         with self.lock:
             self._con.disconnect()
+
+
+_SQL_TYPES = {
+    "string": "VARCHAR",
+    "date": "DATE",
+    "float64": "DOUBLE",
+    "int64": "BIGINT",
+    "int32": "INTEGER",
+    "boolean": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+}
+
+
+def _literal(value: Any, dtype: str) -> str:
+    """One value as a DuckDB literal of the column's type (text quoted, a time in ISO form, a number by repr)."""
+    sql_type = _SQL_TYPES[dtype]
+    if value is None or (isinstance(value, float) and value != value and dtype != "float64"):
+        return f"NULL::{sql_type}"
+    if dtype == "boolean":
+        return "true" if value else "false"
+    text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
+    if dtype in ("float64", "int64", "int32"):
+        text = repr(float(value)) if dtype == "float64" else str(int(value))
+    return "'" + text.replace("'", "''") + f"'::{sql_type}"
 
 
 _shared: dict[str, Warehouse] = {}

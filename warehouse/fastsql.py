@@ -3,10 +3,16 @@ same pandas result Ibis' `execute` gives: DuckDB and PostgreSQL; other backends 
 
 from __future__ import annotations
 
-import pandas as pd
-from ibis.expr.schema import Schema
+from typing import TYPE_CHECKING
 
 from warehouse.db import Warehouse
+from warehouse.lazy import lazy
+
+if TYPE_CHECKING:
+    from ibis.expr.schema import Schema
+
+pd = lazy("pandas")
+
 
 FAST_BACKENDS = ("duckdb", "postgres", "postgresql")
 

@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import ibis
 
+from warehouse.lazy import lazy
+
+ibis = lazy("ibis")
 #: seconds a reader keeps its read-only connection after the last use (reuse saves ~15 ms per query)
 LINGER = float(os.environ.get("DIEUHANH_READ_LINGER", "0.25"))
 #: seconds a reader or writer waits for the file before giving up with WarehouseBusy
@@ -51,6 +53,48 @@ def alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+class DuckConnection:
+    """A connection to the file as the warehouse's Ibis backend would hold it (time zone UTC, no Python replacement
+    scans), opened without Ibis: the raw connection (`con`), `raw_sql`, `list_tables` and `disconnect` need none —
+    what a large load uses (docs/performance.md, issue 13). Any other attribute is the Ibis backend's, built on the
+    same connection on first use, so expressions run as before."""
+
+    name = "duckdb"
+
+    def __init__(self, path: Path, read_only: bool) -> None:
+        self.con = duckdb.connect(str(path), read_only=read_only)
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET python_enable_replacements = false")
+        self._ibis: Any = None
+
+    def raw_sql(self, query: Any, **kwargs: Any) -> Any:
+        if not isinstance(query, str):  # an sqlglot expression: Ibis renders it
+            return self._backend().raw_sql(query, **kwargs)
+        return self.con.execute(query, **kwargs)
+
+    def list_tables(self, **kwargs: Any) -> list[str]:
+        if kwargs:
+            return self._backend().list_tables(**kwargs)
+        rows = self.con.execute(
+            "SELECT DISTINCT table_name FROM information_schema.tables "
+            "WHERE table_catalog IN (current_database(), 'temp') AND table_schema = current_schema()"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def disconnect(self) -> None:
+        self.con.close()
+
+    def _backend(self) -> Any:
+        if self._ibis is None:
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(self._backend(), attr)
 
 
 class FileGate:
@@ -220,7 +264,7 @@ class FileGate:
             while True:
                 if write or not self._writer_waiting():
                     try:
-                        con = ibis.duckdb.connect(str(self.path), read_only=not write)
+                        con = DuckConnection(self.path, read_only=not write)
                     except (duckdb.IOException, duckdb.ConnectionException) as exc:
                         if not _is_lock_error(exc):
                             raise

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pandas as pd
+from warehouse.lazy import lazy
+
+pd = lazy("pandas")
+
 
 MERGER_2025 = date(2025, 7, 1)
 OPEN_END = date(9999, 12, 31)

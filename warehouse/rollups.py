@@ -9,31 +9,38 @@ import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-import ibis
-import pyarrow as pa
-
 from warehouse import fastsql
 from warehouse.db import Warehouse
+from warehouse.lazy import lazy
 from warehouse.schema import table
 
+ibis = lazy("ibis")
+
 #: a rollup of the indicator path: one row per (indicator, 2025 unit, agency '', category '', period, base)
-ROLLUP_SCHEMA = ibis.schema(
-    {
-        "indicator_code": "string",
-        "area_code": "string",
-        "agency_code": "string",
-        "category": "string",
-        "period_start": "date",
-        "base": "string",
-        "value": "float64",
-        "status": "string",
-        "vintage": "timestamp",
-    }
-)
+_ROLLUP_COLUMNS = {
+    "indicator_code": "string",
+    "area_code": "string",
+    "agency_code": "string",
+    "category": "string",
+    "period_start": "date",
+    "base": "string",
+    "value": "float64",
+    "status": "string",
+    "vintage": "timestamp",
+}
 #: stored in this order: an indicator's rows sit together, so a query naming a few indicators reads few blocks
 #: (DuckDB skips the others by their min/max; PostgreSQL reads them through the index below)
 ORDER = ("indicator_code", "area_code", "period_start", "base")
 _MARKER = "rollup:"
+
+
+def __getattr__(name: str) -> object:
+    """ROLLUP_SCHEMA (the Ibis schema of _ROLLUP_COLUMNS), built on first use: a load that rebuilds rollups in SQL
+    never imports Ibis."""
+    if name == "ROLLUP_SCHEMA":
+        schema = globals()["ROLLUP_SCHEMA"] = ibis.schema(_ROLLUP_COLUMNS)
+        return schema
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,8 @@ def _build(con, name: str, sql: str) -> None:  # noqa: ANN001 - an Ibis backend
 
 
 def _version(wh: Warehouse) -> str:
+    if wh.raw_duckdb:
+        return wh.data_version()
     meta = table("meta")
     df = wh.execute(meta.filter(meta.key == "data_version"))
     return str(df["value"].iloc[0]) if len(df) else "0"
@@ -83,10 +92,7 @@ def _version(wh: Warehouse) -> str:
 
 def _write_markers(wh: Warehouse, con, markers: Mapping[str, dict]) -> None:  # noqa: ANN001
     con.raw_sql(f'DELETE FROM "meta" WHERE "key" LIKE \'{_MARKER}%\'')
-    wh.insert(
-        "meta",
-        pa.table({"key": [_MARKER + n for n in markers], "value": [json.dumps(m) for m in markers.values()]}),
-    )
+    wh.insert_rows("meta", {"key": [_MARKER + n for n in markers], "value": [json.dumps(m) for m in markers.values()]})
 
 
 def materialise(wh: Warehouse, definitions: Mapping[str, Definition]) -> dict[str, float]:
@@ -158,6 +164,9 @@ def rebuild(
 
 
 def _markers(wh: Warehouse) -> dict[str, dict]:
+    if wh.raw_duckdb:  # a load's path: no Ibis, no pandas
+        rows = wh.rows(f"SELECT key, value FROM meta WHERE starts_with(key, '{_MARKER}')")
+        return {k[len(_MARKER) :]: json.loads(v) for k, v in rows}
     meta = table("meta")
     df = wh.execute(meta.filter(meta.key.startswith(_MARKER)))
     return {k[len(_MARKER) :]: json.loads(v) for k, v in zip(df["key"], df["value"], strict=True)}

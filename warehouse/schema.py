@@ -1,14 +1,25 @@
-"""The physical schema: one Ibis schema per warehouse table, shared by the write path and the query compiler."""
+"""The physical schema: one Ibis schema per warehouse table, shared by the write path and the query compiler.
+
+The tables are declared as plain column types; their Ibis schemas are built on first use, so a process that never
+builds an expression (a large load into DuckDB: docs/performance.md, issue 13) never imports Ibis. `columns` and
+`arrow_schema` read the declarations without it."""
 
 from __future__ import annotations
 
-import ibis
-import ibis.expr.datatypes as dt
-from ibis.expr.schema import Schema
+from collections.abc import Iterator, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+from warehouse.lazy import lazy
+
+if TYPE_CHECKING:
+    import ibis.expr.datatypes as dt
+    from ibis.expr.schema import Schema
+
+ibis = lazy("ibis")
 
 #: Administrative units, effective-dated. A code may be re-used by GSO for a new unit (new Hưng Yên keeps 33), so
 #: the key is (code, valid_from); valid_to is exclusive.
-AREA = ibis.schema(
+_AREA = dict(
     {
         "code": "string",
         "name_vi": "string",
@@ -21,7 +32,7 @@ AREA = ibis.schema(
 )
 
 #: Old unit -> new unit: `weight` is the share of the old unit's value that goes to the new one.
-AREA_LINEAGE = ibis.schema(
+_AREA_LINEAGE = dict(
     {
         "old_code": "string",
         "new_code": "string",
@@ -33,7 +44,7 @@ AREA_LINEAGE = ibis.schema(
 
 #: For every (area code, validity window): the 2025-boundary unit it counts towards and the province (2025) it
 #: belongs to. Derived from `area` and `area_lineage` by the warehouse; the compiler joins it for boundaries and scope.
-AREA_MAP = ibis.schema(
+_AREA_MAP = dict(
     {
         "src_code": "string",
         "valid_from": "date",
@@ -45,7 +56,7 @@ AREA_MAP = ibis.schema(
     }
 )
 
-AGENCY = ibis.schema(
+_AGENCY = dict(
     {
         "code": "string",
         "name_vi": "string",
@@ -58,7 +69,7 @@ AGENCY = ibis.schema(
 
 #: Agency lineage, closed transitively and including identity rows: every code maps to the current agency(ies) it
 #: lives on in. Scope and 2025 re-aggregation read it.
-AGENCY_LINEAGE = ibis.schema(
+_AGENCY_LINEAGE = dict(
     {
         "old_code": "string",
         "new_code": "string",
@@ -66,7 +77,7 @@ AGENCY_LINEAGE = ibis.schema(
     }
 )
 
-INDICATOR = ibis.schema(
+_INDICATOR = dict(
     {
         "code": "string",
         "name_vi": "string",
@@ -83,7 +94,7 @@ INDICATOR = ibis.schema(
 )
 
 #: Append-only facts. A revision is a new row with a later vintage; nothing is updated in place.
-OBSERVATION = ibis.schema(
+_OBSERVATION = dict(
     {
         "indicator_code": "string",
         "area_code": "string",
@@ -106,7 +117,7 @@ SERIES_KEY = ("indicator_code", "area_code", "agency_code", "category")
 #: the columns of a reader's frame, what a load of observations takes (in this order)
 READER_COLUMNS = (*SERIES_KEY, "period_start", "freq", "base", "value", "status", "source", "vintage")
 
-TARGET = ibis.schema(
+_TARGET = dict(
     {
         "indicator_code": "string",
         "area_code": "string",
@@ -125,7 +136,7 @@ TARGET = ibis.schema(
     }
 )
 
-LOAD_BATCH = ibis.schema(
+_LOAD_BATCH = dict(
     {
         "batch_id": "string",
         "source": "string",
@@ -143,7 +154,7 @@ LOAD_BATCH = ibis.schema(
 
 #: One row per problem found in a rejected input row (a row with two problems has two rows). The key columns hold
 #: what the row said, as far as it could be read, so quality reports can attribute failures and scopes apply.
-REJECTED_ROW = ibis.schema(
+_REJECTED_ROW = dict(
     {
         "batch_id": "string",
         "indicator_code": "string",
@@ -159,7 +170,7 @@ REJECTED_ROW = ibis.schema(
     }
 )
 
-AUDIT = ibis.schema(
+_AUDIT = dict(
     {
         "at": "timestamp",
         "who": "string",
@@ -172,22 +183,104 @@ AUDIT = ibis.schema(
 )
 
 #: One row: the data version, bumped by every load; part of every cache key.
-META = ibis.schema({"key": "string", "value": "string"})
+_META = dict({"key": "string", "value": "string"})
 
-TABLES: dict[str, Schema] = {
-    "area": AREA,
-    "area_lineage": AREA_LINEAGE,
-    "area_map": AREA_MAP,
-    "agency": AGENCY,
-    "agency_lineage": AGENCY_LINEAGE,
-    "indicator": INDICATOR,
-    "observation": OBSERVATION,
-    "target": TARGET,
-    "load_batch": LOAD_BATCH,
-    "rejected_row": REJECTED_ROW,
-    "audit": AUDIT,
-    "meta": META,
+
+class _Tables(MutableMapping):
+    """Table name -> its Ibis schema, built from the declaration on first read (`register` adds built ones)."""
+
+    def __init__(self, declared: dict[str, dict[str, str]]) -> None:
+        self.declared = declared
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Schema:
+        built = self._built.get(name)
+        if built is None:
+            built = self._built[name] = ibis.schema(self.declared[name])
+        return built
+
+    def __setitem__(self, name: str, schema: Schema) -> None:
+        self._built[name] = schema
+        self.declared.pop(name, None)
+
+    def __delitem__(self, name: str) -> None:
+        self._built.pop(name, None)
+        self.declared.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self.declared), **dict.fromkeys(self._built)})
+
+    def __len__(self) -> int:
+        return len(set(self.declared) | set(self._built))
+
+
+TABLES: MutableMapping[str, Schema] = _Tables(
+    {
+        "area": _AREA,
+        "area_lineage": _AREA_LINEAGE,
+        "area_map": _AREA_MAP,
+        "agency": _AGENCY,
+        "agency_lineage": _AGENCY_LINEAGE,
+        "indicator": _INDICATOR,
+        "observation": _OBSERVATION,
+        "target": _TARGET,
+        "load_batch": _LOAD_BATCH,
+        "rejected_row": _REJECTED_ROW,
+        "audit": _AUDIT,
+        "meta": _META,
+    }
+)
+#: the tables' schemas by their old constant names (AREA, OBSERVATION, ...): built on first use
+_CONSTANTS = {
+    "AREA": "area",
+    "AREA_LINEAGE": "area_lineage",
+    "AREA_MAP": "area_map",
+    "AGENCY": "agency",
+    "AGENCY_LINEAGE": "agency_lineage",
+    "INDICATOR": "indicator",
+    "OBSERVATION": "observation",
+    "TARGET": "target",
+    "LOAD_BATCH": "load_batch",
+    "REJECTED_ROW": "rejected_row",
+    "AUDIT": "audit",
+    "META": "meta",
 }
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CONSTANTS:
+        return TABLES[_CONSTANTS[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def columns(name: str) -> tuple[str, ...]:
+    """The columns of a declared table, in order, without Ibis."""
+    declared = TABLES.declared.get(name)
+    return tuple(declared) if declared is not None else tuple(TABLES[name].names)
+
+
+_ARROW = {
+    "string": "string",
+    "date": "date32",
+    "float64": "float64",
+    "int64": "int64",
+    "int32": "int32",
+    "boolean": "bool_",
+}
+
+
+def arrow_schema(name: str) -> Any:
+    """A table's pyarrow schema (what `Schema.to_pyarrow()` gives: a timestamp is microseconds, no zone), without
+    Ibis for a declared table."""
+    import pyarrow as pa
+
+    declared = TABLES.declared.get(name)
+    if declared is None:
+        return TABLES[name].to_pyarrow()
+    return pa.schema(
+        [(c, pa.timestamp("us") if t == "timestamp" else getattr(pa, _ARROW[t])()) for c, t in declared.items()]
+    )
+
 
 #: Key of an observation series point (vintage excluded): the latest vintage per key is "current".
 OBSERVATION_KEY = ("indicator_code", "area_code", "agency_code", "category", "period_start", "freq", "base")

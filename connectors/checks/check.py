@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from connectors.base import ROW, Batch, Problem
 from connectors.checks.codes import KnownCodes
 from connectors.checks.units import Units, load_units
@@ -18,6 +15,10 @@ from semantic import periods, vocab
 from semantic.registry import Registry
 from semantic.scope import Scope
 from warehouse.db import Warehouse
+from warehouse.lazy import lazy
+
+np = lazy("numpy")
+pd = lazy("pandas")
 
 BASES = vocab.BASES
 STATUSES = {
@@ -61,7 +62,7 @@ class Check:
     #: and its levels are not compared with the warehouse's recent level (rule_scale), which is their future
     history: bool = False
     units: Units = field(default_factory=load_units)
-    f: pd.DataFrame = field(default_factory=pd.DataFrame)
+    f: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
     problems: list[Problem] = field(default_factory=list)
     #: problems kept at most; past it rows are still marked bad, no message is built, and the check stops
     max_problems: int = 1_000

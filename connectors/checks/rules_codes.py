@@ -7,15 +7,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
-
 from connectors.base import ROW
 from connectors.checks.check import Check, by_key, has
 from connectors.checks.codes import KnownCodes
 from connectors.checks.units import RATE_BASES
 from connectors.seed.agencies import committee_code
 from semantic.scope import Scope
+from warehouse.lazy import lazy
 from warehouse.lineage import period_end
+
+pd = lazy("pandas")
 
 
 def _spans(frame: pd.DataFrame) -> dict[str, list[tuple[Any, Any]]]:

@@ -9,9 +9,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from connectors.base import ACTION, CANONICAL
 from connectors.checks.check import (
     ACTIONS,
@@ -30,6 +27,10 @@ from connectors.checks.check import (
 from connectors.checks.units import RATE_BASES, norm
 from semantic.registry import Indicator
 from semantic.safetext import describe, has_control
+from warehouse.lazy import lazy
+
+np = lazy("numpy")
+pd = lazy("pandas")
 
 
 def _says(text: str) -> Callable[[Any], str]:

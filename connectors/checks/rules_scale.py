@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pandas as pd
-
 from connectors.checks.check import Check, has
 from connectors.checks.recent import SERIES
+from warehouse.lazy import lazy
+
+pd = lazy("pandas")
 
 #: how far from the recent level a value may be (×/÷): a real series does not move 300-fold between releases,
 #: while a decimal or unit slip moves it by 1000

@@ -6,13 +6,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pandas as pd
-
 from connectors.checks.check import Check, has
 from connectors.checks.limits import backdate_days
 from warehouse.db import Warehouse
+from warehouse.lazy import lazy
 from warehouse.load import existing_rows
 from warehouse.schema import OBSERVATION_KEY
+
+pd = lazy("pandas")
 
 _COLS = ["indicator_code", "area_code", "agency_code", "category", "_start", "_freq", "_base"]
 

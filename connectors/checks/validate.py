@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from connectors.base import ACTION, CANONICAL, ROW, Batch, Problem
 from connectors.checks.check import Check, has, text
 from connectors.checks.codes import KnownCodes
@@ -47,6 +44,10 @@ from connectors.checks.rules_vintage import rule_vintage
 from semantic.registry import Registry
 from semantic.scope import Scope
 from warehouse.db import Warehouse
+from warehouse.lazy import lazy
+
+np = lazy("numpy")
+pd = lazy("pandas")
 
 Rule = Callable[[Check], None]
 DEFAULT_RULES: tuple[Rule, ...] = (

@@ -12,8 +12,6 @@ from datetime import date, datetime
 from io import BytesIO
 from typing import Any
 
-import pandas as pd
-
 from connectors.base import (
     CANONICAL,
     REQUIRED,
@@ -28,7 +26,10 @@ from connectors.base import (
 )
 from connectors.readers import decimals
 from connectors.readers.textio import DecodeError, decode, read_rows, sniff_separator
+from warehouse.lazy import lazy
 from warehouse.load import file_sha256
+
+pd = lazy("pandas")
 
 #: sheet names an XLSX upload may use for its data when it has several sheets
 DATA_SHEETS = ("data", "du_lieu", "dữ liệu", "du lieu", "observations")

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-import pandas as pd
-
 from semantic.registry import Registry, load_registry
 from warehouse.db import Warehouse
+from warehouse.lazy import lazy
 from warehouse.load import BatchInfo, LoadResult, write_observations, write_reference
+
+pd = lazy("pandas")
 
 #: (fraction done 0..1, what is being done) — the terminal bar and st.progress both take this.
 Progress = Callable[[float, str], None]
@@ -26,7 +27,7 @@ class SelfWriting(Protocol):
 
 
 #: A seed source: yields (batch info, canonical frame) pairs of observations, or items that write themselves.
-BatchSource = Callable[[Registry], Iterator[tuple[BatchInfo, pd.DataFrame] | SelfWriting]]
+BatchSource = Callable[[Registry], Iterator["tuple[BatchInfo, pd.DataFrame] | SelfWriting"]]
 
 
 def _sources() -> list[tuple[str, BatchSource]]:

@@ -19,10 +19,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pandas as pd
-
 from connectors.seed.names import english_name
+from warehouse.lazy import lazy
 from warehouse.lineage import MERGER_2025, OPEN_END
+
+pd = lazy("pandas")
 
 RESTRUCTURING_2025 = date(2025, 3, 1)
 ALWAYS = date(1945, 9, 2)

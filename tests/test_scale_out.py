@@ -5,6 +5,9 @@ and queries give the same answers on DuckDB, PostgreSQL and Spark (local mode, t
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +18,8 @@ from semantic.access import persona_scope
 from semantic.model import MODELS_DIR, load_model
 from semantic.query import compile, run, to_sql
 from warehouse import rollups
+
+ROOT = Path(__file__).resolve().parents[1]
 
 #: 32 monthly indicators, 1 daily, VN + 14 provinces (Hưng Yên's 33 among them), 2021-2025: ~100 k rows
 SIZE = Size(monthly=32, daily=1, provinces=14, first_year=2021)
@@ -181,6 +186,47 @@ def test_a_restarted_server_reads_the_persisted_sql_for_its_own_grant_only(synth
         compiled.persist(store, model)  # the next start keeps only what this code compiled
         kept = [json.loads(line) for line in store.read_text(encoding="utf-8").splitlines() if line]
         assert [k["fingerprint"] for k in kept] == ["another build of the code"]
+    finally:
+        compiled.persist(None)
+        compiled.clear()
+
+
+OTHER_PROCESS = """
+import sys
+from pathlib import Path
+from bench import suite
+from bench.synth import Size
+from semantic import compiled
+from semantic.access import persona_scope
+from semantic.model import MODELS_DIR, load_model
+from semantic.query import run
+from warehouse.db import Warehouse
+url, registry, store = sys.argv[1:4]
+model = load_model(MODELS_DIR, Path(registry))
+compiled.persist(Path(store), model)
+spec = suite.cases(Size(monthly=32, daily=1, provinces=14, first_year=2021))[1].specs[0]
+print(len(run(spec, model, persona_scope("analyst"), Warehouse(url))), compiled.stats.misses)
+"""
+
+
+def test_another_process_reads_the_sql_this_one_kept(synthetic, tmp_path):
+    """A deployment's second process (or the server after a restart) finds the entry the first one wrote: the
+    digest is the same in every process — no per-process salt in it (a string's hash() is salted)."""
+    wh, model, _ = synthetic
+    spec = CASES[1].specs[0]
+    store = tmp_path / "sql.jsonl"
+    res = subprocess.run(
+        [sys.executable, "-c", OTHER_PROCESS, wh.url, str(wh.path.parent / "registry"), str(store)],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-3000:]
+    rows, misses = map(int, res.stdout.split())
+    assert misses == 1 and store.exists()  # compiled there, and kept
+    compiled.clear()
+    compiled.persist(store, model)
+    try:
+        assert len(run(spec, model, persona_scope("analyst"), wh)) == rows
+        assert (compiled.stats.misses, compiled.stats.loaded) == (0, 1)  # read here, not compiled again
     finally:
         compiled.persist(None)
         compiled.clear()

@@ -4,6 +4,7 @@ stale or partial rollup is never read."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Collection, Mapping
@@ -222,5 +223,8 @@ def fresh(wh: Warehouse) -> Fresh:
             m = _parsed(values[key])
             if m.get("version") == version:
                 codes[key[len(_MARKER) :]] = frozenset(m["codes"])
-                keys.append(f"{key}:{hash(m['sql'])}:{len(m['codes'])}")
+                # a digest, not hash(): the same in every process (a string's hash() is salted per process), so the
+                # compiled SQL the app persists (semantic/compiled.py) is found again by a restarted server
+                held = "\0".join([m["sql"], *sorted(m["codes"])]).encode()
+                keys.append(f"{key}:{hashlib.sha1(held).hexdigest()[:16]}:{len(m['codes'])}")
     return Fresh(codes, "|".join(keys)) if codes else NONE

@@ -5,7 +5,8 @@ a mix with think time, timed from the rerun request to the script's finished mes
 By default it starts the app as it is deployed for many users on one machine, on loopback: `--processes 2` app
 processes behind nginx (`python -m deploy`, the warehouse `DIEUHANH_DB` names or the embedded DuckDB file; one
 process holds one interpreter lock, so one process uses one core) and samples every process's RSS and CPU;
-`--processes 1` starts a single `streamlit run app.py` server instead (no nginx). `--url` (and `--pid` for each server
+`--processes 1` starts a single `streamlit run app.py` server instead (no nginx; also the default, said in the
+output, where nginx is not installed). `--url` (and `--pid` for each server
 process) targets servers already running. Bounded in users, duration and per-run wait, and loopback only: it refuses
 any other host.
 
@@ -379,6 +380,16 @@ def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
+def server_processes(asked: int | None, have_nginx: bool) -> tuple[int, str]:
+    """How many app processes to start, and a line to print when it is not what the defaults say: two behind
+    nginx unless asked otherwise; one (said) when nginx is not installed and no number was asked for."""
+    if asked is not None:
+        return asked, ""
+    if have_nginx:
+        return 2, ""
+    return 1, "server: nginx is not installed, so one process is measured (apt-get install nginx-light for two)"
+
+
 def _built(fraction: float, step: str) -> None:
     print(f"building the warehouse: {fraction:4.0%} {step}", flush=True)
 
@@ -426,8 +437,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ramp", type=float, default=10, help="seconds over which the users arrive")
     parser.add_argument("--url", help="an app already running (loopback only); default: start one")
     parser.add_argument(
-        "--processes", type=int, default=2,
-        help="app processes to start when no --url: 2+ behind nginx (python -m deploy), 1 a single server",
+        "--processes", type=int,
+        help="app processes to start when no --url: 2+ behind nginx (python -m deploy), 1 a single server "
+        "(default 2; 1 when nginx is not installed, and the output says so)",
     )  # fmt: skip
     parser.add_argument("--pid", type=int, action="append", default=[], help="server process to sample (repeat)")
     parser.add_argument("--seed", type=int, default=1)
@@ -446,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"--think must be MIN,MAX with 0 <= MIN <= MAX, got {args.think!r}")
         if args.url:
             check_loopback(args.url)
-        elif not 1 <= args.processes <= 16:
+        elif args.processes is not None and not 1 <= args.processes <= 16:
             raise ValueError(f"--processes must be 1..16, got {args.processes}")
     except ValueError as exc:
         print(f"bench.sessions: {exc}", file=sys.stderr)
@@ -454,6 +466,12 @@ def main(argv: list[str] | None = None) -> int:
 
     proc = cluster = None
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"dieuhanh-sessions-{os.getpid()}.log"
+    if not args.url:
+        from deploy.__main__ import nginx_path
+
+        args.processes, note = server_processes(args.processes, nginx_path() is not None)
+        if note:
+            print(note, flush=True)
     if args.url:
         base = args.url.rstrip("/")
         pids = args.pid

@@ -95,6 +95,12 @@ def _wait_http(url: str, timeout: float, procs: list[subprocess.Popen], log: Pat
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s; see {log}")
 
 
+def nginx_path() -> str | None:
+    """Debian's nginx binary, or None when it is not installed."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    return nginx if Path(nginx).exists() else None
+
+
 def _print_progress(fraction: float, step: str) -> None:
     print(f"building the warehouse: {fraction:4.0%} {step}", file=sys.stderr, flush=True)
 
@@ -116,8 +122,8 @@ def start(processes: int, port: int | None = None, db: str | None = None, demo: 
           folder: Path | None = None, progress: Callable[[float, str], None] | None = None) -> Cluster:  # fmt: skip
     """Start `processes` app servers and nginx in front of them (the warehouse built first if it has no tables);
     returns when nginx answers the health check."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
+    nginx = nginx_path()
+    if nginx is None:
         raise RuntimeError("nginx is not installed (Debian: apt-get install nginx-light)")
     ensure_built(db, progress)
     folder = folder or Path(tempfile.mkdtemp(prefix="dieuhanh-deploy-"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.sessions import PAGES, check_loopback, parse_mix, percentile
+from bench.sessions import PAGES, check_loopback, parse_mix, percentile, server_processes
 from tests.monitoring_support import real_warehouse_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +36,14 @@ def test_percentiles_are_nearest_rank():
     assert percentile(values, 95) == 95.0
     assert percentile(values, 99) == 99.0
     assert percentile([3.0], 95) == 3.0
+
+
+def test_the_default_server_is_two_processes_behind_nginx_or_one_said_so():
+    assert server_processes(None, have_nginx=True) == (2, "")
+    n, note = server_processes(None, have_nginx=False)
+    assert n == 1 and "nginx is not installed" in note and "one process" in note
+    assert server_processes(1, have_nginx=True) == (1, "")  # what was asked, as asked
+    assert server_processes(3, have_nginx=False) == (3, "")  # asked for: deploy then says nginx is missing
 
 
 def test_load_goes_to_loopback_only():

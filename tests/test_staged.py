@@ -273,17 +273,22 @@ def test_a_scoped_sender_is_held_to_its_scope_the_same_way(pristine, tmp_path, m
     assert out[0][0] == 1 and any("[scope]" in line and "row 3," in line for line in out[0][1])
 
 
-def _million(path, bad: bool) -> int:
-    """1,000,000 valid rows of CPI_GROUP (broken down by category: 3,334 categories x 300 months), then, when
-    `bad`, a row whose period is no month."""
+def _groups_csv(path, rows: int) -> None:
+    """`rows` valid rows of CPI_GROUP, broken down by category (300 months per category), as a canonical CSV."""
     con = duckdb.connect()
     con.execute(
         f"""COPY (SELECT 'CPI_GROUP' AS indicator_code, 'VN' AS area_code,
                    strftime(DATE '2000-01-01' + INTERVAL (i % 300) MONTH, '%Y-%m') AS period,
                    round(100 + (i % 97) / 10.0, 1) AS value, 'nhóm ' || (i // 300) AS category
-            FROM range(1000000) t(i)) TO '{path}' (FORMAT csv, HEADER true)"""
+            FROM range({rows}) t(i)) TO '{path}' (FORMAT csv, HEADER true)"""
     )
     con.close()
+
+
+def _million(path, bad: bool) -> int:
+    """1,000,000 valid rows of CPI_GROUP (broken down by category: 3,334 categories x 300 months), then, when
+    `bad`, a row whose period is no month."""
+    _groups_csv(path, 1_000_000)
     if bad:
         with path.open("a", encoding="utf-8") as fh:
             fh.write("CPI_GROUP,VN,2025-13,101.5,nhóm cuối\n")
@@ -374,14 +379,7 @@ def test_a_canonical_csv_loads_into_duckdb_without_ibis_pandas_or_pyarrow(pristi
     target = tmp_path / "w.duckdb"
     shutil.copy(pristine, target)
     path = tmp_path / "groups.csv"
-    con = duckdb.connect()
-    con.execute(
-        f"""COPY (SELECT 'CPI_GROUP' AS indicator_code, 'VN' AS area_code,
-                   strftime(DATE '2000-01-01' + INTERVAL (i % 300) MONTH, '%Y-%m') AS period,
-                   round(100 + (i % 97) / 10.0, 1) AS value, 'nhóm ' || (i // 300) AS category
-            FROM range(30000) t(i)) TO '{path}' (FORMAT csv, HEADER true)"""
-    )
-    con.close()
+    _groups_csv(path, 30_000)
     env = {**os.environ, "DIEUHANH_DB": f"duckdb://{target}", "DIEUHANH_STAGED_BYTES": "0"}
     args = ["load", str(path), "--source", "GSO", "--registry", str(s.REGISTRY_DIR)]
 

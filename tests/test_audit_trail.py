@@ -72,6 +72,26 @@ def test_page_views_survive_a_hard_kill(wh):
     assert len(trail(wh, "query")) == n  # and never written twice
 
 
+def test_a_failed_write_keeps_its_rows_for_the_next_flush(wh):
+    """A deferred write that fails (here the trail's table is away, a real DuckDB error) loses nothing: the rows
+    stay pending and in the journal, ahead of those recorded after, and the next flush writes them all once."""
+    audit.record(wh, "v", "query", "before", defer=True)
+    audit.flush(wh)
+    with wh.transaction() as con:
+        con.raw_sql("ALTER TABLE audit RENAME TO audit_away")
+    audit.record(wh, "v", "query", "a", defer=True)
+    audit.record(wh, "v", "query", "b", defer=True)
+    with pytest.raises(Exception, match="audit"):
+        audit.flush(wh)
+    journal = audit.journal_path(wh, os.getpid())
+    assert [json.loads(ln)["what"] for ln in journal.read_text().splitlines()] == ["a", "b"]
+    audit.record(wh, "v", "query", "c", defer=True)
+    with wh.transaction() as con:
+        con.raw_sql("ALTER TABLE audit_away RENAME TO audit")
+    assert list(trail(wh, "query")["what"]) == ["before", "a", "b", "c"]
+    assert not journal.exists()
+
+
 def test_a_live_process_journal_is_not_taken(wh):
     """Another process's journal is recovered only once that process is dead."""
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])

@@ -84,7 +84,6 @@ def record(
         flush(wh)  # keep the trail in order
         _write(wh, [row])
         return
-    global _timer
     with _lock:
         try:
             _append(wh, row)
@@ -95,6 +94,13 @@ def record(
 
                 print(f"audit: no write-ahead journal ({exc}); page views wait in memory only", file=sys.stderr)
         _pending.setdefault(wh, []).append(row)
+    _schedule()
+
+
+def _schedule() -> None:
+    """A flush of every warehouse's deferred rows within FLUSH_SECONDS, unless one is already due."""
+    global _timer
+    with _lock:
         if _timer is None:
             _timer = threading.Timer(FLUSH_SECONDS, _flush_all)
             _timer.daemon = True
@@ -120,8 +126,16 @@ def flush(wh: Warehouse | None = None) -> int:
     with _lock:
         targets = [wh] if wh is not None else list(_pending.keys())
         batches = [(w, _pending.pop(w)) for w in targets if _pending.get(w)]
-    for w, rows in batches:
-        _write(w, rows)
+    for i, (w, rows) in enumerate(batches):
+        try:
+            _write(w, rows)
+        except BaseException:
+            # not written: this batch and the ones not yet tried go back in front of what was recorded since, and
+            # the journal (rewritten only after a write) still holds them all, for the next flush or process
+            with _lock:
+                for w2, rows2 in batches[i:]:
+                    _pending[w2] = rows2 + _pending.get(w2, [])
+            raise
         with _lock:  # the journal keeps exactly what is still pending (rows recorded while this one wrote)
             _rewrite(w, _pending.get(w, []))
     return sum(len(rows) for _, rows in batches)
@@ -187,7 +201,8 @@ def _flush_all() -> None:
     except Exception as exc:  # noqa: BLE001 - a timer thread has no caller to raise to; say it where it is seen
         import sys
 
-        print(f"audit: deferred rows not written: {exc}", file=sys.stderr)
+        print(f"audit: deferred rows not written, tried again in {FLUSH_SECONDS:g} s: {exc}", file=sys.stderr)
+        _schedule()
 
 
 atexit.register(flush)

@@ -310,11 +310,11 @@ def _load_staged(
             return report
         rejected = rejected_rows(found.batch, found.checked) if found.checked is not None and found.problems else None
         info = BatchInfo(source=connector.source, file_name=name, file_hash=found.sha256, loaded_by=who)
+        trail = (who, report.file, scope.key() if scope else "")  # the audit row, in the write's transaction
         try:
-            result = write_staged(wh, con, folder, info, rejected, found.rows_in)
+            result = write_staged(wh, con, folder, info, rejected, found.rows_in, trail)
         except SecondValue as exc:
             raise LoadRejected(str(exc), exc.message_vi) from None
-    audit.record(wh, who, "load", report.file, "", scope.key() if scope else "", result.rows_written)
     report.result = result
     report.outcome = result.outcome
     return report

@@ -212,15 +212,66 @@ def test_a_load_committed_between_the_check_and_the_write_is_seen(pristine, tmp_
     assert len(stored(url)) == 12
 
 
+def test_the_load_row_of_the_audit_trail_commits_or_rolls_back_with_the_batch(pristine, tmp_path, monkeypatch, capsys):
+    """A staged load's "load" row is written in the write's own transaction, at its instant: a load that stores its
+    rows has exactly one, with the rows written and the time of its batch; a load whose write is refused inside the
+    transaction (another load stored other values for the same keys and vintages after the check) has none, only
+    its refusal."""
+    from warehouse import load as write_path
+
+    target = tmp_path / "trail.duckdb"
+    shutil.copy(pristine, target)
+    url = f"duckdb://{target}"
+    head = "indicator_code,area_code,period,value,published_at\n"
+    mine, other, fine = tmp_path / "mine.csv", tmp_path / "other.csv", tmp_path / "fine.csv"
+    mine.write_text(head + "".join(f"RETAIL,VN,2023-{m:02d},{700 + m},2023-{m:02d}-28\n" for m in range(1, 7)))
+    other.write_text(head + "".join(f"RETAIL,VN,2023-{m:02d},{900 + m},2023-{m:02d}-28\n" for m in range(1, 4)))
+    fine.write_text(head + "".join(f"RETAIL,VN,2022-{m:02d},{600 + m},2022-{m:02d}-28\n" for m in range(1, 5)))
+    assert cli(fine, url, monkeypatch, capsys, True)[0] == 0
+    real, passes = write_path._stage_new, []
+
+    def racing(wh, stage, folder, span):  # noqa: ANN001, ANN202
+        got = real(wh, stage, folder, span)
+        passes.append(got[0])
+        if len(passes) == 1:  # between the check and the write's transaction: other values for three keys
+            assert cli(other, url, monkeypatch, capsys, True)[0] == 0
+        return got
+
+    monkeypatch.setattr(write_path, "_stage_new", racing)
+    rc, problems, _ = cli(mine, url, monkeypatch, capsys, True)
+    assert rc != 0 and "second value" in " ".join(problems), problems
+    wh = Warehouse(url)
+    try:
+        trail = wh.execute(table("audit").select("action", "what", "rows", "at")).sort_values(["what", "action"])
+        batches = wh.execute(table("load_batch").select("file_name", "loaded_at"))
+    finally:
+        wh.close()
+    loads = trail[trail.action == "load"]
+    assert dict(zip(loads.what, loads["at"], strict=True)) == dict(
+        zip(batches.file_name, batches.loaded_at, strict=True)
+    )
+    trail = trail.drop(columns="at")
+    assert list(trail.itertuples(index=False, name=None)) == [
+        ("load", "fine.csv", 4),
+        ("load_rejected", "mine.csv", 0),
+        ("load", "other.csv", 3),
+    ]
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
 @pytest.mark.parametrize("held", [False, True], ids=["closed", "held"])
-def test_a_staged_write_leaves_the_file_checkpointed(held, pristine, tmp_path, monkeypatch):
-    """The staged write keeps DuckDB from checkpointing at its COMMIT (warehouse/load.py _bounded); the file is
-    checkpointed all the same when the write ends: by the writing connection's close, or, when the warehouse is
-    held open, by Warehouse.settle — no write-ahead log is left for readers to replay, and the default threshold
-    is back."""
+def test_a_staged_write_leaves_the_file_checkpointed(held, large, pristine, tmp_path, monkeypatch):
+    """The staged write sets DuckDB's checkpoint for itself (warehouse/load.py _bounded: a small batch's COMMIT
+    does not checkpoint, a large one's does, without the vacuum; no FSST either way); the file is checkpointed all
+    the same when the write ends: by the COMMIT or the writing connection's close, or, when the warehouse is held
+    open, by Warehouse.settle — no write-ahead log is left for readers to replay, and the defaults are back."""
     from connectors.intake import load
     from semantic.registry import load_registry
     from semantic.scope import Scope
+    from warehouse import load as write_path
+
+    if large:  # 36 rows stand for a row group: the large batch's settings
+        monkeypatch.setattr(write_path, "ROW_GROUP", 30)
 
     target = tmp_path / "ckpt.duckdb"
     shutil.copy(pristine, target)
@@ -238,8 +289,11 @@ def test_a_staged_write_leaves_the_file_checkpointed(held, pristine, tmp_path, m
         if held:
             with wh.holding(snapshot=False):
                 report = load(conn, wh, "test", **args)
-                threshold = wh.con.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
-                assert threshold == "16.0 MiB"
+                settings = wh.con.con.execute(
+                    "SELECT current_setting('checkpoint_threshold'), current_setting('max_vacuum_tasks'), "
+                    "current_setting('disabled_compression_methods')"
+                ).fetchone()
+                assert settings == ("16.0 MiB", 100, "")
         else:
             report = load(conn, wh, "test", **args)
     finally:

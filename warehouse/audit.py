@@ -46,11 +46,25 @@ def journal_path(wh: Warehouse, pid: int) -> Path:
     return folder / f"warehouse-{hashlib.sha1(wh.url.encode()).hexdigest()[:12]}.audit.{pid}.jsonl"
 
 
-def _write(wh: Warehouse, rows: list[tuple]) -> None:
+def _columns(rows: list[tuple]) -> dict[str, list]:
     table = {name: [r[i] for r in rows] for i, name in enumerate(_COLUMNS)}
     table["rows"] = [int(r[6]) for r in rows]
+    return table
+
+
+def _write(wh: Warehouse, rows: list[tuple]) -> None:
     with wh.transaction():
-        wh.insert_rows("audit", table)
+        wh.insert_rows("audit", _columns(rows))
+
+
+def within(
+    wh: Warehouse, at: datetime, who: str, action: str, what: str, spec: str = "", scope: str = "", rows: int = 0
+) -> None:
+    """A row written inside the caller's open transaction on `wh`, at the transaction's instant `at`: a load's, so
+    that it commits or rolls back with the batch it records, under the batch's own time (and costs no write of its
+    own). The caller writes the deferred rows (`flush`) before its transaction begins, so the trail stays in
+    order."""
+    wh.insert_rows("audit", _columns([(at, who, action, what, spec, scope, int(rows))]))
 
 
 def _line(row: tuple) -> str:

@@ -270,9 +270,9 @@ class Warehouse:
             )
 
     def settle(self) -> None:
-        """After a write that raised DuckDB's checkpoint threshold (warehouse/load.py, a staged write): a writing
-        connection still held open (`holding`) checkpoints now and goes back to the default threshold; a closed one
-        was checkpointed by its close, and other backends have nothing to do."""
+        """After a staged write (warehouse/load.py `_bounded`: the checkpoint threshold, vacuum and compression set
+        for it): a writing connection still held open (`holding`) checkpoints now and goes back to the defaults; a
+        closed one was checkpointed by its COMMIT or its close, and other backends have nothing to do."""
         if self._gate is None:
             return
         with self.lock:
@@ -280,7 +280,8 @@ class Warehouse:
                 return
             with self._using(write=True) as con:
                 con.raw_sql("CHECKPOINT")
-                con.raw_sql("RESET checkpoint_threshold")
+                for setting in ("checkpoint_threshold", "max_vacuum_tasks", "disabled_compression_methods"):
+                    con.raw_sql(f"RESET {setting}")  # what a staged write set (warehouse/load.py _bounded)
 
     def replace(self, name: str, data: pa.Table) -> None:
         """Replace a reference table's rows (call inside `transaction`): for registry-derived tables only."""

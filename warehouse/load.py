@@ -499,34 +499,65 @@ def _copy_new(wh: Warehouse, con: Any, stage: Any, folder: Any, batch_id: str, l
                 cp.write(chunk)
 
 
+#: compression methods a staged write does not try (see _bounded)
+NO_FSST = "fsst,dict_fsst"
+
+
 def _load_memory() -> str:
     """DIEUHANH_LOAD_MEMORY (default 500MB): what a staged load's stage may hold in memory before it spills."""
     return os.environ.get("DIEUHANH_LOAD_MEMORY", "").strip() or "500MB"
 
 
 @contextlib.contextmanager
-def _bounded(wh: Warehouse, con: Any) -> Iterator[None]:
-    """A DuckDB warehouse's writing connection under the loads' memory limit for a staged write (the insert, the
-    unique check and the rollups spill to `<file>.tmp` rather than grow), then back to the default."""
+def _bounded(wh: Warehouse, con: Any, large: bool = False) -> Iterator[None]:
+    """A DuckDB warehouse's writing connection set for a staged write: under the loads' memory limit (the insert,
+    the unique check and the rollups spill to `<file>.tmp` rather than grow), without FSST, and for a `large` batch
+    (a row group or more of new rows) checkpointed at its COMMIT without the checkpoint's vacuum. The connection is
+    closed after the write (`Warehouse.settle` resets what it set when it is held open)."""
     if wh.backend != "duckdb":
         yield
         return
     con.con.execute(f"SET memory_limit = '{_load_memory()}'")
-    if wh.path is not None:
-        # the COMMIT does not checkpoint: DuckDB checkpoints at a commit once the WAL passes 16 MB, which for the
-        # 351 540-row file took 1.21-1.35 s against 0.13-0.14 s for the commit and 0.56-0.59 s for the same
-        # checkpoint when the writing connection closes right after it (warehouse/gate.py; Warehouse.settle when
-        # it is held open)
+    # the observation table's text columns are codes of a few hundred values, which dictionary compression stores
+    # as small as it can; DuckDB also tries FSST on each of them at every row group: 10-15 % of the insert and of
+    # the checkpoint for the same file size (docs/performance.md, issue 13)
+    con.con.execute(f"SET disabled_compression_methods = '{NO_FSST}'")
+    if large:
+        # the checkpoint's vacuum merges the table's last, partly filled row group with the batch's first and
+        # writes them again: 0.23 s of the 351 540-row file's 0.25 s checkpoint. Without it the table keeps one
+        # partly filled row group per large load (a small load's rows fill the last group as before, and any write
+        # without this setting vacuums again). The checkpoint then runs at the COMMIT (the WAL is past DuckDB's
+        # 16 MB threshold), which skips writing the WAL: 0.19 s against 0.27 s for the COMMIT and the close
+        if wh.path is not None:
+            con.con.execute("SET max_vacuum_tasks = 0")
+    elif wh.path is not None:
+        # a smaller batch's COMMIT does not checkpoint either: the writing connection's close does (warehouse/gate.py;
+        # Warehouse.settle when it is held open)
         con.con.execute("SET checkpoint_threshold = '1TB'")
     yield  # not reset after a failure: the aborted transaction refuses it, and its connection is closed after it
     con.con.execute("RESET memory_limit")
 
 
+#: a DuckDB row group: a batch of at least this many new rows is written as whole row groups (see _bounded)
+ROW_GROUP = 122_880
+
+
 def write_staged(
-    wh: Warehouse, stage: Any, folder: Any, info: BatchInfo, rejected: pd.DataFrame | None, rows_in: int
+    wh: Warehouse,
+    stage: Any,
+    folder: Any,
+    info: BatchInfo,
+    rejected: pd.DataFrame | None,
+    rows_in: int,
+    trail: tuple[str, str, str] | None = None,
 ) -> LoadResult:
     """`write_observations` for the rows of the stage's table `valid` (connectors/staged.py): one transaction with
-    the batch row, the new rows, the rejected rows, the data version and the rollups of the indicators written."""
+    the batch row, the new rows, the rejected rows, the data version, the rollups of the indicators written and,
+    given `trail` (who, what, scope), the audit trail's "load" row."""
+    from warehouse import audit
+
+    if trail is not None:
+        audit.flush(wh)  # what was recorded before this load goes before its row
     batch_id = uuid.uuid4().hex
     span = _valid_span(stage)
     n_valid = span[0]
@@ -539,7 +570,7 @@ def write_staged(
     with (
         timed("transaction"),
         wh.transaction(snapshot=n_new >= SNAPSHOT_ROWS) as con,
-        _bounded(wh, con),
+        _bounded(wh, con, large=n_new >= ROW_GROUP),
         timed("write"),
     ):
         loaded_at = wh.batch_instant(con)
@@ -555,5 +586,8 @@ def write_staged(
             wh.bump_version()
             with timed("rollups"):
                 rollups.rebuild(wh, con, codes)
+        if trail is not None:
+            who, what, scope = trail
+            audit.within(wh, loaded_at, who, "load", what, "", scope, result.rows_written)
     wh.settle()
     return result

@@ -291,9 +291,9 @@ def test_a_staged_write_leaves_the_file_checkpointed(held, large, pristine, tmp_
                 report = load(conn, wh, "test", **args)
                 settings = wh.con.con.execute(
                     "SELECT current_setting('checkpoint_threshold'), current_setting('max_vacuum_tasks'), "
-                    "current_setting('disabled_compression_methods')"
+                    "current_setting('disabled_compression_methods'), current_setting('memory_limit')"
                 ).fetchone()
-                assert settings == ("16.0 MiB", 100, "")
+                assert settings[:3] == ("16.0 MiB", 100, "") and settings[3] != "476.8 MiB"  # not the loads' 500MB
         else:
             report = load(conn, wh, "test", **args)
     finally:
@@ -456,3 +456,81 @@ def test_a_canonical_csv_loads_into_duckdb_without_ibis_pandas_or_pyarrow(pristi
     wh = Warehouse(f"duckdb://{target}")
     assert wh.rows("SELECT count(*), count(DISTINCT vintage) FROM observation") == [(30001, 2)]
     wh.close()
+
+
+def _screened(path, pristine) -> tuple[bool, int, int]:
+    """(the stage's proof that the valid rows' keys are unique, rows coming back from the row rules, valid rows
+    sharing a key and vintage with another) for `path` checked against a copy of the pristine warehouse."""
+    from datetime import date
+
+    from connectors.checks.codes import KnownCodes
+    from semantic.registry import load_registry
+    from semantic.scope import Scope
+    from warehouse.schema import ONE_VALUE_KEY
+
+    wh = Warehouse(f"duckdb://{pristine}")
+    try:
+        with staged.stage_connection() as (con, _folder):
+            staged.check_file(
+                con, path, path.name, "GSO", load_registry(s.REGISTRY_DIR), KnownCodes.load(wh), wh,
+                today=date.today(), scope=Scope.system("test"),
+            )  # fmt: skip
+            proven = con.execute(f"SELECT proven FROM {staged.KEYS_UNIQUE}").fetchone()[0]
+            rest = con.execute("SELECT count(*) FROM valid_rest").fetchone()[0]
+            key = ONE_VALUE_KEY.format(t="v")
+            shared = con.execute(
+                f"SELECT count(*) FROM (SELECT {key} FROM valid v GROUP BY ALL HAVING count(*) > 1)"
+            ).fetchone()[0]
+    finally:
+        wh.close()
+    return proven, rest, shared
+
+
+def test_the_screen_proves_the_valid_keys_unique_only_when_no_row_came_back(pristine, tmp_path):
+    """The write skips its within-batch guard (warehouse/load.py _refuse_twice, a group-by over every row) only on
+    the stage's proof: over the corpus, the mixed file and a clean file, the proof is given exactly when no row
+    came back from the row-by-row rules, and where it is given no two valid rows share a key and vintage."""
+    clean = tmp_path / "clean.csv"
+    clean.write_text(
+        "indicator_code,area_code,period,value\n"
+        + "".join(f"RETAIL,VN,2024-{m:02d},{1000 + m}\n" for m in range(1, 13))
+    )
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(MIXED, encoding="utf-8")
+    seen = {}
+    for path in [clean, mixed, *(s.BAD / n for n in CSVS)]:
+        if not taken(path):
+            continue
+        try:
+            proven, rest, shared = _screened(path, pristine)
+        except staged.Ineligible:
+            continue
+        assert proven == (rest == 0), path.name
+        assert not (proven and shared), path.name
+        seen[path.name] = proven
+    assert seen["clean.csv"] is True and seen["mixed.csv"] is False
+    assert len(seen) >= 20
+
+
+@pytest.mark.parametrize("proof", [None, False, True])
+def test_the_write_refuses_two_values_for_one_key_and_vintage_unless_the_screen_proved_none(proof):
+    """The within-batch guard raises SecondValue on two new rows with one key and vintage, in a stage without the
+    screen's proof or with it false; with the proof it does not look (the proof is tested above)."""
+    from warehouse.load import SecondValue, _refuse_twice
+
+    con = duckdb.connect()
+    try:
+        con.execute(
+            """CREATE TABLE new_rows AS SELECT 'RETAIL' AS indicator_code, 'VN' AS area_code,
+               NULL::VARCHAR AS agency_code, NULL::VARCHAR AS category, DATE '2024-01-01' AS period_start, 'M' AS freq,
+               'level' AS base, NULL::TIMESTAMP AS vintage, v AS value FROM (VALUES (1.0), (2.0)) t(v)"""
+        )
+        if proof is not None:
+            con.execute(f"CREATE TABLE {staged.KEYS_UNIQUE} AS SELECT {str(proof).lower()} AS proven")
+        if proof:
+            _refuse_twice(con)
+        else:
+            with pytest.raises(SecondValue, match="2 values for one key and vintage"):
+                _refuse_twice(con)
+    finally:
+        con.close()

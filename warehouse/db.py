@@ -280,7 +280,12 @@ class Warehouse:
                 return
             with self._using(write=True) as con:
                 con.raw_sql("CHECKPOINT")
-                for setting in ("checkpoint_threshold", "max_vacuum_tasks", "disabled_compression_methods"):
+                for setting in (
+                    "checkpoint_threshold",
+                    "max_vacuum_tasks",
+                    "disabled_compression_methods",
+                    "memory_limit",
+                ):
                     con.raw_sql(f"RESET {setting}")  # what a staged write set (warehouse/load.py _bounded)
 
     def replace(self, name: str, data: pa.Table) -> None:
